@@ -95,8 +95,9 @@ class Conv:
     with several channels the input carries ``^{(c)}`` and the kernel ``^{(o,c)}`` (the first two
     weight indices: (out, in) forward, (in, out) transposed).
 
-    ``.matrix`` is an ``ImmutableSparseMatrix`` (rows = outputs, columns = inputs), built in
-    O(m*K); ``.output`` is computed row by row from it, never by a dense product.
+    ``.matrix`` is a SymPy ``SparseMatrix`` (rows = outputs, columns = inputs; a fresh copy per
+    access), built in O(m*K); ``.output`` is computed row by row from the sparse rows, never by a
+    dense product.
     The object is immutable; every invalid argument raises ``SymdilError`` (a ``ValueError``).
     """
 
@@ -344,6 +345,11 @@ class Conv:
         return _op.row_entries(self.axes, taps, self._channel_pairs(index[0]), self.kernel,
                                _prod(self._kernel_shape[2:]))
 
+    @property
+    def rows(self) -> tuple[dict[int, Any], ...]:
+        """Every output row as column -> non-zero coefficient (the sparse operator)."""
+        return self._rows
+
     @cached_property
     def _rows(self) -> tuple[dict[int, Any], ...]:
         self._need_concrete()
@@ -359,11 +365,21 @@ class Conv:
                 rows.append(_op.row_entries(self.axes, taps, pairs, kernel, taps_per_weight))
         return tuple(rows)
 
+    @property
+    def matrix(self) -> sympy.SparseMatrix:
+        """The operator as a SymPy ``SparseMatrix`` (rows = outputs, columns = inputs).
+
+        Each access returns a fresh copy (O(non-zeros)), so mutating it never changes the Conv.
+        It is not an ``ImmutableSparseMatrix`` because building one sorts every entry into a SymPy
+        ``Dict`` (20x the cost of the operator itself at n = 65,536); use ``.as_immutable()`` if
+        you need one, and ``.rows`` for fast read-only access.
+        """
+        return self._matrix.copy()
+
     @cached_property
-    def matrix(self) -> sympy.ImmutableSparseMatrix:
-        """The operator as an ImmutableSparseMatrix (rows = outputs, columns = inputs)."""
+    def _matrix(self) -> sympy.SparseMatrix:
         entries = {(r, c): v for r, row in enumerate(self._rows) for c, v in row.items()}
-        return sympy.ImmutableSparseMatrix(*self.shape, entries)
+        return sympy.SparseMatrix(*self.shape, entries)
 
     @cached_property
     def output(self) -> tuple:

@@ -1,0 +1,43 @@
+"""The ``symdil`` command line: a Typer app whose commands each forward to one library call."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from .. import __version__
+from .matrix import matrix
+
+app = typer.Typer(
+    name="symdil",
+    help="Dilated and strided convolutions as exact symbolic matrices, verified and typeset.",
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"symdil {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = None,
+) -> None:
+    """symdil: convolution arithmetic as verified mathematics on the page."""
+
+
+app.command()(matrix)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,148 @@
+"""Command-line options shared by the commands, and their parsing into ``Conv`` arguments.
+
+Per-axis values are comma separated (``--stride 2,1``); padding items are an integer, ``B:A``
+(before:after) or one word for every axis.  Parsing errors are ``SymdilError`` naming the option.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated, Any
+
+import sympy
+import typer
+
+from ..conv import Conv
+from ..spec import PADDING_WORDS, SymdilError
+
+_INT_RE = re.compile(r"[+-]?\d+\Z")
+_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)(/\d+)?\Z")
+
+
+class PaddingMode(str, Enum):
+    zeros = "zeros"
+    circular = "circular"
+    reflect = "reflect"
+    replicate = "replicate"
+
+
+N = Annotated[str, typer.Option("--n", help="Input length (e.g. [bold]7[/]), per axis [bold]5,5[/], "
+                                "or a symbol such as [bold]n[/] for the general case.")]
+Kernel = Annotated[str, typer.Option("--kernel", "-k", help="Number of taps K (per axis "
+                                     "[bold]3,3[/]), or 1-D taps as numbers: [bold]1,-2,1[/].")]
+Stride = Annotated[str, typer.Option("--stride", "-s", help="Stride s (per axis: 2,1).")]
+Dilation = Annotated[str, typer.Option("--dilation", "-d", help="Dilation d (per axis: 1,2).")]
+Padding = Annotated[str, typer.Option("--padding", "-p", help="An integer, [bold]B:A[/] "
+                                      "(before:after), per axis [bold]1:0,2[/], or one of "
+                                      "valid, same, full, causal.")]
+Mode = Annotated[PaddingMode, typer.Option("--padding-mode", help="How padding is filled.")]
+Flip = Annotated[bool, typer.Option("--flip", help="True convolution (kernel reversed) instead "
+                                    "of cross-correlation.")]
+Transposed = Annotated[bool, typer.Option("--transposed", help="Transposed convolution "
+                                          "(PyTorch conv_transpose).")]
+OutputPadding = Annotated[str, typer.Option("--output-padding", help="Extra outputs of a "
+                                            "transposed convolution (per axis allowed).")]
+InputSymbol = Annotated[str, typer.Option("--input-symbol", help="Base name of the inputs.")]
+KernelSymbol = Annotated[str, typer.Option("--kernel-symbol", help="Base name of the taps.")]
+InChannels = Annotated[int, typer.Option("--in-channels", help="Input channels C_in.")]
+OutChannels = Annotated[int, typer.Option("--out-channels", help="Output channels C_out.")]
+Groups = Annotated[int, typer.Option("--groups", help="Groups (divides both channel counts).")]
+
+
+def _int(option: str, text: str) -> int:
+    text = text.strip()
+    if not _INT_RE.match(text):
+        raise SymdilError(f"{option} must be an integer (or a comma list per axis), got {text!r}")
+    return int(text)
+
+
+def _ints(option: str, text: str) -> int | tuple[int, ...]:
+    items = [_int(option, item) for item in text.split(",")]
+    return items[0] if len(items) == 1 else tuple(items)
+
+
+def parse_n(text: str) -> Any:
+    items = [item.strip() for item in text.split(",")]
+    if len(items) == 1 and not _INT_RE.match(items[0]):
+        return items[0]  # a symbol name: validated by Conv
+    values = tuple(_int("--n", item) for item in items)
+    return values[0] if len(values) == 1 else values
+
+
+def parse_kernel(text: str, ndim: int) -> Any:
+    items = [item.strip() for item in text.split(",")]
+    if ndim > 1 or len(items) == 1:
+        return _ints("--kernel", text)
+    taps = []
+    for item in items:
+        if not _NUMBER_RE.match(item):
+            raise SymdilError(
+                f"--kernel taps must be numbers such as 1,-2,1 or 1/2,1/2; got {item!r}"
+            )
+        taps.append(sympy.Rational(item))
+    return taps
+
+
+def parse_padding(text: str, ndim: int) -> Any:
+    """A word, or a list of per-axis items (int or (before, after))."""
+    text = text.strip()
+    if text in PADDING_WORDS:
+        return text
+    items = []
+    for item in text.split(","):
+        if ":" in item:
+            before, _, after = item.partition(":")
+            items.append((_int("--padding before", before), _int("--padding after", after)))
+        elif item.strip() in PADDING_WORDS:
+            raise SymdilError(
+                f"--padding words apply to every axis; give one word, got {text!r}"
+            )
+        else:
+            items.append(_int("--padding", item))
+    return items
+
+
+def conv_from_options(
+    n: str,
+    kernel: str,
+    stride: str = "1",
+    dilation: str = "1",
+    padding: str = "0",
+    padding_mode: PaddingMode | str = "zeros",
+    flip: bool = False,
+    transposed: bool = False,
+    output_padding: str = "0",
+    input_symbol: str = "a",
+    kernel_symbol: str = "k",
+    in_channels: int = 1,
+    out_channels: int = 1,
+    groups: int = 1,
+) -> Conv:
+    """Build a ``Conv`` from the command-line strings."""
+    n_value = parse_n(n)
+    ndim = len(n_value) if isinstance(n_value, tuple) else 1
+    padding_value = parse_padding(padding, ndim)
+    if isinstance(padding_value, list):
+        if ndim == 1 and len(padding_value) != 1:
+            raise SymdilError(
+                f"--padding for one axis is an integer, B:A or a word, got {padding!r}"
+            )
+        padding_value = padding_value[0] if len(padding_value) == 1 else tuple(padding_value)
+    mode = padding_mode.value if isinstance(padding_mode, PaddingMode) else padding_mode
+    return Conv(
+        n=n_value,
+        kernel=parse_kernel(kernel, ndim),
+        stride=_ints("--stride", stride),
+        dilation=_ints("--dilation", dilation),
+        padding=padding_value,
+        padding_mode=mode,
+        flip=flip,
+        transposed=transposed,
+        output_padding=_ints("--output-padding", output_padding),
+        input_symbol=input_symbol,
+        kernel_symbol=kernel_symbol,
+        in_channels=in_channels,
+        out_channels=out_channels,
+        groups=groups,
+    )
