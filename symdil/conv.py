@@ -273,12 +273,14 @@ class Conv:
     # ----- symbols --------------------------------------------------------------------------
     def input_symbol_at(self, col: int) -> sympy.Symbol:
         """The input symbol of flat column ``col`` (channel-major, then row-major)."""
-        self._need_concrete()
+        if self.symbolic:  # the general case is 1-D with one channel
+            return indexed_symbol(self.input_symbol, (col,))
         return self._symbol_at(self.input_symbol, col, self.input_shape, self.in_channels > 1)
 
     def output_symbol_at(self, row: int) -> sympy.Symbol:
         """The symbol naming output ``row`` (y_i), for display."""
-        self._need_concrete()
+        if self.symbolic:
+            return indexed_symbol(self.output_symbol, (row,))
         return self._symbol_at(self.output_symbol, row, self.output_shape, self.out_channels > 1)
 
     @staticmethod
@@ -289,6 +291,7 @@ class Conv:
     @cached_property
     def input(self) -> tuple:
         """The input symbols, flat in (C_in, *n) order."""
+        self._need_concrete()
         return tuple(self.input_symbol_at(c) for c in range(self.shape[1]))
 
     @cached_property
