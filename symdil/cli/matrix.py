@@ -24,7 +24,8 @@ class MatrixFormat(str, Enum):
 
 
 def matrix_json(op: Conv) -> str:
-    """The JSON contract: shape, matrix (rows of SymPy-syntax strings), input, kernel, output, facts."""
+    """The JSON contract: shape, matrix (rows of SymPy-syntax strings), input, kernel, output,
+    facts."""
     rows, cols = op.shape
     matrix = []
     for entries in op.rows:

@@ -27,8 +27,9 @@ class PaddingMode(str, Enum):
     replicate = "replicate"
 
 
-N = Annotated[str, typer.Option("--n", help="Input length (e.g. [bold]7[/]), per axis [bold]5,5[/], "
-                                "or a symbol such as [bold]n[/] for the general case.")]
+N = Annotated[str, typer.Option("--n", help="Input length (e.g. [bold]7[/]), per axis "
+                                "[bold]5,5[/], or a symbol such as [bold]n[/] for the general "
+                                "case.")]
 Kernel = Annotated[str, typer.Option("--kernel", "-k", help="Number of taps K (per axis "
                                      "[bold]3,3[/]), or 1-D taps as numbers: [bold]1,-2,1[/].")]
 Stride = Annotated[str, typer.Option("--stride", "-s", help="Stride s (per axis: 2,1).")]
