@@ -9,7 +9,7 @@ from typing import Any, Sequence
 import sympy
 
 from . import operator as _op
-from .spec import Axis, SymdilError, make_axis, require_int, validate_symbol_name
+from .spec import SymdilError, make_axis, require_int, validate_symbol_name
 from .symbols import indexed_symbol
 
 _PARAMS = (
