@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any, Sequence
 
 import sympy
@@ -85,6 +86,8 @@ class Conv:
     rule ``out[i*s + t*d - p] += k_t x[i]``.  ``padding='same'`` follows TensorFlow (output length
     ceil(n/s), the odd padding sample after).
 
+    ``kernel`` is the number of taps K, or concrete taps; in 1-D any sequence is taps
+    (``kernel=(3,)`` is one tap of value 3 — pass an int for a size).
     N-D: ``n``, ``kernel`` (sizes), ``stride``, ``dilation``, ``output_padding`` take one value per
     axis (an int broadcasts); ``padding`` is a word, an int, or one item per axis (int or
     (before, after)).  Channels follow PyTorch: input ``(C_in, *n)`` and output ``(C_out, *m)``
@@ -127,7 +130,7 @@ class Conv:
                                   transposed, output_padding, input_symbol, kernel_symbol,
                                   output_symbol, in_channels, out_channels, groups)))
         set_ = object.__setattr__
-        set_(self, "_args", args)
+        set_(self, "_args", {key: _freeze(value) for key, value in args.items()})
         names = {
             "input_symbol": validate_symbol_name("input_symbol", input_symbol),
             "kernel_symbol": validate_symbol_name("kernel_symbol", kernel_symbol),
@@ -274,13 +277,15 @@ class Conv:
     def input_symbol_at(self, col: int) -> sympy.Symbol:
         """The input symbol of flat column ``col`` (channel-major, then row-major)."""
         if self.symbolic:  # the general case is 1-D with one channel
-            return indexed_symbol(self.input_symbol, (col,))
+            return indexed_symbol(self.input_symbol, (_index("column", col, None),))
+        _index("column", col, self.shape[1])
         return self._symbol_at(self.input_symbol, col, self.input_shape, self.in_channels > 1)
 
     def output_symbol_at(self, row: int) -> sympy.Symbol:
         """The symbol naming output ``row`` (y_i), for display."""
         if self.symbolic:
-            return indexed_symbol(self.output_symbol, (row,))
+            return indexed_symbol(self.output_symbol, (_index("row", row, None),))
+        _index("row", row, self.shape[0])
         return self._symbol_at(self.output_symbol, row, self.output_shape, self.out_channels > 1)
 
     @staticmethod
@@ -340,17 +345,15 @@ class Conv:
         In the general case (symbolic n) rows near the top are available: only the left border
         can cut them.
         """
-        rows = self.shape[0] if not self.symbolic else None
-        if not isinstance(r, int) or r < 0 or (rows is not None and r >= rows):
-            raise SymdilError(f"row must be an integer in [0, {rows}), got {r!r}")
+        _index("row", r, None if self.symbolic else self.shape[0])
         index = _unflatten(r, self.output_shape) if not self.symbolic else (0, r)
         taps = [_op.axis_taps(axis, i) for axis, i in zip(self.axes, index[1:])]
         return _op.row_entries(self.axes, taps, self._channel_pairs(index[0]), self.kernel,
                                _prod(self._kernel_shape[2:]))
 
     @property
-    def rows(self) -> tuple[dict[int, Any], ...]:
-        """Every output row as column -> non-zero coefficient (the sparse operator)."""
+    def rows(self) -> tuple[MappingProxyType, ...]:
+        """Every output row as a read-only mapping column -> non-zero coefficient."""
         return self._rows
 
     @cached_property
@@ -365,7 +368,8 @@ class Conv:
         for out_channel in range(self.out_channels):
             pairs = self._channel_pairs(out_channel)
             for taps in itertools_product(per_axis):
-                rows.append(_op.row_entries(self.axes, taps, pairs, kernel, taps_per_weight))
+                entries = _op.row_entries(self.axes, taps, pairs, kernel, taps_per_weight)
+                rows.append(MappingProxyType(entries))
         return tuple(rows)
 
     @property
@@ -411,6 +415,22 @@ def itertools_product(per_axis: list[list]) -> Any:
     import itertools
 
     return itertools.product(*per_axis)
+
+
+def _freeze(value: Any) -> Any:
+    """Nested lists become tuples, so stored arguments cannot change behind the Conv's back."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(item) for item in value)
+    return value
+
+
+def _index(name: str, value: Any, limit: int | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or (
+        limit is not None and value >= limit
+    ):
+        allowed = f"[0, {limit})" if limit is not None else ">= 0"
+        raise SymdilError(f"{name} must be an integer in {allowed}, got {value!r}")
+    return value
 
 
 def _prod(values: Sequence[Any]) -> Any:
