@@ -25,6 +25,7 @@ def _per_axis(name: str, value: Any, ndim: int) -> tuple:
         if len(value) != ndim:
             raise SymdilError(
                 f"{name} must be one value or {ndim} values (one per axis), got {tuple(value)!r}"
+                if ndim > 1 else f"{name} must be one value for a 1-D input, got {tuple(value)!r}"
             )
         return tuple(value)
     return (value,) * ndim
