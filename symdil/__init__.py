@@ -2,6 +2,7 @@
 
 from .conv import Conv
 from .spec import SymdilError
+from .verify import VerificationReport, verify
 
 __version__ = "0.1.0"
-__all__ = ["Conv", "SymdilError", "__version__"]
+__all__ = ["Conv", "SymdilError", "VerificationReport", "verify", "__version__"]

@@ -8,6 +8,7 @@ import typer
 
 from .. import __version__
 from .matrix import matrix
+from .verify import verify
 
 app = typer.Typer(
     name="symdil",
@@ -37,6 +38,7 @@ def _root(
 
 
 app.command()(matrix)
+app.command()(verify)
 
 
 def main() -> None:

@@ -1,0 +1,113 @@
+"""``symdil verify``: prove the operator's identities, check a claim, cross-check numerically."""
+
+from __future__ import annotations
+
+import io
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..spec import SymdilError
+from ..verify import VerificationReport
+from ..verify import verify as run_verify
+from . import options as o
+from .common import emit, user_errors
+
+
+class VerifyFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Against(str, Enum):
+    torch = "torch"
+
+
+def report_text(report: VerificationReport) -> str:
+    """A rich table, one row per check: name, PASS/FAIL/n/a and the evidence."""
+    table = Table(title="symdil verify", show_lines=True)
+    table.add_column("check", no_wrap=True)
+    table.add_column("result", no_wrap=True)
+    table.add_column("evidence")
+    for check in report.checks:
+        if not check.applicable:
+            status = "[yellow]n/a[/]"
+        else:
+            status = "[green]PASS[/]" if check.passed else "[bold red]FAIL[/]"
+        table.add_row(escape(check.name), status, escape(check.detail))
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=120, force_terminal=False, color_system=None,
+                      highlight=False, soft_wrap=False)
+    console.print(table)
+    verdict = "all checks passed" if report.passed else \
+        f"{len(report.failed)} check(s) failed: {', '.join(c.name for c in report.failed)}"
+    console.print(verdict)
+    return buffer.getvalue()
+
+
+def _read_claim(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SymdilError(f"--claim {str(path)!r} cannot be read: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise SymdilError(f"--claim {str(path)!r} is not UTF-8 text") from None
+
+
+def verify(
+    n: o.N,
+    kernel: o.Kernel,
+    stride: o.Stride = "1",
+    dilation: o.Dilation = "1",
+    padding: o.Padding = "0",
+    padding_mode: o.Mode = o.PaddingMode.zeros,
+    flip: o.Flip = False,
+    transposed: o.Transposed = False,
+    output_padding: o.OutputPadding = "0",
+    input_symbol: o.InputSymbol = "a",
+    kernel_symbol: o.KernelSymbol = "k",
+    in_channels: o.InChannels = 1,
+    out_channels: o.OutChannels = 1,
+    groups: o.Groups = 1,
+    against: Annotated[
+        Optional[Against],
+        typer.Option("--against", help="Also compare numerically with PyTorch "
+                                       "([bold]pip install torch==2.13.0[/])."),
+    ] = None,
+    claim: Annotated[
+        Optional[Path],
+        typer.Option("--claim", help="A LaTeX file with your matrix (bmatrix/pmatrix/array) or "
+                                     "output column, checked entry by entry."),
+    ] = None,
+    fmt: Annotated[VerifyFormat, typer.Option("--format", "-f", help="Report format.")] = (
+        VerifyFormat.text
+    ),
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write to FILE (default: stdout).")
+    ] = None,
+) -> None:
+    """Verify a convolution: definition, identities, general case, numeric cross-check.
+
+    Exit status: 0 every check passes, 1 a check fails, 2 bad arguments or an unparsable claim.
+    """
+    with user_errors():
+        op = o.conv_from_options(n, kernel, stride, dilation, padding, padding_mode, flip,
+                                 transposed, output_padding, input_symbol, kernel_symbol,
+                                 in_channels, out_channels, groups)
+        claim_text = _read_claim(claim) if claim is not None else None
+        report = run_verify(op, against=against.value if against else None,
+                            claim_text=claim_text,
+                            claim_source=str(claim) if claim is not None else None)
+        if fmt is VerifyFormat.json:
+            text = json.dumps(report.to_json(), indent=2) + "\n"
+        else:
+            text = report_text(report)
+        emit(text, output)
+    if not report.passed:
+        raise typer.Exit(1)

@@ -1,0 +1,91 @@
+"""``verify``: run the checks of one convolution (and optionally a user's claim) into a report."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from typing import Any
+
+from . import checks
+from .checks import TORCH_INSTALL, CheckResult
+from .conv import Conv
+from .general import GeneralResult, check_general
+from .spec import SymdilError
+
+AGAINST = (None, "torch")
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    """The checks that ran, in order.  ``statement``/``statement_latex``: what the general case
+    proved (None when it did not run), for a document to print."""
+
+    checks: tuple[CheckResult, ...]
+    statement: str | None = None
+    statement_latex: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    @property
+    def failed(self) -> tuple[CheckResult, ...]:
+        return tuple(check for check in self.checks if not check.passed)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"passed": bool, "checks": [{"name", "passed", "detail"}, ...]}`` (a dict, ready for
+        ``json.dumps``)."""
+        return {"passed": self.passed, "checks": [check.to_json() for check in self.checks]}
+
+
+def torch_available() -> bool:
+    return importlib.util.find_spec("torch") is not None
+
+
+def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
+           claim_source: str | None = None, seed: int = 0) -> VerificationReport:
+    """Run every check on ``op``.
+
+    Concrete n: definition, dilation identity, stride identity, transposition, polyphase,
+    formulas, the general case (for the same parameters with n symbolic), numeric (NumPy), then
+    PyTorch with ``against="torch"``.  Symbolic n: the general case only (the instance checks need
+    a concrete operator).  ``claim_text``: LaTeX written by an author, compared entry by entry
+    (``symdil.claims``); a claim that cannot be parsed raises ``ClaimParseError``.  Raises
+    ``SymdilError`` for an unknown ``against`` or when torch is requested but not installed.
+    """
+    if against not in AGAINST:
+        raise SymdilError(f"against must be None or 'torch', got {against!r}")
+    if against == "torch" and not torch_available():
+        raise SymdilError(f"--against torch needs PyTorch, which is not installed: "
+                          f"{TORCH_INSTALL}")
+    claim_result = None
+    if claim_text is not None:
+        from .claims import compare_claim, parse_claim
+
+        # parse first: a claim that cannot be read is bad input, whatever the checks say
+        claim = parse_claim(claim_text, claim_source or "<claim>")
+        claim_result = compare_claim(claim, op)
+    results: list[CheckResult] = []
+    if op.symbolic:
+        results.append(check_general(op))
+    else:
+        results += [
+            checks.check_definition(op),
+            checks.check_dilation(op),
+            checks.check_stride(op),
+            checks.check_transposition(op),
+            checks.check_polyphase(op),
+            checks.check_formulas(op),
+            check_general(op),
+            checks.check_numeric(op, seed=seed),
+        ]
+        if against == "torch":
+            results.append(checks.check_numeric(op, against="torch", seed=seed))
+    if claim_result is not None:
+        results.append(CheckResult("claim", claim_result.passed, claim_result.detail))
+    general = next((r for r in results if isinstance(r, GeneralResult)), None)
+    return VerificationReport(
+        tuple(results),
+        statement=general.statement if general and general.passed else None,
+        statement_latex=general.statement_latex if general and general.passed else None,
+    )
