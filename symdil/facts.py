@@ -1,10 +1,29 @@
-"""Structural facts of an operator as plain data (no strings of LaTeX)."""
+"""Structural facts of an operator as plain data (no strings of LaTeX).
+
+``basic_facts`` feeds ``symdil matrix --format json``. ``structure_facts`` feeds the derivation:
+every sentence of the document about zero diagonals, row starts, non-zeros per row, costs and
+border rows is a field computed here from the operator's geometry (``Conv.axes``) and its local
+rows (``Conv.row``), never from a full matrix, so it costs the same for n = 16 and n = 1,000,000.
+The tests compare each field with counts taken from the built matrix.
+
+Vocabulary (1-D, one channel):
+
+* forward: output row ``i`` reads padded positions ``s*i + d*t - p_before`` (window offset ``t``);
+  an entry at column ``c`` of row ``i`` lies on the *line* ``c - s*i`` (a diagonal when s = 1).
+* transposed: input column ``j`` writes rows ``s*j + d*t - p``; its entries lie on the lines
+  ``r - s*j``.  Row/column roles swap: the "window" of a column is the rows it writes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
+import sympy
+
 from .conv import Conv
+from .operator import fold_index
+from .spec import Axis, SymdilError, make_axis
 
 
 def basic_facts(op: Conv) -> dict[str, Any]:
@@ -22,3 +41,463 @@ def basic_facts(op: Conv) -> dict[str, Any]:
     if op.ndim == 1:
         per_axis = {key: value[0] for key, value in per_axis.items()}
     return {**per_axis, "nonzeros": op.nonzeros}
+
+
+# --------------------------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TapHit:
+    """One kernel tap of a border row's window.
+
+    ``offset`` is t (0..K-1, position in the window), ``tap`` the kernel index that multiplies it
+    (K-1-t with ``flip``), ``position`` the padded-input position it meets (forward) or the input
+    index it comes from (transposed; may lie outside the input), ``column`` the input column it
+    actually reads (None: zero padding, the tap is cut).
+    """
+
+    offset: int
+    tap: int
+    position: Any
+    column: Any
+
+
+@dataclass(frozen=True)
+class BorderRow:
+    """An output row touched by the borders; ``entries`` is exactly the matrix row (col -> coef).
+
+    ``row`` is an int, or in the general case a SymPy expression in m (``m - 1``); columns and
+    positions are then expressions in n.
+    """
+
+    row: Any
+    side: str  # "top", "bottom" or "both"
+    hits: tuple[TapHit, ...]
+    entries: dict
+
+
+@dataclass(frozen=True)
+class Untouched:
+    """Columns never read (forward) / rows never written (transposed): count and first few."""
+
+    count: int
+    first: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the derivation states about a 1-D, one-channel operator.  See the module docstring."""
+
+    axis: Axis
+    symbolic: bool
+    output_length: Any
+    receptive_field: int
+    kernel_size: int
+    stride: int
+    dilation: int
+    # band
+    nonzero_taps: tuple[int, ...]  # kernel indices whose value is not 0
+    zero_taps: tuple[int, ...]  # kernel indices whose value is 0 (numeric kernels)
+    absent_offsets: tuple[int, ...]  # window offsets t that never meet an input sample
+    band_lines: tuple[int, ...]  # occupied lines (c - s*i forward, r - s*j transposed), sorted
+    band_width: int  # lines spanned from the first to the last occupied line
+    regular_band: bool  # every tap present and non-zero: lines exactly d apart
+    line_start: int  # forward: row i starts at column s*i + line_start (= -p_before)
+    interior: tuple[Any, Any] | None  # first/last interior row (forward) or column (transposed)
+    per_interior_line: int  # non-zeros of an interior row (forward) / column (transposed)
+    nonzeros: Any  # of the whole matrix (None in the general case when it depends on n mod s)
+    gather_multiplications: Any  # forward m*K; transposed (scatter) n*K
+    dense_multiplications: Any  # m*n
+    border_rows: tuple[BorderRow, ...]
+    untouched: Untouched | None
+    valid_from: int | None  # general case: the facts hold for every n >= valid_from
+    padding: dict = field(default_factory=dict)  # why this padding (words same/full/causal)
+    transposed: dict = field(default_factory=dict)  # transposed-only facts
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers: arithmetic progressions and intervals (O(K), independent of n)
+# --------------------------------------------------------------------------------------------
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -((-a) // b)
+
+
+def _clamped(lo: int, hi: int, lo_bound: int, hi_bound: int) -> tuple[int, int] | None:
+    lo, hi = max(lo, lo_bound), min(hi, hi_bound)
+    return (lo, hi) if lo <= hi else None
+
+
+def _uncovered(size: int, step: int, progressions: list[tuple[int, int]],
+               extra: set[int], listed: int = 4) -> Untouched:
+    """Members of range(size) not in any progression ``start, start+step, …`` (``(start, count)``)
+    nor in ``extra``; counted by merging intervals per residue class."""
+    by_residue: dict[int, list[tuple[int, int]]] = {}
+    for start, count in progressions:
+        if count <= 0:
+            continue
+        residue, q = start % step, start // step
+        by_residue.setdefault(residue, []).append((q, q + count - 1))
+    for value in extra:
+        by_residue.setdefault(value % step, []).append((value // step, value // step))
+    merged: dict[int, list[list[int]]] = {}
+    covered = 0
+    for residue, spans in by_residue.items():
+        spans.sort()
+        out: list[list[int]] = []
+        for lo, hi in spans:
+            if out and lo <= out[-1][1] + 1:
+                out[-1][1] = max(out[-1][1], hi)
+            else:
+                out.append([lo, hi])
+        merged[residue] = out
+        covered += sum(hi - lo + 1 for lo, hi in out)
+    count = size - covered
+    first: list[int] = []
+    if count:
+        candidates: list[int] = []
+        # residue classes without any progression: their first member is the residue itself
+        residue = 0
+        found = 0
+        while residue < min(step, size) and found < listed:
+            if residue not in merged:
+                candidates.extend(range(residue, min(size, residue + listed * step), step))
+                found += 1
+            residue += 1
+        for residue, spans in merged.items():
+            top = (size - 1 - residue) // step  # last quotient of this class inside range(size)
+            q = 0
+            taken = 0
+            for lo, hi in spans:
+                while q < lo and q <= top and taken < listed:
+                    candidates.append(residue + q * step)
+                    q += 1
+                    taken += 1
+                q = max(q, hi + 1)
+            while q <= top and taken < listed:
+                candidates.append(residue + q * step)
+                q += 1
+                taken += 1
+        first = sorted(candidates)[:listed]
+    return Untouched(count, tuple(first))
+
+
+def _padding_reason(axis: Axis) -> dict[str, Any]:
+    """Why the padding has its value (for the padding words), as numbers."""
+    word = axis.padding_word
+    span_minus_one = axis.dilation * (axis.kernel_size - 1)
+    info: dict[str, Any] = {"word": word, "before": axis.pad_before, "after": axis.pad_after,
+                            "span_minus_one": span_minus_one}
+    if word == "same" and not axis.symbolic:
+        target = _ceil_div(axis.n, axis.stride)
+        info.update(target=target,
+                    total=axis.pad_before + axis.pad_after,
+                    raw_total=(target - 1) * axis.stride + span_minus_one + 1 - axis.n)
+    return info
+
+
+# --------------------------------------------------------------------------------------------
+# Forward
+# --------------------------------------------------------------------------------------------
+
+
+def _kernel_split(op: Conv) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    zero = tuple(t for t, value in enumerate(op.kernel) if value == 0)
+    nonzero = tuple(t for t in range(len(op.kernel)) if t not in zero)
+    return nonzero, zero
+
+
+def _tap_of(axis: Axis, offset: int) -> int:
+    return axis.kernel_size - 1 - offset if axis.flip else offset
+
+
+def _forward_hits(axis: Axis, i: int) -> tuple[TapHit, ...]:
+    s, d, p = axis.stride, axis.dilation, axis.pad_before
+    hits = []
+    for t in range(axis.kernel_size):
+        position = s * i + d * t - p
+        hits.append(TapHit(t, _tap_of(axis, t), position, fold_index(axis, position)))
+    return tuple(hits)
+
+
+def _forward_facts(op: Conv) -> Facts:
+    axis = op.axes[0]
+    n, K, s, d, p = axis.n, axis.kernel_size, axis.stride, axis.dilation, axis.pad_before
+    m = axis.output_length
+    nonzero, zero = _kernel_split(op)
+    nonzero_offsets = {t for t in range(K) if _tap_of(axis, t) in nonzero}
+    # rows where window offset t meets the input itself: s*i + d*t - p in [0, n-1]
+    ranges = {
+        t: _clamped(_ceil_div(p - d * t, s), (n - 1 + p - d * t) // s, 0, m - 1) for t in range(K)
+    }
+    present = [t for t in range(K) if ranges[t] is not None]
+    lines = tuple(sorted(d * t - p for t in present if t in nonzero_offsets))
+    interior = _clamped(_ceil_div(p, s), (n - 1 + p - d * (K - 1)) // s, 0, m - 1)
+    interior_count = 0 if interior is None else interior[1] - interior[0] + 1
+    border = []
+    if interior is None:
+        border_indices: Any = range(m)
+    else:
+        border_indices = list(range(interior[0])) + list(range(interior[1] + 1, m))
+    for i in border_indices:
+        hits = _forward_hits(axis, i)
+        outside = [h for h in hits if not 0 <= h.position < n]
+        side = ("both" if outside[0].position < 0 and outside[-1].position >= n
+                else "top" if outside[0].position < 0 else "bottom")
+        border.append(BorderRow(i, side, hits, op.row(i)))
+    per_row = len(nonzero_offsets)
+    nonzeros = interior_count * per_row + sum(len(row.entries) for row in border)
+    # columns read: interior rows give progressions (step s); border rows give explicit columns
+    progressions = [(s * interior[0] + d * t - p, interior_count) for t in sorted(nonzero_offsets)
+                    ] if interior is not None else []
+    extra = {c for row in border for c in row.entries}
+    untouched = _uncovered(n, s, progressions, extra)
+    return Facts(
+        axis=axis, symbolic=False, output_length=m, receptive_field=axis.receptive_field,
+        kernel_size=K, stride=s, dilation=d, nonzero_taps=nonzero, zero_taps=zero,
+        absent_offsets=tuple(t for t in range(K) if t not in present), band_lines=lines,
+        band_width=(lines[-1] - lines[0] + 1) if lines else 0,
+        regular_band=len(lines) == K, line_start=-p, interior=interior,
+        per_interior_line=per_row, nonzeros=nonzeros, gather_multiplications=m * K,
+        dense_multiplications=m * n, border_rows=tuple(border), untouched=untouched,
+        valid_from=None, padding=_padding_reason(axis),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Transposed
+# --------------------------------------------------------------------------------------------
+
+
+def _transposed_hits(axis: Axis, r: int) -> tuple[TapHit, ...]:
+    """Taps whose scatter lands on output row r: (r + p - d*t) divisible by s."""
+    s, d, p, n = axis.stride, axis.dilation, axis.pad_before, axis.n
+    hits = []
+    for t in range(axis.kernel_size):
+        q, rem = divmod(r + p - d * t, s)
+        if rem == 0:
+            inside = q >= 0 and (axis.symbolic or q < n)
+            hits.append(TapHit(t, _tap_of(axis, t), q, q if inside else None))
+    return tuple(hits)
+
+
+def _transposed_shared(op: Conv, axis: Axis) -> dict[str, Any]:
+    s, d, p, K = axis.stride, axis.dilation, axis.pad_before, axis.kernel_size
+    m = axis.output_length
+    forward = make_axis(m, K, s, d, p, "zeros", axis.flip, False, 0)
+    nonzero, _ = _kernel_split(op)
+    nonzero_offsets = [t for t in range(K) if _tap_of(axis, t) in nonzero]
+    counts = [sum(1 for t in nonzero_offsets if (rho + p - d * t) % s == 0) for rho in range(s)]
+    return {
+        "zeros_between_inputs": s - 1,
+        "upsampled_length": (axis.n - 1) * s + 1,
+        "equivalent_padding": d * (K - 1) - p,  # negative: crop instead of pad
+        "extra_after": axis.output_padding,
+        "zero_insertion_multiplications": m * K,
+        "forward_output_length": forward.output_length,  # rows of C (C^T has that many columns)
+        "transpose_of_forward": forward.output_length == axis.n,
+        "row_counts_by_residue": tuple(counts),
+        "full_length": (axis.n - 1) * s + d * (K - 1) + 1,
+    }
+
+
+def _transposed_facts(op: Conv) -> Facts:
+    axis = op.axes[0]
+    n, K, s, d, p = axis.n, axis.kernel_size, axis.stride, axis.dilation, axis.pad_before
+    m = axis.output_length
+    nonzero, zero = _kernel_split(op)
+    nonzero_offsets = {t for t in range(K) if _tap_of(axis, t) in nonzero}
+    # columns j whose offset-t entry s*j + d*t - p lands in [0, m-1]
+    ranges = {
+        t: _clamped(_ceil_div(p - d * t, s), (m - 1 + p - d * t) // s, 0, n - 1) for t in range(K)
+    }
+    present = [t for t in range(K) if ranges[t] is not None]
+    lines = tuple(sorted(d * t - p for t in present if t in nonzero_offsets))
+    interior = _clamped(_ceil_div(p, s), (m - 1 + p - d * (K - 1)) // s, 0, n - 1)
+    nonzeros = sum(ranges[t][1] - ranges[t][0] + 1 for t in nonzero_offsets
+                   if ranges[t] is not None)
+    border = []
+    for r in _transposed_border_candidates(axis):
+        hits = _transposed_hits(axis, r)
+        cut = [h for h in hits if h.column is None]
+        if not cut:
+            continue
+        low = any(h.position < 0 for h in cut)
+        high = any(h.position >= n for h in cut)
+        side = "both" if low and high else "top" if low else "bottom"
+        border.append(BorderRow(r, side, hits, op.row(r)))
+    progressions = [(s * ranges[t][0] + d * t - p, ranges[t][1] - ranges[t][0] + 1)
+                    for t in sorted(nonzero_offsets) if ranges[t] is not None]
+    untouched = _uncovered(m, s, progressions, set())
+    return Facts(
+        axis=axis, symbolic=False, output_length=m, receptive_field=axis.receptive_field,
+        kernel_size=K, stride=s, dilation=d, nonzero_taps=nonzero, zero_taps=zero,
+        absent_offsets=tuple(t for t in range(K) if t not in present), band_lines=lines,
+        band_width=(lines[-1] - lines[0] + 1) if lines else 0,
+        regular_band=len(lines) == K, line_start=-p, interior=interior,
+        per_interior_line=len(nonzero_offsets), nonzeros=nonzeros,
+        gather_multiplications=n * K, dense_multiplications=m * n,
+        border_rows=tuple(border), untouched=untouched, valid_from=None,
+        padding=_padding_reason(axis), transposed=_transposed_shared(op, axis),
+    )
+
+
+def _transposed_border_candidates(axis: Axis) -> list[int]:
+    """Rows that may miss a contribution: near the top (r < d(K-1) - p) or below s(n-1) - p."""
+    s, d, p = axis.stride, axis.dilation, axis.pad_before
+    m = axis.output_length
+    top = range(0, min(m, max(0, d * (axis.kernel_size - 1) - p)))
+    bottom = range(max(0, s * (axis.n - 1) - p + 1), m)
+    return sorted(set(top) | set(bottom))
+
+
+# --------------------------------------------------------------------------------------------
+# The general case (symbolic n)
+# --------------------------------------------------------------------------------------------
+
+
+def _stand_in_size(axis: Axis) -> int:
+    """A concrete n far above where the borders separate (for reading off the border rows)."""
+    span = axis.dilation * (axis.kernel_size - 1) + 1
+    return 4 * (span + axis.pad_before + axis.pad_after + 2) * axis.stride + 8
+
+
+def _separation_size(op: Conv) -> int:
+    """The smallest n from which the top border, an interior and the bottom border are separate
+    and keep their shape, so that the general-case statements hold for every larger n."""
+    axis = op.axes[0]
+    s, d, p, K = axis.stride, axis.dilation, axis.pad_before, axis.kernel_size
+    if not axis.transposed:
+        # interior rows exist (first interior row ceil(p/s) reads up to position n-1); then the
+        # top rows never reach the end and the bottom rows never reach the start
+        return s * _ceil_div(p, s) - p + d * (K - 1) + 1
+    top = _stand_in_size(axis)
+    reference = _border_signature(op, top)
+    signatures: dict[int, Any] = {}
+
+    def signature(size: int) -> Any:
+        if size not in signatures:
+            signatures[size] = _border_signature(op, size)
+        return signatures[size]
+
+    for size in range(1, top + 1):
+        if all(signature(candidate) == reference
+               for candidate in range(size, min(size + s + 1, top + 1))):
+            return size
+    return top
+
+
+def _border_signature(op: Conv, size: int) -> Any:
+    """Border rows of the concrete operator of length ``size``: top ones as they are, bottom ones
+    relative to the end (row - m, column - n)."""
+    try:
+        concrete = op.replace(n=size)
+    except SymdilError:
+        return None
+    facts = structure_facts(concrete)
+    if facts.interior is None:
+        return None
+    m = facts.output_length
+    rows = []
+    for row in facts.border_rows:
+        if row.side == "both":
+            return None
+        if row.side == "top":
+            rows.append(("top", row.row, tuple(sorted(row.entries.items()))))
+        else:
+            rows.append(("bottom", row.row - m, tuple((c - size, v) for c, v in
+                                                       sorted(row.entries.items()))))
+    return tuple(rows)
+
+
+def general_tail_rows(op: Conv, count: int) -> list[tuple[int, dict[int, Any]]] | None:
+    """The last ``count`` rows of a general-case operator as (row - m, {column - n: coefficient}),
+    read off a concrete stand-in; None when they depend on n modulo the stride (forward, s > 1)."""
+    axis = op.axes[0]
+    if not axis.transposed and axis.stride > 1:
+        return None
+    size = _stand_in_size(axis)
+    concrete = op.replace(n=size)
+    m = concrete.output_length
+    tail = []
+    for back in range(min(count, m), 0, -1):
+        entries = concrete.row(m - back)
+        tail.append((-back, {c - size: v for c, v in entries.items()}))
+    return tail
+
+
+def _general_facts(op: Conv) -> Facts:
+    axis = op.axes[0]
+    n_symbol = axis.n
+    m_symbol = sympy.Symbol("m", integer=True, positive=True)
+    size = _stand_in_size(axis)
+    concrete = structure_facts(op.replace(n=size))
+    m_concrete = concrete.output_length
+    bottom_known = axis.transposed or axis.stride == 1
+    border = []
+    for row in concrete.border_rows:
+        if row.side == "top":
+            border.append(row)
+        elif bottom_known:
+            shift = lambda value: None if value is None else n_symbol + (value - size)  # noqa: E731
+            hits = tuple(TapHit(h.offset, h.tap, n_symbol + (h.position - size), shift(h.column))
+                         for h in row.hits)
+            entries = {n_symbol + (c - size): v for c, v in row.entries.items()}
+            border.append(BorderRow(m_symbol + (row.row - m_concrete), row.side, hits, entries))
+    m_expr = axis.output_length
+    interior = None
+    if concrete.interior is not None:
+        first, last = concrete.interior
+        s, d, p, K = axis.stride, axis.dilation, axis.pad_before, axis.kernel_size
+        if axis.transposed:
+            last_general = n_symbol + (last - size)
+        else:
+            last_general = sympy.floor((n_symbol - 1 + p - d * (K - 1)) / sympy.Integer(s))
+        interior = (first, last_general)
+    nonzeros = None
+    if bottom_known:
+        deficit = concrete.per_interior_line * (
+            concrete.axis.n if axis.transposed else m_concrete) - concrete.nonzeros
+        lines_count = n_symbol if axis.transposed else m_expr
+        nonzeros = sympy.expand(concrete.per_interior_line * lines_count - deficit)
+    K = axis.kernel_size
+    transposed = {}
+    if axis.transposed:
+        s, d, p = axis.stride, axis.dilation, axis.pad_before
+        transposed = dict(concrete.transposed)
+        transposed.update(
+            upsampled_length=(n_symbol - 1) * s + 1,
+            zero_insertion_multiplications=m_expr * K,
+            forward_output_length=n_symbol + (axis.output_padding // s),
+            transpose_of_forward=axis.output_padding < s,
+            full_length=(n_symbol - 1) * s + d * (K - 1) + 1,
+        )
+        del p
+    return Facts(
+        axis=axis, symbolic=True, output_length=m_expr, receptive_field=axis.receptive_field,
+        kernel_size=K, stride=axis.stride, dilation=axis.dilation,
+        nonzero_taps=concrete.nonzero_taps, zero_taps=concrete.zero_taps,
+        absent_offsets=(), band_lines=concrete.band_lines, band_width=concrete.band_width,
+        regular_band=concrete.regular_band, line_start=concrete.line_start, interior=interior,
+        per_interior_line=concrete.per_interior_line, nonzeros=nonzeros,
+        gather_multiplications=(n_symbol if axis.transposed else m_expr) * K,
+        dense_multiplications=m_expr * n_symbol, border_rows=tuple(border), untouched=None,
+        valid_from=_separation_size(op), padding=_padding_reason(axis), transposed=transposed,
+    )
+
+
+def structure_facts(op: Conv) -> Facts:
+    """The structural facts of a 1-D, one-channel operator (concrete or general case)."""
+    if op.ndim != 1 or op.in_channels != 1 or op.out_channels != 1:
+        raise SymdilError(
+            "derivations cover 1-D convolutions with one channel for now, got "
+            f"ndim={op.ndim}, in_channels={op.in_channels}, out_channels={op.out_channels}"
+        )
+    if op.symbolic:
+        return _general_facts(op)
+    if op.axes[0].transposed:
+        return _transposed_facts(op)
+    return _forward_facts(op)

@@ -74,7 +74,8 @@ def row_entries(
     """Column -> coefficient of one output row.
 
     ``taps[a]`` are the pairs of this row's index along axis ``a``; ``channel_pairs`` lists
-    (input channel, kernel channel offset) pairs feeding this row's output channel; ``kernel`` is flat
+    (input channel, kernel channel offset) pairs feeding this row's output channel; ``kernel`` is
+    flat
     in PyTorch's weight layout, each (out, in) channel pair owning ``kernel_channel_size`` taps.
     """
     sizes = [axis.n for axis in axes]
@@ -83,7 +84,7 @@ def row_entries(
     if len(axes) == 1:
         n = sizes[0]
         for channel, koffset in channel_pairs:
-            base = channel * n
+            base = channel * n if channel else 0  # an int even when n is a symbol
             for t, j in taps[0]:
                 hits.setdefault(base + j, []).append(koffset + t)
     else:

@@ -56,7 +56,8 @@ def validate_symbol_name(parameter: str, name: Any) -> str:
 class Axis:
     """One spatial axis of a convolution, fully resolved.
 
-    ``n`` is the length of the operator's *input* along this axis (for a transposed convolution too);
+    ``n`` is the length of the operator's *input* along this axis (for a transposed convolution
+    too);
     it is an int, or a SymPy Symbol for the general case.  ``pad_before``/``pad_after`` are the
     resolved padding; ``padding_word`` remembers the word it came from (``None`` for numbers).
     """
@@ -161,11 +162,15 @@ def make_axis(
     output_padding: Any = 0,
     axis_label: str = "",
 ) -> Axis:
-    """Validate one axis and resolve its padding.  ``axis_label`` (e.g. ' (axis 1)') goes into errors."""
+    """Validate one axis and resolve its padding.
+
+    ``axis_label`` (e.g. ' (axis 1)') goes into the error messages."""
     where = axis_label
     if isinstance(n, str):
         if not _NAME_RE.match(n):
-            raise _fail(f"n{where} must be a positive integer or a symbol name such as 'n', got {n!r}")
+            raise _fail(
+                f"n{where} must be a positive integer or a symbol name such as 'n', got {n!r}"
+            )
         n = sympy.Symbol(n, integer=True, positive=True)
     elif isinstance(n, sympy.Symbol):
         n = sympy.Symbol(n.name, integer=True, positive=True)

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from .. import __version__
+from .derive import derive
 from .matrix import matrix
 from .verify import verify
 
@@ -38,6 +39,7 @@ def _root(
 
 
 app.command()(matrix)
+app.command()(derive)
 app.command()(verify)
 
 

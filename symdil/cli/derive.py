@@ -1,0 +1,94 @@
+"""``symdil derive``: the step-by-step derivation of one convolution, as LaTeX or Markdown."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..derivation import Derivation
+from ..printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
+from ..render import compile_pdf
+from ..spec import SymdilError
+from . import options as o
+from .common import emit, user_errors
+
+
+class DeriveFormat(str, Enum):
+    latex = "latex"
+    markdown = "markdown"
+
+
+def pdf_target(output: Optional[Path]) -> tuple[Optional[Path], Path]:
+    """Where ``--pdf`` writes: ``-o x.pdf`` -> only x.pdf; ``-o x.tex`` -> x.tex and x.pdf."""
+    if output is None:
+        raise SymdilError("--pdf needs -o/--output (FILE.tex writes FILE.tex and FILE.pdf; "
+                          "FILE.pdf writes the PDF only)")
+    if output.suffix.lower() == ".pdf":
+        return None, output
+    return output, output.with_suffix(".pdf")
+
+
+def derive(
+    n: o.N,
+    kernel: o.Kernel,
+    stride: o.Stride = "1",
+    dilation: o.Dilation = "1",
+    padding: o.Padding = "0",
+    padding_mode: o.Mode = o.PaddingMode.zeros,
+    flip: o.Flip = False,
+    transposed: o.Transposed = False,
+    output_padding: o.OutputPadding = "0",
+    input_symbol: o.InputSymbol = "a",
+    kernel_symbol: o.KernelSymbol = "k",
+    in_channels: o.InChannels = 1,
+    out_channels: o.OutChannels = 1,
+    groups: o.Groups = 1,
+    fmt: Annotated[DeriveFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        DeriveFormat.latex
+    ),
+    standalone: Annotated[bool, typer.Option(
+        "--standalone", help="A complete document (LaTeX: an article with preamble; Markdown: "
+        "with its title) instead of a snippet.")] = False,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Write to FILE atomically (default: stdout).")] = None,
+    pdf: Annotated[bool, typer.Option(
+        "--pdf", help="Also compile the standalone LaTeX document with pdflatex: "
+        "[bold]-o x.tex[/] writes x.tex and x.pdf, [bold]-o x.pdf[/] only the PDF.")] = False,
+    templates: Annotated[Optional[Path], typer.Option(
+        "--templates", help="Folder whose templates override the built-in ones by name "
+        "(latex/derivation.tex.j2, latex/document.tex.j2, markdown/…).")] = None,
+    max_rows: Annotated[int, typer.Option(
+        "--max-rows", help="Largest number of matrix rows shown before eliding (>= 3).")] = (
+        DEFAULT_MAX_ROWS
+    ),
+    max_cols: Annotated[int, typer.Option(
+        "--max-cols", help="Largest number of matrix columns shown before eliding (>= 3).")] = (
+        DEFAULT_MAX_COLS
+    ),
+    title: Annotated[Optional[str], typer.Option(
+        "--title", help="Title of a --standalone document (plain text; escaped).")] = None,
+) -> None:
+    """Derive a convolution step by step: definition, sizes, matrix, structure, borders."""
+    with user_errors():
+        op = o.conv_from_options(n, kernel, stride, dilation, padding, padding_mode, flip,
+                                 transposed, output_padding, input_symbol, kernel_symbol,
+                                 in_channels, out_channels, groups)
+        if pdf:
+            if fmt is not DeriveFormat.latex:
+                raise SymdilError("--pdf compiles LaTeX; use it with --format latex")
+            standalone = True
+            tex_path, pdf_path = pdf_target(output)
+        if title is not None and not standalone:
+            raise SymdilError("--title applies to --standalone documents; add --standalone")
+        text = Derivation(op, max_rows, max_cols).render(fmt.value, standalone, templates,
+                                                         None, title)
+        if pdf:
+            document = compile_pdf(text)
+            if tex_path is not None:
+                emit(text, tex_path)
+            emit(document, pdf_path)
+        else:
+            emit(text, output)

@@ -1,0 +1,351 @@
+"""LaTeX for symdil's mathematics: a SymPy ``LatexPrinter`` subclass and the elided matrix equation.
+
+``SymdilLatexPrinter`` prints symdil's symbol names unambiguously (``k^{(0,1)}_{2}``, ``{a1}_{0}``,
+``\\alpha_{0}``) and everything else the way SymPy does. ``matrix_equation`` typesets ``M a = y``
+as three matrices; a matrix larger than the limits is elided (first rows/columns, the last row, the
+last columns, ``\\cdots``/``\\vdots``/``\\ddots``) and only its visible entries are built, through
+``Conv.row`` (local, O(K) per row), so the cost does not depend on n. The output is valid in LaTeX
+(amsmath) and KaTeX/MathJax alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import sympy
+from sympy.printing.latex import LatexPrinter
+
+from .spec import GREEK
+from .symbols import indexed_symbol, split_name
+
+#: Default limits of the derivation's matrices: they fit a page and amsmath's 10 columns.
+DEFAULT_MAX_ROWS = 8
+DEFAULT_MAX_COLS = 10
+#: amsmath's ``MaxMatrixCols``: wider matrices are typeset as ``array`` inside ``\\left[ \\right]``.
+AMSMATH_MAX_COLS = 10
+ZERO_STYLES = {"0": "0", "dot": r"\cdot", "blank": ""}
+
+MARKER = None  # an elided stretch of rows or columns
+_GENERAL_RE = re.compile(r"(?P<base>[A-Za-z][A-Za-z0-9]*)_\{(?P<sub>[^{}]*)\}\Z")
+
+
+def group_digits(value: int) -> str:
+    """``1{,}000{,}000`` for five digits and more (LaTeX and KaTeX); smaller numbers as they are."""
+    text = str(abs(value))
+    if len(text) >= 5:
+        groups = []
+        while text:
+            groups.insert(0, text[-3:])
+            text = text[:-3]
+        text = "{,}".join(groups)
+    return ("-" if value < 0 else "") + text
+
+
+def latex_base(name: str) -> str:
+    """A symbol base: ``a``, ``\\alpha``, or ``{a1}`` (braced: a subscript binds to all of it)."""
+    if name in GREEK:
+        return "\\" + name
+    if len(name) == 1:
+        return name
+    return "{" + name + "}"
+
+
+class SymdilLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer, with symdil's symbol names and bmatrix matrices.
+
+    Settings (besides SymPy's): ``zero`` -- how a zero *matrix entry* looks (``"0"``, ``"dot"``,
+    ``"blank"``); ``mat_str="bmatrix"`` with ``mat_delim=""`` so brackets do not double up.
+    """
+
+    printmethod = "_symdil_latex"
+    _default_settings = {
+        **LatexPrinter._default_settings,
+        "mat_str": "bmatrix",
+        "mat_delim": "",
+        "zero": "0",
+    }
+
+    def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
+        parts = split_name(expr.name)
+        if parts is None:
+            if expr.name in GREEK or len(expr.name) == 1 or expr.name.isalnum():
+                return latex_base(expr.name)
+            general = _GENERAL_RE.match(expr.name)
+            if general:  # an index counted from the end, made by general_symbol
+                return latex_base(general["base"]) + "_{" + general["sub"] + "}"
+            return super()._print_Symbol(expr, style)
+        base, sub, sup = parts
+        text = latex_base(base)
+        if sup:
+            text += "^{(" + ",".join(sup) + ")}"
+        return text + "_{" + ",".join(sub) + "}"
+
+    def _print_Indexed(self, expr: sympy.Indexed) -> str:
+        base = latex_base(str(expr.base.label))
+        indices = ",".join(self._print(index) for index in expr.indices)
+        return base + "_{" + indices + "}"
+
+    def _print_Integer(self, expr: sympy.Integer) -> str:
+        return group_digits(int(expr))
+
+    def _print_int(self, expr: int) -> str:
+        return group_digits(int(expr))
+
+    def _print_Rational(self, expr: sympy.Rational) -> str:
+        if expr.q == 1:
+            return group_digits(int(expr.p))
+        return super()._print_Rational(expr)
+
+    def _print_floor(self, expr: Any, exp: Any = None) -> str:
+        return self._bracket(expr, r"\left\lfloor ", r" \right\rfloor", exp)
+
+    def _print_ceiling(self, expr: Any, exp: Any = None) -> str:
+        return self._bracket(expr, r"\left\lceil ", r" \right\rceil", exp)
+
+    def _bracket(self, expr: Any, left: str, right: str, exp: Any) -> str:
+        # (n - 5)/2 reads better than n/2 - 5/2 inside a floor
+        numerator, denominator = sympy.fraction(sympy.together(expr.args[0]))
+        if denominator != 1:
+            inner = rf"\frac{{{self._print(numerator)}}}{{{self._print(denominator)}}}"
+        else:
+            inner = self._print(numerator)
+        tex = left + inner + right
+        return rf"{tex}^{{{exp}}}" if exp is not None else tex
+
+    def entry(self, value: Any) -> str:
+        """A matrix entry: zeros in the configured style."""
+        if value == 0:
+            return ZERO_STYLES[self._settings["zero"]]
+        return self._print(value)
+
+
+def general_symbol(base: str, index: Any) -> sympy.Symbol:
+    """``base_index`` for an int index (``a_4``) or an expression in n (``a_{n - 3}``)."""
+    if isinstance(index, int):
+        return indexed_symbol(base, (index,))
+    return sympy.Symbol(f"{base}_{{{latex(index)}}}")
+
+
+def sum_latex(terms: Sequence[tuple[Any, Any]], printer: "SymdilLatexPrinter | None" = None) -> str:
+    """``coef * symbol`` terms joined in the given (column) order; ``0`` for no terms."""
+    printer = printer or SymdilLatexPrinter()
+    text = ""
+    for coef, symbol in terms:
+        term = printer._print(sympy.Mul(coef, symbol))
+        if not text:
+            text = term
+        elif term.startswith("-"):
+            text += " - " + term[1:].lstrip()
+        else:
+            text += " + " + term
+    return text or "0"
+
+
+def latex(expr: Any, **settings: Any) -> str:
+    """Print ``expr`` with ``SymdilLatexPrinter``."""
+    return SymdilLatexPrinter(settings).doprint(expr)
+
+
+# --------------------------------------------------------------------------------------------
+# Elision: which rows and columns are shown
+# --------------------------------------------------------------------------------------------
+
+
+def visible_indices(size: int, limit: int | None, tail: int = 1) -> list[int | None]:
+    """Indices shown out of ``size``: all when they fit ``limit``, else head, MARKER, tail.
+
+    ``tail`` (>= 1) last indices are kept; the head gets the rest of the budget (``limit``
+    counts the marker).
+    """
+    if limit is None or size <= limit:
+        return list(range(size))
+    limit = max(limit, 3)
+    tail = max(1, min(tail, limit - 2))
+    head = limit - 1 - tail
+    return list(range(head)) + [MARKER] + list(range(size - tail, size))
+
+
+def bracket_matrix(cells: Sequence[Sequence[str]]) -> str:
+    """``bmatrix`` (up to amsmath's 10 columns), else ``array`` in ``\\left[ \\right]``."""
+    cols = max((len(line) for line in cells), default=1)
+    body = " \\\\\n".join(" & ".join(line) for line in cells)
+    if cols <= AMSMATH_MAX_COLS:
+        return "\\begin{bmatrix}\n" + body + "\n\\end{bmatrix}"
+    return (
+        "\\left[\\begin{array}{" + "c" * cols + "}\n" + body + "\n\\end{array}\\right]"
+    )
+
+
+def column_vector(entries: Sequence[str]) -> str:
+    return bracket_matrix([[entry] for entry in entries])
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The visible part of an operator matrix: rows and columns shown (MARKER for an ellipsis).
+
+    Rows/columns are ints for concrete operators; in the general case (symbolic n) tail rows and
+    columns are SymPy expressions counted from the end (``m - 1``, ``n - 2``).
+    """
+
+    rows: tuple
+    cols: tuple
+    # row -> {col: coefficient}, restricted to visible columns, and the full row (for y)
+    entries: dict
+    outputs: dict
+
+
+def _row_tail_width(entries: dict[int, Any], cols: int, budget: int) -> int:
+    """How many last columns show the last row's band (at least the last column)."""
+    if not entries:
+        return 1
+    first = min(entries)
+    return max(1, min(cols - first, budget))
+
+
+def _layout_concrete(op: Any, max_rows: int | None, max_cols: int | None) -> Layout:
+    n_rows, n_cols = op.shape
+    last = op.row(n_rows - 1)
+    tail_budget = 1 if max_cols is None else max(1, (max_cols - 1) // 2)
+    cols = visible_indices(n_cols, max_cols, _row_tail_width(last, n_cols, tail_budget))
+    rows = visible_indices(n_rows, max_rows)
+    if MARKER in rows:
+        rows = _trim_head_rows(op, rows, cols)
+    full = {r: (last if r == n_rows - 1 else op.row(r)) for r in rows if r is not MARKER}
+    inputs = {c: op.input_symbol_at(c) for c in cols if c is not MARKER}
+    outputs = {
+        r: tuple((coef, op.input_symbol_at(c)) for c, coef in entries.items())
+        for r, entries in full.items()
+    }
+    return Layout(tuple(rows), tuple(cols), {"full": full, "inputs": inputs}, outputs)
+
+
+def _trim_head_rows(op: Any, rows: list, cols: list) -> list:
+    """Drop head rows after the first two whose band has left the visible leading columns."""
+    marker = rows.index(MARKER)
+    head = rows[:marker]
+    lead = set(cols[: cols.index(MARKER)]) if MARKER in cols else set(c for c in cols)
+    keep = []
+    for r in head:
+        if len(keep) >= 2 and not (set(op.row(r)) & lead):
+            break
+        keep.append(r)
+    return keep + rows[marker:]
+
+
+def _layout_general(op: Any, max_rows: int | None, max_cols: int | None) -> Layout:
+    """The general case: top rows exactly, the bottom row from a concrete stand-in when it does not
+    depend on n modulo the stride (stride 1, or transposed)."""
+    from .facts import general_tail_rows  # facts knows the geometry of the bottom border
+
+    max_rows = max_rows or 8
+    max_cols = max_cols or 10
+    n = op.axes[0].n
+    m_expr = op.axes[0].output_length
+    head_rows = max(2, max_rows - 2)
+    tail = general_tail_rows(op, 1)  # [(row_from_end, {col_from_end: coef})] or None
+    tail_cols = 1
+    if tail:
+        width = max((-min(cols) for _, cols in tail if cols), default=1)
+        tail_cols = max(1, min(width, (max_cols - 1) // 2))
+    head_cols = max_cols - 1 - tail_cols
+    cols: list = list(range(head_cols)) + [MARKER] + [n - j for j in range(tail_cols, 0, -1)]
+    full: dict = {}
+    rows: list = []
+    lead = set(range(head_cols))
+    for r in range(head_rows):
+        # symbolic n: Conv.row's columns are SymPy Integers; make them ints like the concrete case
+        entries = {int(c): v for c, v in op.row(r).items()}
+        if len(rows) >= 2 and not (set(entries) & lead):
+            break
+        rows.append(r)
+        full[r] = entries
+    rows.append(MARKER)
+    if tail:
+        for back, entries in tail:
+            r = m_expr + back
+            rows.append(r)
+            full[r] = {n + c: coef for c, coef in entries.items()}
+    inputs = {c: general_symbol(op.input_symbol, c) for c in cols if c is not MARKER}
+    outputs = {
+        r: tuple((coef, general_symbol(op.input_symbol, c)) for c, coef in entries.items())
+        for r, entries in full.items()
+    }
+    return Layout(tuple(rows), tuple(cols), {"full": full, "inputs": inputs}, outputs)
+
+
+def matrix_layout(op: Any, max_rows: int | None = None, max_cols: int | None = None) -> Layout:
+    """The visible rows/columns of ``op``'s matrix and their entries (None limits: everything)."""
+    if op.symbolic:
+        return _layout_general(op, max_rows, max_cols)
+    return _layout_concrete(op, max_rows, max_cols)
+
+
+def _marker_row(cols: Sequence, both: bool) -> list[str]:
+    cells = []
+    last = len(cols) - 1
+    for index, c in enumerate(cols):
+        if c is MARKER:
+            cells.append(r"\ddots")
+        elif not both or index in (0, last):
+            cells.append(r"\vdots")
+        else:
+            cells.append("")
+    return cells
+
+
+def matrix_cells(layout: Layout, printer: SymdilLatexPrinter) -> list[list[str]]:
+    both = MARKER in layout.rows and MARKER in layout.cols
+    cells = []
+    for r in layout.rows:
+        if r is MARKER:
+            cells.append(_marker_row(layout.cols, both))
+            continue
+        entries = layout.entries["full"][r]
+        line = []
+        for c in layout.cols:
+            line.append(r"\cdots" if c is MARKER else printer.entry(entries.get(c, 0)))
+        cells.append(line)
+    return cells
+
+
+def matrix_equation(
+    op: Any,
+    max_rows: int | None = None,
+    max_cols: int | None = None,
+    zero: str = "0",
+) -> str:
+    """The LaTeX body (no ``\\[ \\]``/``$$``) of ``M a = y``: operator, input column, output column.
+
+    With ``max_rows``/``max_cols`` (counting the ellipsis) a larger matrix is elided; None shows
+    everything.  Only visible entries are built (``op.row``), never ``op.matrix``.  ``zero`` styles
+    zero entries: ``"0"``, ``"dot"`` (``\\cdot``) or ``"blank"``.  Up to 10 visible columns use
+    ``bmatrix``; wider ones ``\\left[\\begin{array}…\\end{array}\\right]`` (amsmath's
+    ``MaxMatrixCols`` need not be raised).
+    """
+    if zero not in ZERO_STYLES:
+        raise ValueError(f"zero must be one of {', '.join(ZERO_STYLES)}, got {zero!r}")
+    printer = SymdilLatexPrinter({"zero": zero})
+    layout = matrix_layout(op, max_rows, max_cols)
+    matrix = bracket_matrix(matrix_cells(layout, printer))
+    inputs = column_vector(
+        [r"\vdots" if c is MARKER else printer._print(layout.entries["inputs"][c])
+         for c in layout.cols]
+    )
+    outputs = column_vector(
+        [r"\vdots" if r is MARKER else sum_latex(layout.outputs[r], printer) for r in layout.rows]
+    )
+    return matrix + "\n" + inputs + "\n=\n" + outputs
+
+
+def elided_vector(values: Sequence[Any] | None, size: int, limit: int | None,
+                  value_at: Any = None) -> str:
+    """A column vector of ``size`` entries, elided like the matrix columns (``value_at(i)``)."""
+    printer = SymdilLatexPrinter()
+    shown = visible_indices(size, limit)
+    get = value_at if value_at is not None else (lambda i: values[i])
+    return column_vector(
+        [r"\vdots" if i is MARKER else printer.entry(get(i)) for i in shown]
+    )

@@ -1,0 +1,264 @@
+"""Rendering: one Jinja2 environment, template lookup, escaping, and PDF compilation.
+
+Templates use nbconvert-style delimiters that cannot clash with TeX -- ``((* … *))`` blocks,
+``((( … )))`` variables, ``((= … =))`` comments -- with ``StrictUndefined`` (a missing variable
+is an error naming the template and the variable), ``trim_blocks``/``lstrip_blocks``, and
+autoescape off: math arrives pre-printed, and prose from users goes through the explicit
+``latex_escape`` / ``markdown_escape`` filters, so ``\\input``, ``\\write18`` or ``\\catcode``
+can never be injected.
+
+Lookup: a user folder (``templates=DIR``, ``--templates DIR``) first, then the built-in templates --
+inside the installed package (``symdil/templates``, force-included in the wheel), else the top-level
+``templates/`` folder beside the source checkout (editable installs).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .spec import SymdilError
+
+PDFLATEX_INSTALL = "apt-get install texlive-latex-base texlive-latex-recommended"
+
+TEMPLATE_NAMES = {
+    ("latex", False): "latex/derivation.tex.j2",
+    ("latex", True): "latex/document.tex.j2",
+    ("markdown", False): "markdown/derivation.md.j2",
+    ("markdown", True): "markdown/document.md.j2",
+}
+
+
+def builtin_templates() -> Path:
+    """The built-in template folder: in the installed package, else beside the checkout."""
+    packaged = Path(__file__).resolve().parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent / "templates"
+    if checkout.is_dir():
+        return checkout
+    raise SymdilError(f"the built-in templates are missing (looked in {packaged} and {checkout})")
+
+
+# --------------------------------------------------------------------------------------------
+# Escaping prose
+# --------------------------------------------------------------------------------------------
+
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "%": r"\%",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+    '"': "''",
+}
+
+
+def latex_escape(text: Any) -> str:
+    """Prose for LaTeX: every TeX special character becomes inert text; control characters and
+    line breaks become spaces; characters pdflatex cannot typeset from plain Latin input (outside
+    printable ASCII and Latin-1 letters) become ``?``.  No command, group or ``^^`` escape survives.
+    """
+    out = []
+    for char in str(text):
+        if char in _LATEX_SPECIALS:
+            out.append(_LATEX_SPECIALS[char])
+        elif char in "\t\r\n\f\v" or (ord(char) < 32):
+            out.append(" ")
+        elif 32 <= ord(char) < 127:
+            out.append(char)
+        elif 0xC0 <= ord(char) <= 0xFF and ord(char) not in (0xD7, 0xF7):
+            out.append(char)
+        else:
+            out.append("?")
+    return "".join(out)
+
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|$~")
+_HTML = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def markdown_escape(text: Any) -> str:
+    """Prose for Markdown: punctuation Markdown or math would read is backslash-escaped, HTML
+    characters become entities, line breaks become spaces."""
+    out = []
+    for char in str(text):
+        if char in _HTML:
+            out.append(_HTML[char])
+        elif char in _MARKDOWN_SPECIALS:
+            out.append("\\" + char)
+        elif char in "\t\r\n\f\v" or ord(char) < 32:
+            out.append(" ")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------------------------
+# The environment
+# --------------------------------------------------------------------------------------------
+
+
+def environment(user_dir: str | None = None) -> jinja2.Environment:
+    """The Jinja2 environment (user folder first, then the built-ins).  The built-in one is
+    cached; with a user folder a fresh environment reads the user's current files."""
+    if user_dir is None:
+        return _builtin_environment()
+    return _make_environment(user_dir)
+
+
+@lru_cache(maxsize=1)
+def _builtin_environment() -> jinja2.Environment:
+    return _make_environment(None)
+
+
+def _make_environment(user_dir: str | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if user_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(user_dir))
+    loaders.append(jinja2.FileSystemLoader(str(builtin_templates())))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        block_start_string="((*",
+        block_end_string="*))",
+        variable_start_string="(((",
+        variable_end_string=")))",
+        comment_start_string="((=",
+        comment_end_string="=))",
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["latex_escape"] = latex_escape
+    env.filters["markdown_escape"] = markdown_escape
+    return env
+
+
+def _user_dir(templates: Any) -> str | None:
+    if templates is None:
+        return None
+    path = Path(templates)
+    if not path.is_dir():
+        raise SymdilError(f"templates folder {str(path)!r} does not exist or is not a folder")
+    return str(path.resolve())
+
+
+def _template_frame(error: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template file and line of a rendering error (Jinja rewrites tracebacks so
+    template frames carry the template's file name and line)."""
+    name, line = None, None
+    tb = error.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            name, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    return name, line
+
+
+def _short(path: str | None, roots: list[str]) -> str:
+    if path is None:
+        return "?"
+    for root in roots:
+        if path.startswith(root + os.sep):
+            return path[len(root) + 1:]
+    return path
+
+
+def render_template(name: str, context: dict[str, Any], templates: Any = None) -> str:
+    """Render template ``name`` with ``context``; template problems become one-line SymdilErrors."""
+    user = _user_dir(templates)
+    env = environment(user)
+    roots = [r for r in (user, str(builtin_templates())) if r]
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound as error:
+        raise SymdilError(f"template {error.name!r} not found (looked in "
+                          f"{', '.join(roots)})") from None
+    except jinja2.TemplateSyntaxError as error:
+        where = _short(error.filename, roots) if error.filename else error.name
+        raise SymdilError(f"template {where}, line {error.lineno}: {error.message}") from None
+    except jinja2.UndefinedError as error:
+        file, line = _template_frame(error)
+        variable = _undefined_name(str(error))
+        raise SymdilError(f"template {_short(file, roots)}, line {line}: undefined variable "
+                          f"{variable} ({error.message})") from None
+    except jinja2.TemplateError as error:
+        file, line = _template_frame(error)
+        raise SymdilError(f"template {_short(file, roots)}, line {line}: {error}") from None
+
+
+def _undefined_name(message: str) -> str:
+    match = re.search(r"'([^']+)' is undefined", message) or re.search(
+        r"has no attribute '([^']+)'", message)
+    return repr(match.group(1)) if match else "?"
+
+
+def render_document(fmt: str, standalone: bool, context: dict[str, Any],
+                    templates: Any = None) -> str:
+    """Render the derivation document (snippet or standalone) for ``fmt``."""
+    text = render_template(TEMPLATE_NAMES[(fmt, bool(standalone))], context, templates)
+    return text if text.endswith("\n") else text + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Jupyter and PDF
+# --------------------------------------------------------------------------------------------
+
+
+def conv_latex_equation(op: Any) -> str:
+    """``$$ M a = y $$`` for a notebook (elided at the default limits)."""
+    from .printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, matrix_equation
+
+    return "$$\n" + matrix_equation(op, DEFAULT_MAX_ROWS, DEFAULT_MAX_COLS) + "\n$$"
+
+
+def compile_pdf(tex: str, timeout: float = 120.0) -> bytes:
+    """Compile a standalone LaTeX document with pdflatex (no shell escape) and return the PDF.
+
+    Missing pdflatex, or a compilation error, raise a one-line SymdilError.  The output does not
+    depend on the clock (SOURCE_DATE_EPOCH, and the document omits dates and trailer ids).
+    """
+    pdflatex = shutil.which("pdflatex")
+    if pdflatex is None:
+        raise SymdilError(f"--pdf needs pdflatex, which is not installed; install it with: "
+                          f"{PDFLATEX_INSTALL}")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
+    with tempfile.TemporaryDirectory(prefix="symdil-pdf-") as folder:
+        source = Path(folder) / "document.tex"
+        source.write_text(tex, encoding="utf-8")
+        try:
+            result = subprocess.run(
+                [pdflatex, "-halt-on-error", "-interaction=nonstopmode", "-no-shell-escape",
+                 "document.tex"],
+                cwd=folder, env=env, capture_output=True, timeout=timeout,
+                stdin=subprocess.DEVNULL,
+            )
+        except subprocess.TimeoutExpired:
+            raise SymdilError(f"pdflatex did not finish within {timeout:.0f} s") from None
+        pdf = Path(folder) / "document.pdf"
+        if result.returncode != 0 or not pdf.is_file():
+            log = result.stdout.decode("utf-8", "replace")
+            first = next((line for line in log.splitlines() if line.startswith("!")),
+                         f"exit status {result.returncode}")
+            raise SymdilError(f"pdflatex failed: {first.lstrip('! ').strip()}")
+        return pdf.read_bytes()
