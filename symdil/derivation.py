@@ -12,8 +12,10 @@ LaTeX prose).
 ``verification`` (optional) is plain data for the verification section: a mapping or object with
 ``checks`` -- items with ``name``, ``passed``, ``detail`` (mappings or attributes) -- and an
 optional ``statement`` (prose, escaped) for the general case, with an optional ``statement_math``
-(LaTeX math displayed as is: only for formulas symdil itself prints, never user text); a bare
-list of checks is accepted too.  A failed check is never rendered silently: ``render`` raises
+(LaTeX math displayed as is: only for formulas symdil itself prints, never user text) or
+``statement_latex`` (a sentence with inline ``$math$``, as ``VerificationReport.statement_latex``
+gives it; likewise never user text); a bare list of checks is accepted too.
+``verification_section(report)`` turns a ``VerificationReport`` into that data.  A failed check is never rendered silently: ``render`` raises
 ``SymdilError`` instead.
 """
 
@@ -57,6 +59,13 @@ def _check_limit(name: str, value: Any) -> int:
     return value
 
 
+def verification_section(report: Any) -> dict:
+    """The data of a verification section from a ``symdil.verify`` report (checks and the
+    general-case statement as LaTeX)."""
+    return {"checks": [check.to_json() for check in report.checks],
+            "statement_latex": report.statement_latex}
+
+
 def normalize_verification(verification: Any) -> dict | None:
     """Plain data for the template: ``{"checks": [{name, passed, detail}], "statement"}``."""
     if verification is None:
@@ -67,12 +76,13 @@ def normalize_verification(verification: Any) -> dict | None:
             return item.get(key, default)
         return getattr(item, key, default)
 
-    statement_math = None
+    statement_math = statement_latex = None
     if isinstance(verification, (list, tuple)):
         checks_in: Iterable = verification
         statement = None
     else:
         statement_math = get(verification, "statement_math", None)
+        statement_latex = get(verification, "statement_latex", None)
         checks_in = get(verification, "checks", None)
         if checks_in is None:
             raise SymdilError("verification must be a list of checks or have 'checks', got "
@@ -94,6 +104,7 @@ def normalize_verification(verification: Any) -> dict | None:
                           "rendered with a failed check in it")
     return {"checks": checks, "statement": None if statement is None else str(statement),
             "statement_math": None if statement_math is None else str(statement_math),
+            "statement_latex": None if statement_latex is None else str(statement_latex),
             "passed": True}
 
 

@@ -8,10 +8,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..derivation import Derivation
+from ..derivation import Derivation, verification_section
 from ..printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
 from ..render import compile_pdf
 from ..spec import SymdilError
+from ..verify import verify as run_checks
 from . import options as o
 from .common import emit, user_errors
 
@@ -70,6 +71,9 @@ def derive(
     ),
     title: Annotated[Optional[str], typer.Option(
         "--title", help="Title of a --standalone document (plain text; escaped).")] = None,
+    verify: Annotated[bool, typer.Option(
+        "--verify", help="Run every check of [bold]symdil verify[/] and append a verification "
+        "section; a failed check fails the command (exit 1) and nothing is written.")] = False,
 ) -> None:
     """Derive a convolution step by step: definition, sizes, matrix, structure, borders."""
     with user_errors():
@@ -83,8 +87,17 @@ def derive(
             tex_path, pdf_path = pdf_target(output)
         if title is not None and not standalone:
             raise SymdilError("--title applies to --standalone documents; add --standalone")
+        verification = None
+        if verify:
+            report = run_checks(op)
+            if not report.passed:
+                failed = ", ".join(check.name for check in report.failed)
+                typer.echo(f"Error: verification failed ({failed}); nothing was written "
+                           "(run symdil verify for the evidence)", err=True)
+                raise typer.Exit(1)
+            verification = verification_section(report)
         text = Derivation(op, max_rows, max_cols).render(fmt.value, standalone, templates,
-                                                         None, title)
+                                                         verification, title)
         if pdf:
             document = compile_pdf(text)
             if tex_path is not None:
