@@ -15,7 +15,8 @@ optional ``statement`` (prose, escaped) for the general case, with an optional `
 (LaTeX math displayed as is: only for formulas symdil itself prints, never user text) or
 ``statement_latex`` (a sentence with inline ``$math$``, as ``VerificationReport.statement_latex``
 gives it; likewise never user text); a bare list of checks is accepted too.
-``verification_section(report)`` turns a ``VerificationReport`` into that data.  A failed check is never rendered silently: ``render`` raises
+``verification_section(report)`` turns a ``VerificationReport`` into that data.  A failed check
+is never rendered silently: ``render`` raises
 ``SymdilError`` instead.
 """
 
