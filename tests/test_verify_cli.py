@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import json
 from pathlib import Path
@@ -9,12 +10,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import symdil.verify as verify_module
 from symdil import Conv, checks
 from symdil.cli import app
 from symdil.verify import verify
 
 runner = CliRunner()
+# the module itself: ``symdil.verify`` as an attribute is the re-exported function
+verify_module = importlib.import_module("symdil.verify")
 INSTANCE_CHECKS = ["definition", "dilation_identity", "stride_identity", "transposition",
                    "polyphase", "formulas", "general_case", "numeric"]
 
