@@ -1,7 +1,9 @@
-"""Time ``symdil verify`` at n = 4096 (the issue's scale target), check by check.
+"""Time ``symdil verify`` at n = 4096 (the issue's scale target) and in 2-D/3-D, check by check.
 
 Run: ``python benchmarks/bench_verify.py [n]``.  Prints seconds per check and in total for a few
-configurations; every check must pass.  A benchmark prints figures, it asserts nothing about time.
+1-D configurations of length n, then 2-D and 3-D ones (16x16 is ``symdil verify --n 16,16
+--kernel 3,3 --dilation 2 --padding same``); every check must pass.  A benchmark prints figures,
+it asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import time
 
 from symdil import Conv, checks
 from symdil.general import check_general
+from symdil.kronecker import check_kronecker
 
 CHECKS = [
     ("definition", checks.check_definition),
@@ -19,6 +22,7 @@ CHECKS = [
     ("transposition", checks.check_transposition),
     ("polyphase", checks.check_polyphase),
     ("formulas", checks.check_formulas),
+    ("kronecker", check_kronecker),
     ("general_case", check_general),
     ("numeric", checks.check_numeric),
 ]
@@ -35,12 +39,25 @@ def configurations(n: int) -> list[tuple[str, Conv]]:
     ]
 
 
+def nd_configurations() -> list[tuple[str, Conv]]:
+    return [
+        ("16x16 K=3x3 d=2 same", Conv((16, 16), (3, 3), dilation=2, padding="same")),
+        ("64x64 K=3x3 d=2 same", Conv((64, 64), (3, 3), dilation=2, padding="same")),
+        ("16x16 s=2 C=4 g=2 reflect", Conv((16, 16), 3, stride=2, dilation=2, padding="same",
+                                           padding_mode="reflect", in_channels=4,
+                                           out_channels=4, groups=2)),
+        ("8x8 K=3x3 s=2 transposed", Conv((8, 8), 3, stride=2, dilation=2, padding=1,
+                                          transposed=True, output_padding=1)),
+        ("8x8x8 K=3 d=2 same", Conv((8, 8, 8), 3, dilation=2, padding="same")),
+    ]
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 4096
     print(f"symdil verify at n = {n} (seconds)")
     header = "".join(f"{name[:12]:>13}" for name, _ in CHECKS)
     print(f"{'configuration':<28}{'build':>8}{header}{'total':>9}")
-    for label, op in configurations(n):
+    for label, op in configurations(n) + nd_configurations():
         start = time.perf_counter()
         op.matrix  # noqa: B018 - building the operator is part of what a user waits for
         op.output  # noqa: B018

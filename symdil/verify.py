@@ -10,6 +10,7 @@ from . import checks
 from .checks import TORCH_INSTALL, CheckResult
 from .conv import Conv
 from .general import GeneralResult, check_general
+from .kronecker import check_kronecker
 from .spec import SymdilError
 
 AGAINST = (None, "torch")
@@ -47,11 +48,13 @@ def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
     """Run every check on ``op``.
 
     Concrete n: definition, dilation identity, stride identity, transposition, polyphase,
-    formulas, the general case (for the same parameters with n symbolic), numeric (NumPy), then
-    PyTorch with ``against="torch"``.  Symbolic n: the general case only (the instance checks need
-    a concrete operator).  ``claim_text``: LaTeX written by an author, compared entry by entry
-    (``symdil.claims``); a claim that cannot be parsed raises ``ClaimParseError``.  Raises
-    ``SymdilError`` for an unknown ``against`` or when torch is requested but not installed.
+    formulas, the Kronecker identity (2-D and up only; not applicable with channels or a padding
+    mode other than zeros), the general case (for the same parameters with n symbolic), numeric
+    (NumPy), then PyTorch with ``against="torch"``.  Symbolic n: the general case only (the
+    instance checks need a concrete operator).  ``claim_text``: LaTeX written by an author,
+    compared entry by entry (``symdil.claims``); a claim that cannot be parsed raises
+    ``ClaimParseError``.  Raises ``SymdilError`` for an unknown ``against`` or when torch is
+    requested but not installed.
     """
     if against not in AGAINST:
         raise SymdilError(f"against must be None or 'torch', got {against!r}")
@@ -76,6 +79,7 @@ def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
             checks.check_transposition(op),
             checks.check_polyphase(op),
             checks.check_formulas(op),
+            *([check_kronecker(op)] if op.ndim > 1 else []),
             check_general(op),
             checks.check_numeric(op, seed=seed),
         ]

@@ -1,18 +1,20 @@
 """Regenerate the golden derivations and the rendered examples in output/.
 
-Run from the repository root, after an intended change to the derivation text or layout:
+Run from the repository root, after an intended change to a document's text or layout:
 
     python -m tests.regen        (or: python tests/regen.py)
 
 then review the diff.  It rewrites (only files whose bytes change):
 
-* ``tests/golden/<case>.tex`` and ``.md`` -- the LaTeX and Markdown snippets of every case;
-* ``output/<case>.tex`` and ``.md`` -- the standalone documents;
-* ``output/seed.pdf`` -- the PDF of the first case (needs pdflatex; skipped with a warning).
+* ``output/`` -- everything ``symdil build examples.toml --out-dir output`` writes: the
+  standalone derivations (``.tex``, ``.md``, the PDF of ``seed``) and the handout with its answer
+  key (``.tex``, ``.md``, ``.pdf``); PDFs need pdflatex (skipped with a warning without it);
+* ``tests/golden/<name>.tex`` and ``.md`` -- the LaTeX and Markdown snippets
+  (``symdil derive … --format latex``, no ``--standalone``) of every derivation in
+  ``examples.toml``.
 
-Each case is a list of ``symdil derive`` arguments, rendered through the CLI's own option parsing
-(``conv_from_options``), so ``symdil derive <args> --format latex --standalone`` prints exactly
-``output/<case>.tex``.  ``tests/test_golden.py`` fails when any of these files is stale.
+``examples.toml`` is the one list of examples; ``tests/test_golden.py`` fails when any of these
+files is stale.
 """
 
 from __future__ import annotations
@@ -23,31 +25,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 OUTPUT = ROOT / "output"
+EXAMPLES = ROOT / "examples.toml"
 
+#: The derivations of examples.toml as ``symdil derive`` arguments, for tests that run the CLI;
+#: tests/test_golden.py checks that each gives the same operator as its examples.toml entry.
 CASES: dict[str, list[str]] = {
-    # the issue's example: dilation 2, no padding
     "seed": ["--n", "7", "--kernel", "2", "--dilation", "2"],
-    # strided 'same' (TensorFlow's rule): cut border taps, unread inputs
     "strided_same": ["--n", "12", "--kernel", "3", "--stride", "2", "--dilation", "2",
                      "--padding", "same"],
-    # transposed: scatter, transpose of the forward matrix, zero insertion
     "transposed": ["--n", "5", "--kernel", "3", "--stride", "2", "--padding", "1",
                    "--transposed"],
-    # elided: a million inputs, built from the visible entries only
     "large": ["--n", "1000000", "--kernel", "3", "--dilation", "4", "--padding", "same"],
-    # the general case, symbolic n
     "general": ["--n", "n", "--kernel", "3", "--dilation", "2", "--padding", "2"],
     "general_strided": ["--n", "n", "--kernel", "3", "--dilation", "2", "--stride", "2"],
-    # reflect padding folds taps back onto the input
     "reflect": ["--n", "8", "--kernel", "3", "--dilation", "2", "--padding", "2",
                 "--padding-mode", "reflect"],
-    # a numeric kernel and true convolution
     "numeric_flip": ["--n", "6", "--kernel", "1,-2,1", "--flip", "--padding", "1"],
 }
-PDF_CASE = "seed"
+SEED_ARGS = CASES["seed"]
 
 
-def _options(args: list[str]) -> dict[str, str | bool]:
+def cli_options(args: list[str]) -> dict[str, str | bool]:
     """``["--n", "7", "--flip"]`` -> ``{"n": "7", "flip": True}``."""
     options: dict[str, str | bool] = {}
     index = 0
@@ -62,45 +60,69 @@ def _options(args: list[str]) -> dict[str, str | bool]:
     return options
 
 
+def case_conv(args: list[str]):
+    """The operator ``symdil derive <args>`` builds (the CLI's own option parsing)."""
+    from symdil.cli.options import conv_from_options
+
+    return conv_from_options(**cli_options(args))
+
+
 def render_case(args: list[str], fmt: str, standalone: bool) -> str:
     """The document ``symdil derive <args> --format fmt [--standalone]`` prints."""
-    from symdil.cli.options import conv_from_options
     from symdil.derivation import derive
 
-    options = _options(args)
-    op = conv_from_options(**options)
-    return derive(op, fmt, standalone=standalone)
+    return derive(case_conv(args), fmt, standalone=standalone)
 
 
-def expected_files() -> dict[Path, str]:
-    """Every text file regen writes, with its content."""
+def plan():
+    from symdil.buildfile import load_build
+
+    return load_build(EXAMPLES)
+
+
+def golden_files() -> dict[Path, str]:
+    """The snippet of every derivation of examples.toml, in LaTeX and Markdown."""
+    from symdil.derivation import derive
+    from symdil.printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
+
     files: dict[Path, str] = {}
-    for name, args in CASES.items():
-        files[GOLDEN / f"{name}.tex"] = render_case(args, "latex", False)
-        files[GOLDEN / f"{name}.md"] = render_case(args, "markdown", False)
-        files[OUTPUT / f"{name}.tex"] = render_case(args, "latex", True)
-        files[OUTPUT / f"{name}.md"] = render_case(args, "markdown", True)
+    for target in plan().targets:
+        if target.kind != "derivation":
+            continue
+        limits = (target.max_rows or DEFAULT_MAX_ROWS, target.max_cols or DEFAULT_MAX_COLS)
+        for fmt, suffix in (("latex", ".tex"), ("markdown", ".md")):
+            files[GOLDEN / f"{target.name}{suffix}"] = derive(target.op, fmt, False, *limits,
+                                                              templates=target.templates)
     return files
+
+
+def output_files() -> dict[Path, bytes]:
+    """Every file ``symdil build examples.toml`` writes to output/, except that each ``.pdf``
+    holds the LaTeX source it is compiled from (compare PDFs by their text)."""
+    from symdil.build import render_plan
+
+    return {OUTPUT / document.name: document.data
+            for document in render_plan(plan(), compile_pdfs=False)}
 
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
+    from symdil.build import render_plan, write_documents
+    from symdil.buildfile import BuildFileError
     from symdil.io import write_atomic
-    from symdil.render import compile_pdf
-    from symdil.spec import SymdilError
 
-    files = expected_files()
-    changed = [path for path, text in files.items() if write_atomic(path, text)]
+    changed = [path for path, text in golden_files().items() if write_atomic(path, text)]
     try:
-        pdf = compile_pdf(files[OUTPUT / f"{PDF_CASE}.tex"])
-    except SymdilError as error:
-        print(f"warning: {OUTPUT / (PDF_CASE + '.pdf')} not rebuilt: {error}", file=sys.stderr)
-    else:
-        if write_atomic(OUTPUT / f"{PDF_CASE}.pdf", pdf):
-            changed.append(OUTPUT / f"{PDF_CASE}.pdf")
+        documents = render_plan(plan())
+    except BuildFileError as error:
+        print(f"warning: PDFs not rebuilt: {error}", file=sys.stderr)
+        documents = [document for document in render_plan(plan(), compile_pdfs=False)
+                     if not document.name.endswith(".pdf")]
+    result = write_documents(documents, OUTPUT)
+    changed += result.written
     for path in changed:
         print(f"wrote {path.relative_to(ROOT)}")
-    print(f"{len(changed)} file(s) changed, {len(files) + 1 - len(changed)} up to date")
+    print(f"{len(changed)} file(s) changed, {len(result.unchanged)} output file(s) up to date")
     return 0
 
 

@@ -113,8 +113,16 @@ def dropped_fold(op: Conv) -> sympy.ImmutableSparseMatrix:
     return op.replace(padding_mode="zeros").matrix
 
 
+def channel_mixup(op: Conv) -> sympy.ImmutableSparseMatrix:
+    """Every weight reads the next input channel (columns of channel c moved to c + 1)."""
+    n = op.axes[0].n
+    entries = {(r, (c // n + 1) % op.in_channels * n + c % n): v
+               for r, row in enumerate(op.rows) for c, v in row.items()}
+    return sympy.ImmutableSparseMatrix(*op.shape, entries)
+
+
 MUTANTS = {"off_by_one_padding": shifted, "swapped_taps": swapped, "wrong_stride": wrong_stride,
-           "dropped_border_fold": dropped_fold}
+           "dropped_border_fold": dropped_fold, "channel_mixup": channel_mixup}
 
 FORWARD = Conv(12, 3, stride=2, dilation=2, padding="same")
 FORWARD_S1 = Conv(10, 3, dilation=2, padding=2)
@@ -124,25 +132,22 @@ REPLICATE = Conv(8, 2, dilation=3, padding="causal", padding_mode="replicate", f
 TRANSPOSED = Conv(6, 3, stride=2, dilation=2, padding=1, transposed=True, output_padding=1)
 CHANNELS = Conv(8, 3, stride=2, dilation=2, padding=2, in_channels=2, out_channels=4, groups=2)
 
+CHANNELS_T = Conv(5, 2, stride=2, dilation=3, padding=1, transposed=True, in_channels=4,
+                  out_channels=2, groups=2)
+
 # which check must catch which mutant (the cases a check is designed to see)
-EXPECTED = {
-    "definition": ["off_by_one_padding", "swapped_taps", "wrong_stride", "dropped_border_fold"],
-    "dilation_identity": ["off_by_one_padding", "swapped_taps", "wrong_stride",
-                          "dropped_border_fold"],
-    "stride_identity": ["off_by_one_padding", "swapped_taps", "wrong_stride",
-                        "dropped_border_fold"],
-    "transposition": ["off_by_one_padding", "swapped_taps", "wrong_stride", "dropped_border_fold"],
-    "polyphase": ["off_by_one_padding", "swapped_taps", "wrong_stride", "dropped_border_fold"],
-    "formulas": ["off_by_one_padding", "swapped_taps", "wrong_stride"],
-    "numeric": ["off_by_one_padding", "swapped_taps", "wrong_stride", "dropped_border_fold"],
-}
+ALL = ["off_by_one_padding", "swapped_taps", "wrong_stride", "dropped_border_fold",
+       "channel_mixup"]
+EXPECTED = {name: ALL for name in CHECKS}
+EXPECTED["formulas"] = [name for name in ALL if name != "dropped_border_fold"]
 
 
 def _cases():
     for check_name, mutant_names in EXPECTED.items():
         for mutant_name in mutant_names:
-            ops = [REFLECT, CIRCULAR, REPLICATE] if mutant_name == "dropped_border_fold" else \
-                [FORWARD, FORWARD_S1, TRANSPOSED, CHANNELS, REFLECT]
+            ops = {"dropped_border_fold": [REFLECT, CIRCULAR, REPLICATE],
+                   "channel_mixup": [CHANNELS, CHANNELS_T]}.get(
+                mutant_name, [FORWARD, FORWARD_S1, TRANSPOSED, CHANNELS, REFLECT])
             for op in ops:
                 yield pytest.param(check_name, mutant_name, op,
                                    id=f"{check_name}-{mutant_name}-{ops.index(op)}")
@@ -168,7 +173,7 @@ def test_the_mutant_table_covers_every_check(check_name: str) -> None:
 @given(convs(transposed=False, modes=("zeros",)), st.data())
 def test_random_shift_mutants_are_caught(op: Conv, data) -> None:
     """Hypothesis over configurations: the off-by-one mutant fails the definition, numeric and
-    formulas checks whenever it actually changes the matrix."""
+    polyphase checks whenever it actually changes the matrix."""
     mutant = shifted(op)
     if mutant == op.matrix:
         return
@@ -206,15 +211,13 @@ def test_transposition_covers_output_padding_beyond_the_stride() -> None:
         assert check(op).passed
 
 
-def test_nd_operators_are_reported_not_applicable_or_checked() -> None:
+def test_nd_operators_are_checked() -> None:
+    """Every instance check applies in N-D (tests/test_checks_nd.py has the N-D cases)."""
     op = Conv((4, 5), (2, 3), padding=1, stride=(2, 1))
-    assert C.check_definition(op).passed and C.check_definition(op).applicable
-    assert C.check_numeric(op).passed and C.check_numeric(op).applicable
-    for name in ("dilation_identity", "stride_identity", "transposition", "polyphase",
-                 "formulas"):
-        result = CHECKS[name](op)
-        assert not result.applicable
-        assert result.detail.startswith("not applicable") and "N-D" in result.detail
+    for name, check in CHECKS.items():
+        result = check(op)
+        assert result.applicable and result.passed, (name, result.detail)
+        assert "N-D" not in result.detail
 
 
 def test_nd_numeric_catches_a_wrong_matrix() -> None:

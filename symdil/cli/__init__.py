@@ -7,7 +7,9 @@ from typing import Annotated, Optional
 import typer
 
 from .. import __version__
+from .build import build
 from .derive import derive
+from .handout import handout
 from .matrix import matrix
 from .verify import verify
 
@@ -41,6 +43,8 @@ def _root(
 app.command()(matrix)
 app.command()(derive)
 app.command()(verify)
+app.command()(handout)
+app.command()(build)
 
 
 def main() -> None:
