@@ -1,8 +1,23 @@
-"""symdil: dilated and strided convolutions as exact symbolic matrices, verified and typeset."""
+"""symdil: dilated and strided convolutions as exact symbolic matrices, verified and typeset.
+
+The public API: ``Conv`` (the operator), ``verify`` (the checks), ``derive``/``Derivation`` (LaTeX
+and Markdown derivations), ``Handout`` (exercise sheets), ``SymdilError`` (every invalid argument).
+"""
 
 from .conv import Conv
+from .derivation import Derivation, derive
+from .handout import Handout
 from .spec import SymdilError
-from .verify import VerificationReport, verify
+from .verification import VerificationReport, verify
 
 __version__ = "0.1.0"
-__all__ = ["Conv", "SymdilError", "VerificationReport", "verify", "__version__"]
+__all__ = [
+    "Conv",
+    "Derivation",
+    "Handout",
+    "SymdilError",
+    "VerificationReport",
+    "derive",
+    "verify",
+    "__version__",
+]

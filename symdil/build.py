@@ -70,7 +70,7 @@ def _stage(key: str | None, value: Any, action: Callable[..., Any], *args: Any) 
 
 
 def _verification(target: Target) -> dict[str, Any]:
-    from .verify import verify
+    from .verification import verify
 
     report = verify(target.op)
     if not report.passed:

@@ -20,7 +20,7 @@ from symdil import Conv, SymdilError
 from symdil import checks as C
 from symdil import kronecker as KR
 from symdil.checktools import definition_outputs
-from symdil.verify import verify
+from symdil.verification import verify
 
 CHECKS = {
     "definition": C.check_definition,

@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from symdil import Conv, checks
 from symdil.cli import app
-from symdil.verify import verify
+from symdil.verification import verify
 
 runner = CliRunner()
-# the module itself: ``symdil.verify`` as an attribute is the re-exported function
-verify_module = importlib.import_module("symdil.verify")
+# the module behind symdil.verify()
+verify_module = importlib.import_module("symdil.verification")
 INSTANCE_CHECKS = ["definition", "dilation_identity", "stride_identity", "transposition",
                    "polyphase", "formulas", "general_case", "numeric"]
 

@@ -7,11 +7,12 @@ from typing import Annotated, Optional
 import typer
 
 from .. import __version__
-from .build import build
-from .derive import derive
-from .handout import handout
-from .matrix import matrix
-from .verify import verify
+# the command modules, not their functions, are bound here: ``symdil.cli.derive`` stays a module
+from . import build as _build
+from . import derive as _derive
+from . import handout as _handout
+from . import matrix as _matrix
+from . import verify as _verify
 
 app = typer.Typer(
     name="symdil",
@@ -40,11 +41,11 @@ def _root(
     """symdil: convolution arithmetic as verified mathematics on the page."""
 
 
-app.command()(matrix)
-app.command()(derive)
-app.command()(verify)
-app.command()(handout)
-app.command()(build)
+app.command()(_matrix.matrix)
+app.command()(_derive.derive)
+app.command()(_verify.verify)
+app.command()(_handout.handout)
+app.command()(_build.build)
 
 
 def main() -> None:

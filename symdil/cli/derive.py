@@ -12,7 +12,7 @@ from ..derivation import Derivation, verification_section
 from ..printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
 from ..render import compile_pdf
 from ..spec import SymdilError
-from ..verify import verify as run_checks
+from ..verification import verify as run_checks
 from . import options as o
 from .common import emit, user_errors
 

@@ -14,8 +14,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..spec import SymdilError
-from ..verify import VerificationReport
-from ..verify import verify as run_verify
+from ..verification import VerificationReport
+from ..verification import verify as run_verify
 from . import options as o
 from .common import emit, user_errors
 
