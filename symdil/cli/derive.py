@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..conv import Conv
 from ..derivation import Derivation, verification_section
 from ..printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
 from ..render import compile_pdf
@@ -32,21 +33,9 @@ def pdf_target(output: Optional[Path]) -> tuple[Optional[Path], Path]:
     return output, output.with_suffix(".pdf")
 
 
+@o.conv_command
 def derive(
-    n: o.N,
-    kernel: o.Kernel,
-    stride: o.Stride = "1",
-    dilation: o.Dilation = "1",
-    padding: o.Padding = "0",
-    padding_mode: o.Mode = o.PaddingMode.zeros,
-    flip: o.Flip = False,
-    transposed: o.Transposed = False,
-    output_padding: o.OutputPadding = "0",
-    input_symbol: o.InputSymbol = "a",
-    kernel_symbol: o.KernelSymbol = "k",
-    in_channels: o.InChannels = 1,
-    out_channels: o.OutChannels = 1,
-    groups: o.Groups = 1,
+    op: Conv,
     fmt: Annotated[DeriveFormat, typer.Option("--format", "-f", help="Output format.")] = (
         DeriveFormat.latex
     ),
@@ -77,9 +66,6 @@ def derive(
 ) -> None:
     """Derive a convolution step by step: definition, sizes, matrix, structure, borders."""
     with user_errors():
-        op = o.conv_from_options(n, kernel, stride, dilation, padding, padding_mode, flip,
-                                 transposed, output_padding, input_symbol, kernel_symbol,
-                                 in_channels, out_channels, groups)
         if pdf:
             if fmt is not DeriveFormat.latex:
                 raise SymdilError("--pdf compiles LaTeX; use it with --format latex")

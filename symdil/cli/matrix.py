@@ -77,21 +77,9 @@ def matrix_equation_document(op: Conv, fmt: MatrixFormat) -> str:
     return "$$\n" + body + "\n$$\n"
 
 
+@o.conv_command
 def matrix(
-    n: o.N,
-    kernel: o.Kernel,
-    stride: o.Stride = "1",
-    dilation: o.Dilation = "1",
-    padding: o.Padding = "0",
-    padding_mode: o.Mode = o.PaddingMode.zeros,
-    flip: o.Flip = False,
-    transposed: o.Transposed = False,
-    output_padding: o.OutputPadding = "0",
-    input_symbol: o.InputSymbol = "a",
-    kernel_symbol: o.KernelSymbol = "k",
-    in_channels: o.InChannels = 1,
-    out_channels: o.OutChannels = 1,
-    groups: o.Groups = 1,
+    op: Conv,
     fmt: Annotated[MatrixFormat, typer.Option("--format", "-f", help="Output format.")] = (
         MatrixFormat.text
     ),
@@ -101,9 +89,6 @@ def matrix(
 ) -> None:
     """Print the operator matrix and the output vector of a convolution."""
     with user_errors():
-        op = o.conv_from_options(n, kernel, stride, dilation, padding, padding_mode, flip,
-                                 transposed, output_padding, input_symbol, kernel_symbol,
-                                 in_channels, out_channels, groups)
         op._need_concrete()
         if fmt is MatrixFormat.json:
             text = matrix_json(op)

@@ -6,15 +6,18 @@ Per-axis values are comma separated (``--stride 2,1``); padding items are an int
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 
 import sympy
 import typer
 
 from ..conv import Conv
 from ..spec import PADDING_WORDS, SymdilError
+from .common import user_errors
 
 _INT_RE = re.compile(r"[+-]?\d+\Z")
 _NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)(/\d+)?\Z")
@@ -147,3 +150,49 @@ def conv_from_options(
         out_channels=out_channels,
         groups=groups,
     )
+
+
+def _conv_options(
+    n: N,
+    kernel: Kernel,
+    stride: Stride = "1",
+    dilation: Dilation = "1",
+    padding: Padding = "0",
+    padding_mode: Mode = PaddingMode.zeros,
+    flip: Flip = False,
+    transposed: Transposed = False,
+    output_padding: OutputPadding = "0",
+    input_symbol: InputSymbol = "a",
+    kernel_symbol: KernelSymbol = "k",
+    in_channels: InChannels = 1,
+    out_channels: OutChannels = 1,
+    groups: Groups = 1,
+) -> None:
+    """The options every operator command shares (their one declaration)."""
+
+
+_CONV_PARAMETERS = tuple(inspect.signature(_conv_options, eval_str=True).parameters.values())
+
+
+def conv_command(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command the shared operator options: it receives the validated ``op`` instead.
+
+    ``command(op, **own_options)``; the wrapper's signature is the shared options followed by the
+    command's own ones, so Typer shows them all and ``--help`` lists them in that order.  Invalid
+    options become the usual one-line error with exit status 2.
+    """
+    own = [p for name, p in inspect.signature(command, eval_str=True).parameters.items()
+           if name != "op"]
+
+    @functools.wraps(command)
+    def wrapper(**options: Any) -> Any:
+        conv_args = {p.name: options.pop(p.name) for p in _CONV_PARAMETERS}
+        with user_errors():
+            op = conv_from_options(**conv_args)
+        return command(op, **options)
+
+    parameters = [*_CONV_PARAMETERS, *own]
+    wrapper.__signature__ = inspect.Signature(parameters, return_annotation=None)
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+    del wrapper.__wrapped__  # Typer must read the new signature, not the command's
+    return wrapper

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ..conv import Conv
 from ..spec import SymdilError
 from ..verification import VerificationReport
 from ..verification import verify as run_verify
@@ -60,21 +61,9 @@ def _read_claim(path: Path) -> str:
         raise SymdilError(f"--claim {str(path)!r} is not UTF-8 text") from None
 
 
+@o.conv_command
 def verify(
-    n: o.N,
-    kernel: o.Kernel,
-    stride: o.Stride = "1",
-    dilation: o.Dilation = "1",
-    padding: o.Padding = "0",
-    padding_mode: o.Mode = o.PaddingMode.zeros,
-    flip: o.Flip = False,
-    transposed: o.Transposed = False,
-    output_padding: o.OutputPadding = "0",
-    input_symbol: o.InputSymbol = "a",
-    kernel_symbol: o.KernelSymbol = "k",
-    in_channels: o.InChannels = 1,
-    out_channels: o.OutChannels = 1,
-    groups: o.Groups = 1,
+    op: Conv,
     against: Annotated[
         Optional[Against],
         typer.Option("--against", help="Also compare numerically with PyTorch "
@@ -97,9 +86,6 @@ def verify(
     Exit status: 0 every check passes, 1 a check fails, 2 bad arguments or an unparsable claim.
     """
     with user_errors():
-        op = o.conv_from_options(n, kernel, stride, dilation, padding, padding_mode, flip,
-                                 transposed, output_padding, input_symbol, kernel_symbol,
-                                 in_channels, out_channels, groups)
         claim_text = _read_claim(claim) if claim is not None else None
         report = run_verify(op, against=against.value if against else None,
                             claim_text=claim_text,
