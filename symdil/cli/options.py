@@ -108,22 +108,25 @@ def parse_padding(text: str, ndim: int) -> Any:
 
 
 def conv_from_options(
-    n: str,
-    kernel: str,
-    stride: str = "1",
-    dilation: str = "1",
-    padding: str = "0",
-    padding_mode: PaddingMode | str = "zeros",
-    flip: bool = False,
-    transposed: bool = False,
-    output_padding: str = "0",
-    input_symbol: str = "a",
-    kernel_symbol: str = "k",
-    in_channels: int = 1,
-    out_channels: int = 1,
-    groups: int = 1,
+    n: N,
+    kernel: Kernel,
+    stride: Stride = "1",
+    dilation: Dilation = "1",
+    padding: Padding = "0",
+    padding_mode: Mode = PaddingMode.zeros,
+    flip: Flip = False,
+    transposed: Transposed = False,
+    output_padding: OutputPadding = "0",
+    input_symbol: InputSymbol = "a",
+    kernel_symbol: KernelSymbol = "k",
+    in_channels: InChannels = 1,
+    out_channels: OutChannels = 1,
+    groups: Groups = 1,
 ) -> Conv:
-    """Build a ``Conv`` from the command-line strings."""
+    """Build a ``Conv`` from the command-line strings.
+
+    Its signature, with Typer's annotations, is also the declaration of the options every
+    operator command shares (see ``conv_command``)."""
     n_value = parse_n(n)
     ndim = len(n_value) if isinstance(n_value, tuple) else 1
     padding_value = parse_padding(padding, ndim)
@@ -152,26 +155,7 @@ def conv_from_options(
     )
 
 
-def _conv_options(
-    n: N,
-    kernel: Kernel,
-    stride: Stride = "1",
-    dilation: Dilation = "1",
-    padding: Padding = "0",
-    padding_mode: Mode = PaddingMode.zeros,
-    flip: Flip = False,
-    transposed: Transposed = False,
-    output_padding: OutputPadding = "0",
-    input_symbol: InputSymbol = "a",
-    kernel_symbol: KernelSymbol = "k",
-    in_channels: InChannels = 1,
-    out_channels: OutChannels = 1,
-    groups: Groups = 1,
-) -> None:
-    """The options every operator command shares (their one declaration)."""
-
-
-_CONV_PARAMETERS = tuple(inspect.signature(_conv_options, eval_str=True).parameters.values())
+_CONV_PARAMETERS = tuple(inspect.signature(conv_from_options, eval_str=True).parameters.values())
 
 
 def conv_command(command: Callable[..., Any]) -> Callable[..., Any]:
