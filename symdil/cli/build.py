@@ -38,7 +38,7 @@ def build(
     build_file: Annotated[Path, typer.Argument(
         help="The TOML build file: \\[defaults], \\[\\[derivation]] and \\[\\[handout]] "
         "entries.",
-        show_default=False)],
+        metavar="FILE.toml", show_default=False)],
     out_dir: Annotated[Path, typer.Option(
         "--out-dir", "-O", help="Folder the files are written to.")] = Path("output"),
 ) -> None:
