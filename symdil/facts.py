@@ -6,6 +6,10 @@ border rows is a field computed here from the operator's geometry (``Conv.axes``
 rows (``Conv.row``), never from a full matrix, so it costs the same for n = 16 and n = 1,000,000.
 The tests compare each field with counts taken from the built matrix.
 
+``block_facts`` does the same for N-D operators and channels: the (output, input) channel blocks,
+and per axis the block grid whose blocks are the operators of single kernel slices (see the
+section "N-D and channels" below).
+
 Vocabulary (1-D, one channel):
 
 * forward: output row ``i`` reads padded positions ``s*i + d*t - p_before`` (window offset ``t``);
@@ -501,3 +505,264 @@ def structure_facts(op: Conv) -> Facts:
     if op.axes[0].transposed:
         return _transposed_facts(op)
     return _forward_facts(op)
+
+
+# --------------------------------------------------------------------------------------------
+# N-D and channels: the block structure
+# --------------------------------------------------------------------------------------------
+#
+# With one channel, the operator of an N-D convolution is a sum of Kronecker products: tap
+# (t_0, ..., t_{D-1}) contributes k_{t_0,...} times E_0(t_0) ⊗ ... ⊗ E_{D-1}(t_{D-1}), where
+# E_a(t) is the 0/1 matrix of tap t along axis a (the 1-D operator of that axis with a kernel that
+# is 1 at t and 0 elsewhere).  Grouping the taps by their first index, the matrix is an
+# m_0 x n_0 grid of blocks, and block (r, c) is the sum of the (D-1)-D operators T_t of the kernel
+# slices k_{t,...} over the taps t that take output r to input c along axis 0: the block grid is
+# itself the 1-D operator of axis 0 whose "taps" are the blocks T_t.  Channels add one more level
+# (output channel, input channel) on top.  Everything below is computed from the axes and the
+# local rule (O(K) per axis, independent of the sizes), never from the full matrix.
+
+
+def axis_operator(axis: Axis, kernel: Any) -> Conv:
+    """The 1-D operator of one axis (same length, stride, dilation, padding, mode, flip,
+    transposed) with ``kernel``: a number of taps, or the taps themselves."""
+    padding = axis.padding_word if axis.padding_word is not None else (
+        axis.pad_before, axis.pad_after)
+    return Conv(axis.n, kernel if isinstance(kernel, int) else list(kernel),
+                stride=axis.stride, dilation=axis.dilation, padding=padding,
+                padding_mode=axis.padding_mode, flip=axis.flip, transposed=axis.transposed,
+                output_padding=axis.output_padding)
+
+
+def entry_groups(axis: Axis) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """The entries of the 0/1 pattern of one axis, grouped: ``(count, taps)`` pairs, where
+    ``taps`` are the kernel indices that meet in one entry (one tap, or several folded onto the
+    same input by a padding mode) and ``count`` is how many entries have exactly these taps.
+
+    Forward: interior rows hold every tap alone; the border rows are enumerated.  Transposed:
+    every entry holds one tap; tap t fills the columns j with 0 <= s*j + d*t - p <= m - 1.
+    """
+    from .operator import axis_taps
+
+    K, s, d, p, n = axis.kernel_size, axis.stride, axis.dilation, axis.pad_before, axis.n
+    m = axis.output_length
+    counts: dict[tuple[int, ...], int] = {}
+    if axis.transposed:
+        for t in range(K):
+            span = _clamped(_ceil_div(p - d * t, s), (m - 1 + p - d * t) // s, 0, n - 1)
+            if span is not None:
+                key = (_tap_of(axis, t),)
+                counts[key] = counts.get(key, 0) + span[1] - span[0] + 1
+        return tuple((count, taps) for taps, count in sorted(counts.items()))
+    interior = _clamped(_ceil_div(p, s), (n - 1 + p - d * (K - 1)) // s, 0, m - 1)
+    if interior is None:
+        border: Any = range(m)
+    else:
+        inside = interior[1] - interior[0] + 1
+        for t in range(K):
+            counts[(t,)] = counts.get((t,), 0) + inside
+        border = list(range(interior[0])) + list(range(interior[1] + 1, m))
+    for i in border:
+        by_column: dict[int, list[int]] = {}
+        for tap, column in axis_taps(axis, i):
+            by_column.setdefault(column, []).append(tap)
+        for taps in by_column.values():
+            key = tuple(sorted(taps))
+            counts[key] = counts.get(key, 0) + 1
+    return tuple((count, taps) for taps, count in sorted(counts.items()))
+
+
+def _slice_sum(kernel: tuple, taps: tuple[int, ...], size: int) -> tuple:
+    """The sum of the kernel slices ``taps`` along the first axis (each ``size`` values)."""
+    if len(taps) == 1:
+        start = taps[0] * size
+        return kernel[start:start + size]
+    return tuple(sympy.Add(*[kernel[t * size + u] for t in taps]) for u in range(size))
+
+
+def spatial_nonzeros(axes: tuple[Axis, ...], kernel: tuple) -> int:
+    """Non-zero entries of the one-channel operator of ``axes`` with the flat kernel ``kernel``
+    (exact: zero taps and folded taps that cancel leave no entry)."""
+    if not axes:
+        return 0 if kernel[0] == 0 else 1
+    size = len(kernel) // axes[0].kernel_size
+    cache: dict[tuple, int] = {}
+    total = 0
+    for count, taps in entry_groups(axes[0]):
+        inner = _slice_sum(kernel, taps, size)
+        if inner not in cache:
+            cache[inner] = spatial_nonzeros(axes[1:], inner)
+        total += count * cache[inner]
+    return total
+
+
+@dataclass(frozen=True)
+class BlockLevel:
+    """The blocks along one axis of the operator shown (channel block (0, 0), first blocks above).
+
+    ``pattern`` is the 1-D operator of the axis whose taps are the block labels (``T_{t}``, or
+    ``0`` for a tap whose block is zero); ``facts`` are its structure facts, so every sentence
+    about block lines, block rows and borders reads exactly as in 1-D.  ``labels`` are the block
+    names ``T_{prefix, t}`` by kernel index t.  ``nonzero_blocks`` counts the blocks of the grid
+    that hold a non-zero entry (exactly; folded blocks that cancel are zero).
+    """
+
+    axis: int
+    prefix: tuple[int, ...]
+    grid: tuple[int, int]  # (m_a, n_a): block rows, block columns
+    block_shape: tuple[int, int]  # rows and columns of one block
+    labels: tuple[Any, ...]
+    pattern: Conv
+    facts: Facts
+    nonzero_blocks: int
+    zero_slices: tuple[int, ...]  # kernel indices whose block T is the zero matrix
+
+
+@dataclass(frozen=True)
+class ChannelBlocks:
+    """The (output channel, input channel) grid: block (o, c) is the one-channel operator of the
+    kernel k^{(o,c')} (forward; c' the index of c inside its group) when o and c share a group."""
+
+    grid: tuple[int, int]  # (C_out, C_in)
+    block_shape: tuple[int, int]
+    per_group: tuple[int, int]  # (C_out/G, C_in/G)
+    linked: tuple[tuple[bool, ...], ...]  # linked[o][c]: same group
+    nonzero: tuple[tuple[bool, ...], ...]  # nonzero[o][c]: the block has a non-zero entry
+    separated_blocks: int  # pairs that groups separate (zero blocks)
+    zero_kernel_blocks: int  # linked pairs whose block is zero anyway (numeric zero kernel)
+    nonzero_blocks: int
+    weight: tuple[tuple[Any, ...], ...]  # weight[o][c]: (first, second) weight index, or None
+
+
+@dataclass(frozen=True)
+class BlockFacts:
+    """What the derivation of an N-D and/or multi-channel operator states, as data."""
+
+    ndim: int
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    shape: tuple[int, int]
+    axis_facts: tuple[Facts, ...]  # per axis: the 1-D facts with a symbolic kernel
+    channels: ChannelBlocks | None
+    levels: tuple[BlockLevel, ...]  # axis 0 .. D-2, for channel block (0, 0)
+    nonzeros: int
+    gather_multiplications: int  # outputs x taps per output: C_out prod(m) * C_in/G prod(K)
+    dense_multiplications: int
+
+
+def _prod_int(values: Any) -> int:
+    result = 1
+    for value in values:
+        result *= value
+    return result
+
+
+def _channel_kernels(op: Conv) -> dict[tuple[int, int], tuple[int, tuple]]:
+    """(o, c) -> (weight offset, flat one-channel kernel) for the linked channel pairs."""
+    taps = _prod_int(axis.kernel_size for axis in op.axes)
+    kernel = op.kernel
+    out = {}
+    for o in range(op.out_channels):
+        for channel, offset in op._channel_pairs(o):
+            out[(o, channel)] = (offset // taps, tuple(kernel[offset:offset + taps]))
+    return out
+
+
+def _level_labels(symbol: str, prefix: tuple[int, ...], count: int) -> tuple[sympy.Symbol, ...]:
+    from .symbols import indexed_symbol
+
+    return tuple(indexed_symbol(symbol, prefix + (t,)) for t in range(count))
+
+
+def block_symbol(op: Conv) -> str:
+    """The letter naming the blocks (T, or B/Q when T is one of the operator's symbols)."""
+    used = {op.input_symbol, op.kernel_symbol, op.output_symbol}
+    return next(letter for letter in ("T", "B", "Q", "U") if letter not in used)
+
+
+def _levels(op: Conv, kernel: tuple) -> tuple[BlockLevel, ...]:
+    """The block levels of the one-channel operator with flat kernel ``kernel``: along axis a,
+    the blocks of T_{0,...,0} (a zeros), labelled T_{0,...,0,t}."""
+    axes = op.axes
+    symbol = block_symbol(op)
+    levels = []
+    prefix: tuple[int, ...] = ()
+    current = kernel
+    for a in range(len(axes) - 1):
+        axis = axes[a]
+        inner_axes = axes[a + 1:]
+        size = len(current) // axis.kernel_size
+        slices = [current[t * size:(t + 1) * size] for t in range(axis.kernel_size)]
+        inner_nonzeros = [spatial_nonzeros(inner_axes, tuple(s)) for s in slices]
+        labels = _level_labels(symbol, prefix, axis.kernel_size)
+        values = [label if count else sympy.Integer(0)
+                  for label, count in zip(labels, inner_nonzeros)]
+        pattern = axis_operator(axis, values)
+        nonzero_blocks = 0
+        cache: dict[tuple, bool] = {}
+        for count, taps in entry_groups(axis):
+            inner = _slice_sum(current, taps, size)
+            if inner not in cache:
+                cache[inner] = spatial_nonzeros(inner_axes, inner) > 0
+            nonzero_blocks += count * cache[inner]
+        rows = _prod_int(ax.output_length for ax in inner_axes)
+        cols = _prod_int(ax.n for ax in inner_axes)
+        levels.append(BlockLevel(
+            axis=a, prefix=prefix, grid=(axis.output_length, axis.n), block_shape=(rows, cols),
+            labels=labels, pattern=pattern, facts=structure_facts(pattern),
+            nonzero_blocks=nonzero_blocks,
+            zero_slices=tuple(t for t, count in enumerate(inner_nonzeros) if not count)))
+        prefix = prefix + (0,)
+        current = tuple(slices[0])
+    return tuple(levels)
+
+
+def block_facts(op: Conv) -> BlockFacts:
+    """The block structure of an N-D and/or multi-channel operator (concrete n)."""
+    if op.symbolic:
+        raise SymdilError("the block structure needs a concrete n")
+    axes = op.axes
+    rows = _prod_int(axis.output_length for axis in axes)
+    cols = _prod_int(axis.n for axis in axes)
+    kernels = _channel_kernels(op)
+    c_out, c_in, groups = op.out_channels, op.in_channels, op.groups
+    cache: dict[tuple, int] = {}
+    counts: dict[tuple[int, int], int] = {}
+    for pair, (_, kernel) in kernels.items():
+        key = kernel if op._kernel_values is not None else ()  # symbolic: all alike
+        if key not in cache:
+            cache[key] = spatial_nonzeros(axes, kernel)
+        counts[pair] = cache[key]
+    channels = None
+    if c_in > 1 or c_out > 1:
+        per_out, per_in = c_out // groups, c_in // groups
+        linked = tuple(tuple(o // per_out == c // per_in for c in range(c_in))
+                       for o in range(c_out))
+        nonzero = tuple(tuple(counts.get((o, c), 0) > 0 for c in range(c_in))
+                        for o in range(c_out))
+
+        def weight(o: int, c: int) -> Any:
+            if (o, c) not in kernels:
+                return None
+            index = kernels[(o, c)][0]
+            per = c_out // groups if op.transposed else c_in // groups
+            return divmod(index, per)
+
+        channels = ChannelBlocks(
+            grid=(c_out, c_in), block_shape=(rows, cols), per_group=(per_out, per_in),
+            linked=linked, nonzero=nonzero,
+            separated_blocks=c_out * c_in - len(kernels),
+            zero_kernel_blocks=sum(1 for count in counts.values() if count == 0),
+            nonzero_blocks=sum(1 for count in counts.values() if count > 0),
+            weight=tuple(tuple(weight(o, c) for c in range(c_in)) for o in range(c_out)))
+    first = kernels[(0, 0)][1]
+    taps = _prod_int(axis.kernel_size for axis in axes)
+    return BlockFacts(
+        ndim=len(axes), input_shape=op.input_shape, output_shape=op.output_shape,
+        shape=op.shape,
+        axis_facts=tuple(structure_facts(axis_operator(axis, axis.kernel_size)) for axis in axes),
+        channels=channels, levels=_levels(op, first), nonzeros=sum(counts.values()),
+        gather_multiplications=(
+            c_in * cols * (c_out // groups) * taps if op.transposed
+            else c_out * rows * (c_in // groups) * taps),
+        dense_multiplications=op.shape[0] * op.shape[1],
+    )

@@ -6,6 +6,12 @@ as three matrices; a matrix larger than the limits is elided (first rows/columns
 last columns, ``\\cdots``/``\\vdots``/``\\ddots``) and only its visible entries are built, through
 ``Conv.row`` (local, O(K) per row), so the cost does not depend on n. The output is valid in LaTeX
 (amsmath) and KaTeX/MathJax alike.
+
+N-D and channels: ``partitioned_matrix`` prints the operator with lines between its blocks (one
+line between the blocks of 1-D operators, two between higher levels), elided level by level;
+``partitioned_vector`` the flattened input/output aligned with it; ``grid_matrix`` a block matrix
+of labels (``T_{0}``, ``M^{(0,1)}``, ``0``).  Their widths are estimated (``estimated_width``) so
+that a matrix too wide for a page is replaced by its block views.
 """
 
 from __future__ import annotations
@@ -349,3 +355,280 @@ def elided_vector(values: Sequence[Any] | None, size: int, limit: int | None,
     return column_vector(
         [r"\vdots" if i is MARKER else printer.entry(get(i)) for i in shown]
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Partitioned matrices (N-D and channels): blocks separated by lines
+# --------------------------------------------------------------------------------------------
+#
+# The rows of an N-D operator are indexed by (output channel, i_0, ..., i_{D-1}) and its columns
+# by (input channel, j_0, ..., j_{D-1}), flattened row-major.  Each index is a *level*; every
+# level but the last groups consecutive rows/columns into blocks.  A *slot* is a visible row or
+# column: a full index tuple, or a prefix ending in MARKER (an elided stretch at that level).
+
+#: Visible rows/columns of a partitioned matrix (counting ellipses): it fits a page at 11pt.
+PARTITION_MAX_ROWS = 16
+PARTITION_MAX_COLS = 16
+
+
+def _visible(size: int, limit: int) -> list:
+    """``visible_indices``, and for an outer level also ``limit = 1``: the first index and an
+    ellipsis (the other groups are dropped when even head-and-tail does not fit)."""
+    if limit == 1 and size > 1:
+        return [0, MARKER]
+    return visible_indices(size, limit)
+
+
+def _slots(sizes: Sequence[int], limits: Sequence[int]) -> list[tuple]:
+    if not sizes:
+        return [()]
+    inner = _slots(sizes[1:], limits[1:])
+    out: list[tuple] = []
+    for index in _visible(sizes[0], limits[0]):
+        if index is MARKER:
+            out.append((MARKER,))
+        else:
+            out.extend((index,) + rest for rest in inner)
+    return out
+
+
+def _slot_count(sizes: Sequence[int], limits: Sequence[int]) -> int:
+    """``len(_slots(sizes, limits))`` without listing them."""
+    if not sizes:
+        return 1
+    shown = _visible(sizes[0], limits[0])
+    full = sum(1 for index in shown if index is not MARKER)
+    return full * _slot_count(sizes[1:], limits[1:]) + (len(shown) - full)
+
+
+def level_limits(sizes: Sequence[int], budget: int) -> tuple[int, ...]:
+    """Per-level limits so that the visible slots fit ``budget``: the level with the most
+    visible entries gives one up first (inner ones on ties), down to 3 (first, ellipsis, last);
+    then outer levels keep only their first group (limit 1), outermost first."""
+    limits = [min(size, budget) for size in sizes]
+    while _slot_count(sizes, limits) > budget:
+        candidates = [(limits[level], level) for level in range(len(sizes))
+                      if limits[level] > 3]
+        if candidates:
+            _, level = max(candidates)
+            limits[level] -= 1
+            continue
+        outer = [level for level in range(len(sizes) - 1) if limits[level] > 1]
+        if not outer:
+            break
+        limits[outer[0]] = 1
+    return tuple(limits)
+
+
+def _boundary(previous: tuple, current: tuple, levels: int) -> int | None:
+    """The level of the block boundary between two consecutive slots (None inside a block)."""
+    for level, (a, b) in enumerate(zip(previous, current)):
+        if a is MARKER or b is MARKER or a != b:
+            return level if level < levels - 1 else None
+    return None
+
+
+def _ravel(index: tuple, sizes: Sequence[int]) -> int:
+    flat = 0
+    for i, size in zip(index, sizes):
+        flat = flat * size + i
+    return flat
+
+
+@dataclass(frozen=True)
+class PartitionedLayout:
+    """The visible slots of a partitioned operator matrix and the block boundaries between them.
+
+    ``row_lines[k]``/``col_lines[k]`` is the number of lines (0, 1 or 2) drawn before slot k + 1:
+    one line between blocks of the deepest block level, two between blocks of higher levels.
+    """
+
+    row_sizes: tuple[int, ...]
+    col_sizes: tuple[int, ...]
+    rows: tuple[tuple, ...]
+    cols: tuple[tuple, ...]
+    row_lines: tuple[int, ...]
+    col_lines: tuple[int, ...]
+
+
+def _lines(slots: Sequence[tuple], levels: int, deepest: int) -> tuple[int, ...]:
+    out = []
+    for previous, current in zip(slots, slots[1:]):
+        level = _boundary(previous, current, levels)
+        out.append(0 if level is None else (1 if level >= deepest else 2))
+    return tuple(out)
+
+
+def partition_levels(op: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Row and column levels: the channel level (when there are channels) then the axes."""
+    m = tuple(axis.output_length for axis in op.axes)
+    n = tuple(axis.n for axis in op.axes)
+    if op.in_channels > 1 or op.out_channels > 1:
+        return (op.out_channels,) + m, (op.in_channels,) + n
+    return m, n
+
+
+def partitioned_layout(op: Any, max_rows: int = PARTITION_MAX_ROWS,
+                       max_cols: int = PARTITION_MAX_COLS) -> PartitionedLayout:
+    """The visible rows and columns of ``op``'s partitioned matrix (no entry is built here)."""
+    row_sizes, col_sizes = partition_levels(op)
+    rows = _slots(row_sizes, level_limits(row_sizes, max_rows))
+    cols = _slots(col_sizes, level_limits(col_sizes, max_cols))
+    levels = len(row_sizes)
+    deepest = levels - 2  # the level whose blocks hold 1-D operators
+    return PartitionedLayout(row_sizes, col_sizes, tuple(rows), tuple(cols),
+                             _lines(rows, levels, deepest), _lines(cols, levels, deepest))
+
+
+def _full(slot: tuple, sizes: Sequence[int]) -> bool:
+    return len(slot) == len(sizes) and MARKER not in slot
+
+
+def _flat_row(op: Any, slot: tuple, sizes: Sequence[int]) -> int:
+    """Flat row/column of a full slot (the channel level is absent for one-channel operators)."""
+    return _ravel(slot, sizes)
+
+
+#: A zero-width strut that keeps superscripts off a horizontal line above them.
+STRUT = r"\rule{0pt}{2.6ex}"
+
+
+def partitioned_array(cells: Sequence[Sequence[str]], row_lines: Sequence[int],
+                      col_lines: Sequence[int], transpose_mark: bool = False) -> str:
+    """``array`` in ``\\left[ \\right]`` with ``lines`` (0, 1 or 2) after each row/column."""
+    spec = "c"
+    for lines in col_lines:
+        spec += "|" * lines + "c"
+    body = []
+    for k, line in enumerate(cells):
+        text = " & ".join(line)
+        if k and row_lines[k - 1] and any("^{" in cell for cell in line):
+            text = STRUT + " " + text
+        if k < len(cells) - 1:
+            text += " \\\\" + (" \\hline" * row_lines[k])
+        body.append(text)
+    mark = "^{\\mathsf{T}}" if transpose_mark else ""
+    return ("\\left[\\begin{array}{" + spec + "}\n" + "\n".join(body) + "\n\\end{array}\\right]"
+            + mark)
+
+
+def partitioned_matrix(op: Any, max_rows: int = PARTITION_MAX_ROWS,
+                       max_cols: int = PARTITION_MAX_COLS, zero: str = "dot") -> str:
+    """The operator matrix with lines between its blocks, elided level by level; only visible
+    entries are built (``op.row``), so the cost does not depend on the sizes."""
+    layout, cells = partitioned_cells(op, max_rows, max_cols, zero)
+    return partitioned_array(cells, layout.row_lines, layout.col_lines)
+
+
+def partitioned_cells(op: Any, max_rows: int = PARTITION_MAX_ROWS,
+                      max_cols: int = PARTITION_MAX_COLS,
+                      zero: str = "dot") -> tuple[PartitionedLayout, list[list[str]]]:
+    """The layout and printed cells of ``partitioned_matrix``."""
+    printer = SymdilLatexPrinter({"zero": zero})
+    layout = partitioned_layout(op, max_rows, max_cols)
+    rows_cache: dict[int, dict] = {}
+    cells = []
+    for r_slot in layout.rows:
+        line = []
+        full_row = _full(r_slot, layout.row_sizes)
+        if full_row:
+            flat = _flat_row(op, r_slot, layout.row_sizes)
+            if flat not in rows_cache:
+                rows_cache[flat] = op.row(flat)
+            entries = rows_cache[flat]
+        for c_slot in layout.cols:
+            full_col = _full(c_slot, layout.col_sizes)
+            if full_row and full_col:
+                line.append(printer.entry(entries.get(_ravel(c_slot, layout.col_sizes), 0)))
+            elif full_row:
+                line.append(r"\cdots")
+            elif full_col:
+                line.append(r"\vdots")
+            else:
+                line.append(r"\ddots")
+        cells.append(line)
+    return layout, cells
+
+
+def partitioned_vector(op: Any, side: str, max_entries: int = PARTITION_MAX_COLS,
+                       max_width: float | None = None) -> str:
+    """The flattened input (``side="input"``, aligned with the matrix columns) or output
+    (``"output"``, aligned with its rows) as a partitioned row vector, transposed.  At most
+    ``max_entries`` entries (counting ellipses), fewer if their estimated width exceeds
+    ``max_width`` points (default: a page line)."""
+    max_width = PAGE_WIDTH if max_width is None else max_width
+    printer = SymdilLatexPrinter()
+    symbol_at = op.input_symbol_at if side == "input" else op.output_symbol_at
+    for budget in range(max_entries, 2, -1):
+        layout = partitioned_layout(op, budget if side == "output" else PARTITION_MAX_ROWS,
+                                    budget if side == "input" else PARTITION_MAX_COLS)
+        slots, sizes, lines = ((layout.cols, layout.col_sizes, layout.col_lines)
+                               if side == "input"
+                               else (layout.rows, layout.row_sizes, layout.row_lines))
+        cells = [printer._print(symbol_at(_ravel(slot, sizes))) if _full(slot, sizes)
+                 else r"\cdots" for slot in slots]
+        if array_width([cells]) <= max_width:
+            break
+    return partitioned_array([cells], (), lines, transpose_mark=True)
+
+
+#: The width (points) a displayed array may take: an A4 line at 2 cm margins, less the
+#: ``M = `` before it and the brackets.
+PAGE_WIDTH = 420.0
+_COMMAND_RE = re.compile(r"\\([A-Za-z]+)")
+_STACKED_RE = re.compile(r"\^\{([^{}]*)\}_\{([^{}]*)\}")
+_GLYPH_COMMANDS = {"cdots": 2.5, "ldots": 2.5, "dots": 2.5, "vdots": 1, "ddots": 2.5, "cdot": 0.5,
+                   "alpha": 1}
+
+
+def estimated_width(cell: str) -> float:
+    """A rough width in points (11pt) of a simple math cell such as ``k^{(0,1)}_{2,3}``: 6 pt per
+    glyph on the baseline, 4.2 pt per glyph in a sub- or superscript."""
+    # a superscript and a subscript on the same base stack: the wider one counts
+    cell = _STACKED_RE.sub(lambda m: "_{" + max(m.group(1), m.group(2), key=len) + "}", cell)
+    width = 0.0
+    depth = 0  # script nesting: braces opened right after ^ or _
+    stack: list[bool] = []
+    index = 0
+    script_next = False
+    while index < len(cell):
+        char = cell[index]
+        if char == "\\":
+            match = _COMMAND_RE.match(cell, index)
+            name = match.group(1) if match else ""
+            index += len(name) + 1 if match else 2
+            glyphs = _GLYPH_COMMANDS.get(name, 1 if name not in ("left", "right", "mathrm",
+                                                                  "tilde", "hat", "mathsf")
+                                         else 0)
+            width += glyphs * (4.2 if depth or script_next else 6.0)
+            script_next = False
+            continue
+        if char in "^_":
+            script_next = True
+        elif char == "{":
+            stack.append(script_next)
+            depth += script_next
+            script_next = False
+        elif char == "}":
+            depth -= stack.pop() if stack else 0
+        elif not char.isspace() and char != "&":
+            width += 4.2 if depth or script_next else 6.0
+            script_next = False
+        index += 1
+    return width
+
+
+def array_width(cells: Sequence[Sequence[str]], column_gap: float = 10.0) -> float:
+    """Estimated width of an array: the widest cell of every column plus the column gaps."""
+    cols = max((len(line) for line in cells), default=0)
+    widths = [max((estimated_width(line[c]) for line in cells if c < len(line)), default=0.0)
+              for c in range(cols)]
+    return sum(widths) + column_gap * cols
+
+
+def grid_matrix(cells: Sequence[Sequence[str]]) -> str:
+    """A block matrix with a line between every two block rows and block columns (``array``
+    inside ``\\left[ \\right]``, valid in LaTeX and KaTeX)."""
+    rows = len(cells)
+    cols = max((len(line) for line in cells), default=1)
+    return partitioned_array(cells, (1,) * (rows - 1), (1,) * (cols - 1))

@@ -262,3 +262,38 @@ def compile_pdf(tex: str, timeout: float = 120.0) -> bytes:
                          f"exit status {result.returncode}")
             raise SymdilError(f"pdflatex failed: {first.lstrip('! ').strip()}")
         return pdf.read_bytes()
+
+
+_MARKDOWN_TEXT_SPECIALS = set("\\`*_$[]|~")
+_ENTITY_RE = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_LINE_START_RE = re.compile(r"([#+\-]|[0-9]+[.)])")
+
+
+def markdown_text_escape(text: Any) -> str:
+    """Prose for Markdown, escaping only what Markdown would read: backslash, ``*``, ``_``,
+    backtick, ``$`` (math), ``[``/``]`` (links), ``|`` (tables), ``~`` (strikethrough); ``<``
+    and ``>`` become entities (no HTML), ``&`` only where it would start an entity; at the start
+    of the text ``#``, ``+``, ``-`` and ``1.`` (headings, list items).  Parentheses, dots and
+    other punctuation stay as typed, so the raw Markdown reads naturally and no ``\\(``…``\\)``
+    is left for MathJax/KaTeX auto-render to take as math.  Line breaks become spaces."""
+    text = str(text)
+    out = []
+    for index, char in enumerate(text):
+        if char == "<":
+            out.append("&lt;")
+        elif char == ">":
+            out.append("&gt;")
+        elif char == "&" and _ENTITY_RE.match(text, index):
+            out.append("&amp;")
+        elif char in _MARKDOWN_TEXT_SPECIALS:
+            out.append("\\" + char)
+        elif char in "\t\r\n\f\v" or ord(char) < 32:
+            out.append(" ")
+        else:
+            out.append(char)
+    escaped = "".join(out)
+    start = _LINE_START_RE.match(escaped)
+    if start:
+        marker = start.group(1)
+        escaped = (marker[:-1] + "\\" + marker[-1]) + escaped[len(marker):]
+    return escaped

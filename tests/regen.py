@@ -41,6 +41,9 @@ CASES: dict[str, list[str]] = {
     "reflect": ["--n", "8", "--kernel", "3", "--dilation", "2", "--padding", "2",
                 "--padding-mode", "reflect"],
     "numeric_flip": ["--n", "6", "--kernel", "1,-2,1", "--flip", "--padding", "1"],
+    "dilated_2d": ["--n", "4,3", "--kernel", "2,2", "--dilation", "2,1"],
+    "grouped": ["--n", "4", "--kernel", "2", "--dilation", "2", "--in-channels", "2",
+                "--out-channels", "4", "--groups", "2"],
 }
 SEED_ARGS = CASES["seed"]
 
@@ -52,7 +55,9 @@ def cli_options(args: list[str]) -> dict[str, str | bool]:
     while index < len(args):
         key = args[index].lstrip("-").replace("-", "_")
         if index + 1 < len(args) and not args[index + 1].startswith("--"):
-            options[key] = args[index + 1]
+            value = args[index + 1]
+            # Typer converts the integer options before they reach conv_from_options
+            options[key] = int(value) if key in ("in_channels", "out_channels", "groups") else value
             index += 2
         else:
             options[key] = True

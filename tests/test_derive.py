@@ -13,7 +13,12 @@ from tools import ROOT, assert_katex_ok, compile_latex, pdf_text
 
 from symdil import Conv, SymdilError
 from symdil.derivation import Derivation, derive
-from symdil.render import builtin_templates, latex_escape, markdown_escape
+from symdil.render import (
+    builtin_templates,
+    latex_escape,
+    markdown_escape,
+    markdown_text_escape,
+)
 
 SEED = Conv(7, 2, dilation=2)
 
@@ -62,9 +67,11 @@ def test_general_case_derivation() -> None:
     assert "depend on $n \\bmod s$" in text
 
 
-def test_nd_is_refused_with_a_clear_error() -> None:
-    with pytest.raises(SymdilError, match="1-D convolutions with one channel"):
-        derive(Conv((4, 4), (2, 2)))
+def test_nd_and_channels_take_the_block_derivation() -> None:
+    """N-D or several channels: the block structure (tests/test_derive_nd*.py has the rest)."""
+    assert "Blocks along axis 0" in derive(Conv((4, 4), (2, 2)))
+    assert "Channel blocks" in derive(Conv(4, 2, in_channels=2))
+    assert "Blocks along" not in derive(SEED) and "Channel blocks" not in derive(SEED)
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
@@ -134,6 +141,24 @@ def test_latex_escape(text, expected) -> None:
 def test_markdown_escape() -> None:
     assert markdown_escape("<script>$x$ *b* [l](u)") == \
         r"&lt;script&gt;\$x\$ \*b\* \[l\]\(u\)"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # what Markdown reads is escaped ...
+    ("<script>$x$ *b* [l](u) `c` a_b | ~s~", r"&lt;script&gt;\$x\$ \*b\* \[l\](u) \`c\` a\_b \| \~s\~"),
+    (r"back\slash", r"back\\slash"),
+    ("# not a heading", r"\# not a heading"),
+    ("- not an item", r"\- not an item"),
+    ("+ not an item", r"\+ not an item"),
+    ("12. not an item", r"12\. not an item"),
+    ("a &amp; b", "a &amp;amp; b"),  # an entity stays text
+    # ... and nothing else: parentheses, dots, dashes and pluses read as typed
+    ("k_0, 0, k_1 (zero-inserted) & 50% = 1+1.", r"k\_0, 0, k\_1 (zero-inserted) & 50% = 1+1."),
+    ("x - y # z", "x - y # z"),
+    ("line\nbreak", "line break"),
+])
+def test_markdown_text_escape(text, expected) -> None:
+    assert markdown_text_escape(text) == expected
 
 
 def test_title_cannot_inject_tex(tmp_path: Path) -> None:
@@ -207,7 +232,7 @@ def test_verification_section() -> None:
             "statement_math": r"y_{i} = \sum_{t=0}^{1} k_{t}\, a_{i + 2 t}"}
     markdown = flat(derive(SEED, "markdown", verification=data))
     assert "### Verification" in markdown and "**definition**" in markdown
-    assert r"k\_0, 0, k\_1 \(zero\-inserted\) &amp; 50%" in markdown
+    assert r"k\_0, 0, k\_1 (zero-inserted) & 50%." in markdown  # no \( \) for auto-render
     assert "Proved for the general case: row i equals y\\_i" in markdown
     assert r"$$ y_{i} = \sum_{t=0}^{1} k_{t}\, a_{i + 2 t} $$" in markdown
     latex_text = derive(SEED, "latex", standalone=True, verification=CHECKS)
@@ -220,6 +245,12 @@ def test_verification_section() -> None:
             self.name, self.passed, self.detail = name, passed, None
 
     assert "**polyphase**" in derive(SEED, "markdown", verification=[Check("polyphase", True)])
+    # a detail that is already a sentence gets no second full stop
+    sentence = [{"name": "stride", "passed": True, "detail": "All 5 rows agree."}]
+    assert "All 5 rows agree.\n" in derive(SEED, "markdown", verification=sentence)
+    assert "All 5 rows agree.\n" in derive(SEED, "latex", verification=sentence)
+    assert "agree.." not in derive(Conv((3, 3), 2), "markdown", verification=sentence)
+    assert "agree.." not in derive(Conv((3, 3), 2), "latex", verification=sentence)
     with pytest.raises(SymdilError, match=r"verification failed \(stride_identity\)"):
         derive(SEED, "markdown", verification=[Check("stride_identity", False)])
     with pytest.raises(SymdilError, match="needs a str 'name' and a bool 'passed'"):

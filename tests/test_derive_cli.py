@@ -54,7 +54,6 @@ def test_output_file_and_standalone(tmp_path: Path) -> None:
     (["--pdf", "-f", "markdown", "-o", "x.md"], "--pdf compiles LaTeX"),
     (["--templates", "/nonexistent/folder"], "does not exist"),
     (["--padding", "same", "--stride", "2", "--n", "n"], "depends on n mod stride"),
-    (["--n", "4,4", "--kernel", "2,2"], "1-D convolutions with one channel"),
 ])
 def test_errors_are_one_line_with_exit_status_2(extra, message) -> None:
     result = run(*SEED_ARGS, *extra)

@@ -201,3 +201,86 @@ def test_jupyter_latex_of_a_conv() -> None:
     assert conv_latex_equation(op) == "$$\n" + SEED + "\n$$"
     assert op._repr_latex_().startswith("$$\n\\begin{bmatrix}")
     assert_katex_ok(op._repr_markdown_())
+
+
+# ----- partitioned matrices (N-D and channels) ------------------------------------------------
+def test_level_limits_fit_the_budget_and_keep_first_and_last() -> None:
+    from symdil.printing import _slots, level_limits
+
+    assert level_limits((4, 3), 16) == (4, 3)  # 12 columns fit: nothing elided
+    for sizes, budget in [((512, 512), 16), ((10**6, 10**6), 16), ((3, 4, 5), 16),
+                          ((2, 3, 3), 10), ((7,), 5), ((4, 16, 16, 16), 12)]:
+        limits = level_limits(sizes, budget)
+        slots = _slots(sizes, limits)
+        assert len(slots) <= budget, (sizes, limits)
+        assert slots[0] == (0,) * len(sizes)
+
+
+def test_partitioned_layout_draws_lines_between_blocks() -> None:
+    from symdil.printing import partitioned_layout
+
+    layout = partitioned_layout(Conv((4, 3), (2, 2), dilation=(2, 1)))
+    assert layout.col_lines == (0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0)  # after every 3 columns
+    assert layout.row_lines == (0, 1, 0)
+    channels = partitioned_layout(Conv((2, 2), (1, 1), in_channels=2, out_channels=2))
+    # two lines between channels, one between the rows of an image
+    assert channels.col_lines == (0, 1, 0, 2, 0, 1, 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.tuples(st.integers(1, 9), st.integers(1, 9)), K=st.tuples(st.integers(1, 3),
+                                                                    st.integers(1, 3)),
+    s=st.integers(1, 2), d=st.integers(1, 2), p=st.integers(0, 2), channels=st.integers(1, 2),
+    transposed=st.booleans(), budget=st.integers(8, 14),
+)
+def test_partitioned_visible_entries_equal_the_reference(n, K, s, d, p, channels, transposed,
+                                                         budget):
+    """Every entry of the (elided) partitioned matrix is the entry of the dense reference."""
+    from symdil.printing import _ravel, partitioned_cells
+
+    try:
+        op = Conv(n, K, stride=s, dilation=d, padding=p, transposed=transposed,
+                  in_channels=channels, out_channels=channels)
+    except SymdilError:
+        return
+    dense = reference(n, K, s, d, p, transposed=transposed, in_channels=channels,
+                      out_channels=channels).matrix
+    layout, cells = partitioned_cells(op, budget, budget, zero="0")
+    assert len(layout.rows) <= budget and len(layout.cols) <= budget
+    printer = SymdilLatexPrinter()
+    for r_slot, line in zip(layout.rows, cells):
+        for c_slot, cell in zip(layout.cols, line):
+            if MARKER in r_slot or MARKER in c_slot:
+                assert cell in (r"\vdots", r"\cdots", r"\ddots")
+                continue
+            r, c = _ravel(r_slot, layout.row_sizes), _ravel(c_slot, layout.col_sizes)
+            assert cell == printer.entry(dense[r][c])
+
+
+def test_estimated_widths_are_close_to_pdflatex() -> None:
+    """The width estimate that decides between the full matrix and the block views stays within
+    25% of what pdflatex measures."""
+    import re
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from tools import need_pdflatex
+
+    from symdil.printing import estimated_width
+
+    pdflatex = need_pdflatex()
+    cells = ["a_{0,0}", "a^{(0)}_{0,0}", "k^{(0,1)}_{1,1}", r"\cdots", "T_{0}", "0", r"\cdot",
+             "k_{0,0}", "a_{511,511}", "T_{0} + T_{2}", r"\alpha_{12}"]
+    lines = "".join(r"\settowidth{\w}{$%s$}\typeout{W \the\w}" % cell for cell in cells)
+    document = ("\\documentclass[11pt]{article}\\usepackage{amsmath}\\newlength{\\w}"
+                "\\begin{document}" + lines + "\\end{document}")
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "w.tex").write_text(document)
+        log = subprocess.run([pdflatex, "-interaction=nonstopmode", "w.tex"], cwd=folder,
+                             capture_output=True, text=True, timeout=120).stdout
+    measured = [float(value) for value in re.findall(r"^W ([0-9.]+)pt", log, re.M)]
+    assert len(measured) == len(cells)
+    for cell, real in zip(cells, measured):
+        assert abs(estimated_width(cell) - real) <= 0.25 * real + 1.5, (cell, real)

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from .. import __version__
+
 # the command modules, not their functions, are bound here: ``symdil.cli.derive`` stays a module
 from . import build as _build
 from . import derive as _derive
