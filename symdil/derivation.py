@@ -180,15 +180,13 @@ class Derivation:
     def render(self, fmt: str = "latex", standalone: bool = False, templates: Any = None,
                verification: Any = None, title: str | None = None) -> str:
         """The derivation as LaTeX or Markdown (see ``derive``)."""
-        from .render import markdown_text_escape, render_document
+        from .render import render_document
 
         if fmt not in FORMATS:
             raise SymdilError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
         if title is not None and not isinstance(title, str):
             raise SymdilError(f"title must be a string, got {title!r}")
         context = self.context()
-        # prose escaping for Markdown: only what Markdown reads (see markdown_text_escape)
-        context["markdown_text"] = markdown_text_escape
         context["verification"] = normalize_verification(verification)
         context["title"] = title
         context["standalone"] = bool(standalone)

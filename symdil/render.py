@@ -90,26 +90,6 @@ def latex_escape(text: Any) -> str:
     return "".join(out)
 
 
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|$~")
-_HTML = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
-
-
-def markdown_escape(text: Any) -> str:
-    """Prose for Markdown: punctuation Markdown or math would read is backslash-escaped, HTML
-    characters become entities, line breaks become spaces."""
-    out = []
-    for char in str(text):
-        if char in _HTML:
-            out.append(_HTML[char])
-        elif char in _MARKDOWN_SPECIALS:
-            out.append("\\" + char)
-        elif char in "\t\r\n\f\v" or ord(char) < 32:
-            out.append(" ")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
 # --------------------------------------------------------------------------------------------
 # The environment
 # --------------------------------------------------------------------------------------------
@@ -269,7 +249,7 @@ _ENTITY_RE = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _LINE_START_RE = re.compile(r"([#+\-]|[0-9]+[.)])")
 
 
-def markdown_text_escape(text: Any) -> str:
+def markdown_escape(text: Any) -> str:
     """Prose for Markdown, escaping only what Markdown would read: backslash, ``*``, ``_``,
     backtick, ``$`` (math), ``[``/``]`` (links), ``|`` (tables), ``~`` (strikethrough); ``<``
     and ``>`` become entities (no HTML), ``&`` only where it would start an entity; at the start
