@@ -88,7 +88,10 @@ class CheckResult:
     applicable: bool = True
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "passed": self.passed, "detail": self.detail}
+        """``{name, passed, detail, applicable}``; a check that did not run has
+        ``applicable: false`` (and ``passed: true``: it failed nothing)."""
+        return {"name": self.name, "passed": self.passed, "detail": self.detail,
+                "applicable": self.applicable}
 
 
 def not_applicable(name: str, reason: str) -> CheckResult:

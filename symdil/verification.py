@@ -34,8 +34,8 @@ class VerificationReport:
         return tuple(check for check in self.checks if not check.passed)
 
     def to_json(self) -> dict[str, Any]:
-        """``{"passed": bool, "checks": [{"name", "passed", "detail"}, ...]}`` (a dict, ready for
-        ``json.dumps``)."""
+        """``{"passed": bool, "checks": [{"name", "passed", "detail", "applicable"}, ...]}`` (a
+        dict, ready for ``json.dumps``); ``applicable: false`` marks a check that did not run."""
         return {"passed": self.passed, "checks": [check.to_json() for check in self.checks]}
 
 

@@ -40,8 +40,18 @@ def test_issue_example_passes_with_the_json_contract() -> None:
     assert document["passed"] is True
     assert [check["name"] for check in document["checks"]] == INSTANCE_CHECKS
     for check in document["checks"]:
-        assert set(check) == {"name", "passed", "detail"}
+        assert set(check) == {"name", "passed", "detail", "applicable"}
         assert check["passed"] is True and isinstance(check["detail"], str) and check["detail"]
+        assert check["applicable"] is True
+
+
+def test_a_check_that_did_not_run_says_so_in_json() -> None:
+    result = run("--n", "5,5", "--kernel", "3,3", "--format", "json")
+    assert result.exit_code == 0, result.output
+    by_name = {check["name"]: check for check in as_json(result)["checks"]}
+    assert by_name["general_case"]["applicable"] is False
+    assert by_name["general_case"]["detail"].startswith("not applicable")
+    assert by_name["definition"]["applicable"] is True
 
 
 def test_text_format_is_a_table_with_one_row_per_check() -> None:
@@ -79,7 +89,7 @@ def test_a_failing_check_exits_1(monkeypatch) -> None:
     assert document["passed"] is False
     failed = [c for c in document["checks"] if not c["passed"]]
     assert failed == [{"name": "stride_identity", "passed": False,
-                       "detail": "deliberately failed"}]
+                       "detail": "deliberately failed", "applicable": True}]
     text = run("--n", "8", "--kernel", "2")
     assert text.exit_code == 1 and "FAIL" in text.stdout and "1 check(s) failed" in text.stdout
 
