@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Optional
 
 import typer
@@ -50,4 +51,19 @@ app.command()(_build.build)
 
 
 def main() -> None:
-    app()
+    """The console script: like ``app()``, but a usage error (unknown option, missing or
+    malformed value, a choice not offered) is one line ``Error: …`` with exit status 2, as every
+    other invalid input is, instead of the boxed usage message."""
+    try:
+        status = app(standalone_mode=False)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        sys.exit(1)
+    except typer.TyperException as error:  # Typer's own Click: usage and parameter errors
+        if type(error).__name__ == "NoArgsIsHelpError":
+            error.show()  # plain `symdil`: the help text
+        else:
+            message = " ".join(str(error.format_message()).split())
+            typer.echo(f"Error: {message}", err=True)
+        sys.exit(getattr(error, "exit_code", 2))
+    sys.exit(status if isinstance(status, int) else 0)
