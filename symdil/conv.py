@@ -74,7 +74,10 @@ def _tap_value(value: Any) -> sympy.Expr:
     if isinstance(value, str) or isinstance(value, bool):
         raise SymdilError(f"kernel taps must be numbers or SymPy expressions, got {value!r}")
     if isinstance(value, numbers.Number) or isinstance(value, sympy.Basic):
-        return sympy.sympify(value)
+        tap = sympy.sympify(value)
+        if tap.has(sympy.nan, sympy.oo, -sympy.oo, sympy.zoo):
+            raise SymdilError(f"kernel taps must be finite, got {value!r}")
+        return tap
     raise SymdilError(f"kernel taps must be numbers or SymPy expressions, got {value!r}")
 
 

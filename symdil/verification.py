@@ -43,6 +43,12 @@ def torch_available() -> bool:
     return importlib.util.find_spec("torch") is not None
 
 
+# The instance checks are exact and sparse but build the whole operator several times over
+# (1-3 s at n = 4,096, linear in n; n = 1,000,000 took 522 s and 4.5 GB): past this many outputs
+# they are refused up front instead of running for minutes and gigabytes.
+MAX_INSTANCE_OUTPUTS = 65_536
+
+
 def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
            claim_source: str | None = None, seed: int = 0) -> VerificationReport:
     """Run every check on ``op``.
@@ -54,10 +60,17 @@ def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
     instance checks need a concrete operator).  ``claim_text``: LaTeX written by an author,
     compared entry by entry (``symdil.claims``); a claim that cannot be parsed raises
     ``ClaimParseError``.  Raises ``SymdilError`` for an unknown ``against`` or when torch is
-    requested but not installed.
+    requested but not installed, and for an operator with more than ``MAX_INSTANCE_OUTPUTS``
+    outputs.
     """
     if against not in AGAINST:
         raise SymdilError(f"against must be None or 'torch', got {against!r}")
+    if not op.symbolic and op.shape[0] > MAX_INSTANCE_OUTPUTS:
+        raise SymdilError(
+            f"the instance checks build the whole operator: {op.shape[0]:,} outputs is more than "
+            f"{MAX_INSTANCE_OUTPUTS:,}; verify a smaller n, or --n n (1-D) for the proof that "
+            "holds for every n"
+        )
     if against == "torch" and not torch_available():
         raise SymdilError(f"--against torch needs PyTorch, which is not installed: "
                           f"{TORCH_INSTALL}")

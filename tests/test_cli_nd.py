@@ -52,7 +52,7 @@ def test_nd_facts_are_per_axis():
          "groups must divide"),
         (["--n", "4,4", "--kernel", "2,2,2"], "kernel must be one value or 2 values"),
         (["--n", "4,4", "--kernel", "2", "--padding", "1,same"], "--padding words apply"),
-        (["--n", "4,x", "--kernel", "2"], "--n must be an integer"),
+        (["--n", "4,x", "--kernel", "2"], "--n per axis must be integers"),
     ],
 )
 def test_nd_errors(args, fragment):

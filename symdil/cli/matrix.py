@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import sympy
 import typer
 
 from ..conv import Conv
 from ..facts import basic_facts
+from ..spec import SymdilError
 from . import options as o
 from .common import emit, user_errors
 
@@ -23,10 +24,24 @@ class MatrixFormat(str, Enum):
     json = "json"
 
 
+# The dense JSON matrix has m*n strings; past this many it is refused (the Python API's
+# ``Conv.rows`` is the sparse form).  4,000,000 entries is about 16 MB of JSON.
+JSON_MAX_ENTRIES = 4_000_000
+# Past these sizes the text rendering is elided (first rows/columns, ellipses, the last one).
+TEXT_MAX_ROWS = 16
+TEXT_MAX_COLS = 12
+
+
 def matrix_json(op: Conv) -> str:
     """The JSON contract: shape, matrix (rows of SymPy-syntax strings), input, kernel, output,
     facts."""
     rows, cols = op.shape
+    if rows * cols > JSON_MAX_ENTRIES:
+        raise SymdilError(
+            f"--format json writes the dense {rows} x {cols} matrix ({rows * cols:,} entries); "
+            f"at most {JSON_MAX_ENTRIES:,} are allowed: use a smaller n, --format text/latex "
+            "(elided), or the Python API's Conv.rows for the sparse form"
+        )
     matrix = []
     for entries in op.rows:
         line = ["0"] * cols
@@ -60,18 +75,57 @@ def _dump(document: dict) -> str:
 
 
 def matrix_text(op: Conv) -> str:
-    lines = [f"{op.shape[0]} x {op.shape[1]} operator, padding {op.padding}", ""]
-    lines.append(sympy.pretty(op.matrix, use_unicode=True))
+    """A terminal rendering: SymPy's pretty matrix and every output when small; for a larger
+    operator the first rows and columns, an ellipsis and the last one (built from those rows
+    only, so the cost does not depend on n)."""
+    rows, cols = op.shape
+    lines = [f"{rows} x {cols} operator, padding {op.padding}", ""]
+    if rows <= TEXT_MAX_ROWS and cols <= TEXT_MAX_COLS:
+        lines.append(sympy.pretty(op.matrix, use_unicode=True))
+        shown_rows: list = list(range(rows))
+    else:
+        shown_rows = _visible(rows, TEXT_MAX_ROWS)
+        lines.append(_elided_table(op, shown_rows, _visible(cols, TEXT_MAX_COLS)))
     lines.append("")
-    for row, expr in enumerate(op.output):
-        lines.append(f"{op.output_symbol_at(row)} = {expr}")
+    for row in shown_rows:
+        if row is None:
+            lines.append("...")
+        else:
+            lines.append(f"{op.output_symbol_at(row)} = {_row_output(op, row)}")
     return "\n".join(lines) + "\n"
 
 
-def matrix_equation_document(op: Conv, fmt: MatrixFormat) -> str:
-    from ..printing import matrix_equation
+def _visible(size: int, limit: int) -> list:
+    """Indices shown out of ``size``: all, or the first limit-2, None (the ellipsis), the last."""
+    if size <= limit:
+        return list(range(size))
+    return [*range(limit - 2), None, size - 1]
 
-    body = matrix_equation(op)
+
+def _row_output(op: Conv, row: int) -> Any:
+    return sympy.Add(*[coef * op.input_symbol_at(col) for col, coef in op.row(row).items()])
+
+
+def _elided_table(op: Conv, rows: list, cols: list) -> str:
+    cells = []
+    for row in rows:
+        if row is None:
+            cells.append(["⋮" if col is not None else "⋱" for col in cols])
+            continue
+        entries = op.row(row)
+        cells.append(["⋯" if col is None else str(entries.get(col, 0)) for col in cols])
+    widths = [max(len(line[j]) for line in cells) for j in range(len(cols))]
+    return "\n".join(
+        "[ " + "  ".join(cell.rjust(width) for cell, width in zip(line, widths)) + " ]"
+        for line in cells
+    )
+
+
+def matrix_equation_document(op: Conv, fmt: MatrixFormat) -> str:
+    from ..printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, matrix_equation
+
+    # the same page-sized elision as derivations: only the visible entries are built
+    body = matrix_equation(op, DEFAULT_MAX_ROWS, DEFAULT_MAX_COLS)
     if fmt is MatrixFormat.latex:
         return "\\[\n" + body + "\n\\]\n"
     return "$$\n" + body + "\n$$\n"

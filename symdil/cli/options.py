@@ -19,8 +19,9 @@ from ..conv import Conv
 from ..spec import PADDING_WORDS, SymdilError
 from .common import user_errors
 
-_INT_RE = re.compile(r"[+-]?\d+\Z")
-_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)(/\d+)?\Z")
+# ASCII digits only: int() would also accept other scripts' digits such as '٣'
+_INT_RE = re.compile(r"[+-]?[0-9]+\Z")
+_NUMBER_RE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(/[0-9]+)?\Z")
 
 
 class PaddingMode(str, Enum):
@@ -70,14 +71,25 @@ def parse_n(text: str) -> Any:
     items = [item.strip() for item in text.split(",")]
     if len(items) == 1 and not _INT_RE.match(items[0]):
         return items[0]  # a symbol name: validated by Conv
+    if len(items) > 1 and not all(_INT_RE.match(item) for item in items):
+        raise SymdilError(
+            f"--n per axis must be integers (a symbolic n such as 'n' is 1-D only), got {text!r}"
+        )
     values = tuple(_int("--n", item) for item in items)
     return values[0] if len(values) == 1 else values
 
 
 def parse_kernel(text: str, ndim: int) -> Any:
     items = [item.strip() for item in text.split(",")]
-    if ndim > 1 or len(items) == 1:
+    if ndim > 1:
+        if not all(_INT_RE.match(item) and int(item) >= 1 for item in items):
+            raise SymdilError(
+                f"--kernel in {ndim}-D is the kernel size per axis (positive integers such as "
+                f"3,3); concrete taps are 1-D only, got {text!r}"
+            )
         return _ints("--kernel", text)
+    if len(items) == 1 and _INT_RE.match(items[0]):
+        return _int("--kernel", items[0])
     taps = []
     for item in items:
         if not _NUMBER_RE.match(item):
@@ -94,16 +106,19 @@ def parse_padding(text: str, ndim: int) -> Any:
     if text in PADDING_WORDS:
         return text
     items = []
+    allowed = f"an integer, B:A (before:after), or one of {', '.join(PADDING_WORDS)}"
     for item in text.split(","):
-        if ":" in item:
-            before, _, after = item.partition(":")
-            items.append((_int("--padding before", before), _int("--padding after", after)))
-        elif item.strip() in PADDING_WORDS:
+        item = item.strip()
+        if item in PADDING_WORDS:
             raise SymdilError(
                 f"--padding words apply to every axis; give one word, got {text!r}"
             )
-        else:
-            items.append(_int("--padding", item))
+        parts = item.split(":")
+        if len(parts) > 2 or not all(_INT_RE.match(part.strip()) for part in parts):
+            per_axis = " (per axis, comma separated)" if ndim > 1 else ""
+            raise SymdilError(f"--padding must be {allowed}{per_axis}; got {item!r}")
+        values = [int(part) for part in parts]
+        items.append(tuple(values) if len(values) == 2 else values[0])
     return items
 
 
