@@ -2,9 +2,12 @@
 
 Nothing here is LaTeX: questions and answers are ints, tuples and SymPy objects; the templates
 word them.  ``make_exercises(count, seed)`` draws every size from ``random.Random(seed)`` only, so
-the same seed gives the same list.  Each answer is taken from the operator (``Conv``); ``check()``
-recomputes it another way (counting matrix rows and entries, or a plain loop over the definition
-``y_i = sum_t k_t a[s*i + d*t - p_before]``) and is True only when both agree.
+the same seed gives the same list.  No two exercises of a list share an operator, and none uses a
+worked example's operator (its whole matrix is printed in the handout): an exercise whose matrix
+is already taken is drawn again, from the same generator.  Each answer is taken from the
+operator (``Conv``); ``check()`` recomputes it another way (counting matrix rows and entries, or
+a plain loop over the definition ``y_i = sum_t k_t a[s*i + d*t - p_before]``) and is True only
+when both agree.
 
 Per kind, the question keys besides the sizes, and the answer keys:
 
@@ -30,7 +33,7 @@ from typing import Any, Callable, Mapping
 import sympy
 
 from .conv import Conv
-from .spec import require_int
+from .spec import SymdilError, require_int
 
 #: Kinds in the order they cycle through a handout (``count >= len(KINDS)`` shows every kind).
 KINDS = ("output_length", "fill_matrix", "zero_diagonals", "output_entry", "same_padding",
@@ -64,12 +67,52 @@ def worked_examples() -> list[Conv]:
     return [Conv(7, 2, dilation=2), Conv(8, 3, stride=2, padding=1)]
 
 
+#: The most exercises in one list.  Every exercise needs an operator of its own, and the smallest
+#: range of sizes (zero diagonals: 48 operators, one of them a worked example) is shared with
+#: the 1-D kinds, so 42 (each kind six times) always leaves a fresh operator to draw.
+MAX_EXERCISES = 42
+
+
+def operator_key(op: Conv) -> tuple:
+    """What makes two operators the same: their shape and every non-zero entry.
+
+    Equal sizes always give equal keys (``padding="same"`` and the explicit pair it resolves to
+    included); so do different sizes that happen to give the same matrix.
+    """
+    return (op.ndim, op.shape, tuple(tuple(sorted(row.items())) for row in op.rows))
+
+
 def make_exercises(count: int, seed: int) -> list[Exercise]:
-    """``count`` exercises whose kinds cycle through KINDS, sized by ``random.Random(seed)``."""
+    """``count`` exercises whose kinds cycle through KINDS, sized by ``random.Random(seed)``.
+
+    Every exercise has an operator of its own, none of them a worked example's (see
+    ``operator_key``); ``count`` is at most ``MAX_EXERCISES``.
+    """
     count = require_int("exercises", count, 1)
+    if count > MAX_EXERCISES:
+        raise SymdilError(f"exercises must be at most {MAX_EXERCISES} (each exercise gets an "
+                          f"operator of its own), got {count}")
     seed = require_int("seed", seed, 0)
     rng = random.Random(seed)
-    return [_MAKERS[KINDS[i % len(KINDS)]](rng) for i in range(count)]
+    taken = {operator_key(op) for op in worked_examples()}
+    exercises = []
+    for i in range(count):
+        make = _MAKERS[KINDS[i % len(KINDS)]]
+        for _ in range(_MAX_DRAWS):
+            exercise = make(rng)
+            key = operator_key(exercise.op)
+            if key not in taken:
+                break
+        else:  # unreachable while MAX_EXERCISES fits the smallest range of sizes
+            raise SymdilError(f"internal error: no fresh operator for exercise {i + 1} "
+                              f"({exercise.kind}) after {_MAX_DRAWS} draws")
+        taken.add(key)
+        exercises.append(exercise)
+    return exercises
+
+
+#: Draws before giving up on a fresh operator (a few dozen are needed at most in practice).
+_MAX_DRAWS = 10_000
 
 
 # ----- drawing sizes --------------------------------------------------------------------------

@@ -63,3 +63,11 @@ def test_section_data_comes_from_the_report():
     section = verification_section(report)
     assert [c["name"] for c in section["checks"]] == [c.name for c in report.checks]
     assert section["statement_latex"] == report.statement_latex
+
+
+def test_derive_refuses_a_file_named_for_another_format(tmp_path):
+    for fmt, name in (("markdown", "x.tex"), ("latex", "x.md"), ("latex", "x.pdf")):
+        target = tmp_path / name
+        result = runner.invoke(app, [*SEED, "--format", fmt, "-o", str(target)])
+        assert result.exit_code == 2 and "is named as" in result.stderr, result.output
+        assert not target.exists()

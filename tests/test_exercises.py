@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -11,9 +12,17 @@ import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference import reference, resolve
 
 from symdil import Conv, SymdilError
-from symdil.exercises import KINDS, Exercise, make_exercises, worked_examples
+from symdil.exercises import (
+    KINDS,
+    MAX_EXERCISES,
+    Exercise,
+    make_exercises,
+    operator_key,
+    worked_examples,
+)
 
 seeds = st.integers(min_value=0, max_value=2**32)
 
@@ -184,7 +193,93 @@ def test_worked_examples():
     ("6", 1, "exercises must be an integer >= 1, got '6'"),
     (3, -1, "seed must be an integer >= 0"),
     (3, 1.5, "seed must be an integer >= 0, got 1.5"),
+    (MAX_EXERCISES + 1, 1, f"exercises must be at most {MAX_EXERCISES} (each exercise gets an "
+                           f"operator of its own), got {MAX_EXERCISES + 1}"),
 ])
 def test_invalid_count_or_seed(count, seed, message):
-    with pytest.raises(SymdilError, match=message.replace("(", r"\(")):
+    with pytest.raises(SymdilError, match=re.escape(message)):
         make_exercises(count, seed)
+
+
+# ----- every exercise has an operator of its own ---------------------------------------------
+
+# The worked examples as the handout states them, and their matrices from the reference.
+WORKED = [
+    {"n": 7, "kernel_size": 2, "stride": 1, "dilation": 2, "padding": (0, 0)},
+    {"n": 8, "kernel_size": 3, "stride": 2, "dilation": 1, "padding": (1, 1)},
+]
+
+
+def stated(exercise: Exercise) -> tuple[tuple, list]:
+    """The operator the student is told about: its sizes (padding resolved) and its dense matrix
+    from ``tests/reference.py``, built from the question's sizes alone."""
+    q = dict(exercise.question)
+    if exercise.kind == "same_padding":
+        q["padding"] = resolve("same", q["n"], q["kernel_size"], 1, q["dilation"])
+    transposed = exercise.kind == "transposed_shape"
+    output_padding = q.get("output_padding", 0)
+    sizes = (q["n"], q["kernel_size"], q["stride"], q["dilation"], q["padding"], transposed,
+             output_padding)
+    if exercise.kind == "block_structure":
+        padding = [before for before, _ in q["padding"]]
+    else:
+        padding = list(q["padding"])
+    matrix = reference(q["n"], q["kernel_size"], q["stride"], q["dilation"], padding,
+                       transposed=transposed, output_padding=output_padding).matrix
+    return sizes, matrix
+
+
+def worked_operators() -> list[tuple[tuple, list]]:
+    return [((w["n"], w["kernel_size"], w["stride"], w["dilation"], w["padding"], False, 0),
+             reference(w["n"], w["kernel_size"], w["stride"], w["dilation"],
+                       list(w["padding"])).matrix) for w in WORKED]
+
+
+def assert_operators_unique(exercises: list[Exercise]) -> None:
+    seen = worked_operators()
+    for number, exercise in enumerate(exercises, start=1):
+        sizes, matrix = stated(exercise)
+        for other_sizes, other_matrix in seen:
+            assert sizes != other_sizes and matrix != other_matrix, (number, sizes)
+        seen.append((sizes, matrix))
+
+
+def test_the_stated_worked_examples_are_the_handouts():
+    assert [operator_key(op) for op in worked_examples()] == [
+        operator_key(Conv(w["n"], w["kernel_size"], stride=w["stride"], dilation=w["dilation"],
+                          padding=w["padding"])) for w in WORKED]
+
+
+@pytest.mark.parametrize("seed", [9, 13, 17, 314])
+def test_no_exercise_repeats_a_worked_example(seed):
+    # these seeds used to set the dilation-2 two-tap example (Example 1) as exercise 3
+    exercises = make_exercises(6, seed)
+    assert_operators_unique(exercises)
+    assert stated(exercises[2])[0] != (7, 2, 1, 2, (0, 0), False, 0)
+
+
+def test_no_two_exercises_share_an_operator():
+    # seeds 228 and 312 used to set one operator twice in a handout of seven
+    for seed in (228, 308, 312):
+        assert_operators_unique(make_exercises(7, seed))
+
+
+@given(seeds)
+@settings(max_examples=30)
+def test_operators_are_unique_in_any_handout(seed):
+    assert_operators_unique(make_exercises(2 * len(KINDS), seed))
+
+
+@pytest.mark.parametrize("seed", [0, 314, 2**32])
+def test_the_largest_handout_still_has_an_operator_per_exercise(seed):
+    exercises = make_exercises(MAX_EXERCISES, seed)
+    assert len(exercises) == MAX_EXERCISES
+    assert_operators_unique(exercises)
+    assert exercises == make_exercises(MAX_EXERCISES, seed)
+
+
+def test_operator_key_ignores_how_the_padding_was_written():
+    assert operator_key(Conv(9, 3, padding="same")) == operator_key(Conv(9, 3, padding=(1, 1)))
+    assert operator_key(Conv(9, 3, padding=1)) == operator_key(Conv(9, 3, padding=(1, 1)))
+    assert operator_key(Conv(9, 3, padding=1)) != operator_key(Conv(9, 3, padding=(1, 0)))
+    assert operator_key(Conv(9, 3)) != operator_key(Conv(9, 3, dilation=2))

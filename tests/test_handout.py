@@ -213,6 +213,21 @@ def test_the_document_has_notation_worked_examples_then_exercises() -> None:
         assert word in text
 
 
+@pytest.mark.parametrize("seed", [9, 13, 17, 314])
+def test_no_exercise_restates_a_worked_example(seed: int) -> None:
+    """`symdil handout -e 6 --seed 314` used to set Example 1 (whole matrix printed) as exercise 3."""
+    from symdil.exercises import worked_examples
+    from symdil.handout import worked_example
+
+    text = Handout(6, seed).render("markdown")
+    examples = [worked_example(op)["given"] for op in worked_examples()]
+    assert all(text.count(given) == 1 for given in examples)  # the example's own heading
+    questions = blocks(text)
+    assert sorted(questions) == list(range(1, 7))
+    for number, block in questions.items():
+        assert not any(given in block for given in examples), number
+
+
 def test_without_solutions_no_key_and_the_key_alone_has_no_questions() -> None:
     sheet = Handout(6, 5)
     text = sheet.render("latex")

@@ -52,7 +52,7 @@ def test_markdown_to_stdout_parses_with_katex() -> None:
 
 
 def test_solutions_file_holds_the_key_and_the_handout_does_not(tmp_path: Path) -> None:
-    result = run("--exercises", "4", "--seed", "8", "--solutions", "--solutions-file",
+    result = run("--exercises", "4", "--seed", "8", "--solutions-file",
                  str(tmp_path / "key.tex"), "-o", str(tmp_path / "sheet.tex"))
     assert result.exit_code == 0, result.output
     sheet = (tmp_path / "sheet.tex").read_text(encoding="utf-8")
@@ -96,13 +96,53 @@ def test_templates_override(tmp_path: Path) -> None:
     (["--pdf"], "--pdf needs -o/--output"),
     (["-o", "h.tex", "--solutions-file", "h.tex"], "give the answer key a file of its own"),
     (["--templates", "no/such/folder"], "templates folder 'no/such/folder' does not exist"),
+    # --solutions used to be dropped silently when --solutions-file was given too
+    (["--solutions", "--solutions-file", "k.tex", "-o", "h.tex"],
+     "--solutions and --solutions-file cannot be combined: --solutions adds the answer key to "
+     "the handout, --solutions-file writes it to a file of its own; give one of them"),
+    (["--solutions", "--solutions-file", "k.tex"], "cannot be combined"),
+    # a file named for one format used to receive the other
+    (["--solutions-file", "key.md", "-o", "h.tex"],
+     "--solutions-file 'key.md' is named as Markdown (.md) but --format latex writes LaTeX; "
+     "name it .tex (or .pdf with --pdf), or change --format"),
+    (["--format", "latex", "-o", "handout.markdown"], "-o/--output 'handout.markdown' is named "
+     "as Markdown (.markdown) but --format latex writes LaTeX"),
+    (["-o", "handout.pdf"], "-o/--output 'handout.pdf' is named as PDF (.pdf) but --format "
+     "latex writes LaTeX; name it .tex (or .pdf with --pdf)"),
+    (["--pdf", "-o", "h.MD"], "-o/--output 'h.MD' is named as Markdown (.MD) but --format latex "
+     "writes LaTeX; name it .tex or .pdf, or change --format"),
+    (["--pdf", "-o", "h.pdf", "--solutions-file", "key.md"], "--solutions-file 'key.md' is named "
+     "as Markdown"),
+    (["--format", "markdown", "-o", "handout.tex"], "-o/--output 'handout.tex' is named as LaTeX "
+     "(.tex) but --format markdown writes Markdown; name it .md, or change --format"),
+    (["--format", "markdown", "-o", "h.md", "--solutions-file", "key.pdf"],
+     "--solutions-file 'key.pdf' is named as PDF (.pdf) but --format markdown writes Markdown"),
 ])
 def test_errors_exit_2_and_write_nothing(tmp_path: Path, monkeypatch, args, message) -> None:
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["handout", *args], catch_exceptions=False)
     assert result.exit_code == 2
     assert message in result.output
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("args, written", [
+    (["-o", "handout", "--solutions-file", "key"], {"handout": "latex", "key": "latex"}),
+    (["-o", "h.TEX", "--solutions-file", "k.ltx"], {"h.TEX": "latex", "k.ltx": "latex"}),
+    (["--format", "markdown", "-o", "h.md", "--solutions-file", "key.markdown"],
+     {"h.md": "markdown", "key.markdown": "markdown"}),
+    (["--format", "markdown", "-o", "notes.txt"], {"notes.txt": "markdown"}),
+])
+def test_extensions_that_fit_the_format_are_written(tmp_path: Path, monkeypatch, args,
+                                                    written) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("--exercises", "2", "--seed", "3", *args)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(written)
+    for name, fmt in written.items():
+        part = "solutions" if name.startswith("k") else "handout"
+        assert (tmp_path / name).read_text(encoding="utf-8") == Handout(2, 3).render(fmt, part)
 
 
 def test_a_failing_answer_writes_nothing(tmp_path: Path, monkeypatch) -> None:

@@ -15,7 +15,7 @@ from ..render import compile_pdf
 from ..spec import SymdilError
 from ..verification import verify as run_checks
 from . import options as o
-from .common import emit, user_errors
+from .common import check_extension, emit, user_errors
 
 
 class DeriveFormat(str, Enum):
@@ -66,6 +66,7 @@ def derive(
 ) -> None:
     """Derive a convolution step by step: definition, sizes, matrix, structure, borders."""
     with user_errors():
+        check_extension("-o/--output", output, fmt.value, pdf)
         if pdf:
             if fmt is not DeriveFormat.latex:
                 raise SymdilError("--pdf compiles LaTeX; use it with --format latex")
