@@ -420,7 +420,8 @@ def check_polyphase(op: Conv, matrix: Any = None) -> CheckResult:
     spans = [da * (k - 1) + 1 for da, k in zip(d, K)]
     zero_inserted_count = total // prod(K) * prod(spans)
     if op.ndim == 1:
-        head = f"{d[0]} phases {who}of the padded input{used} ({splits[0]} outputs"
+        noun = "phase" if d[0] == 1 else "phases"
+        head = f"{d[0]} {noun} {who}of the padded input{used} ({splits[0]} outputs"
         read = "" if s[0] == 1 else ", output i read at (s*i) div d of phase (s*i) mod d"
     else:
         head = (f"{phases} phases (d = {axes_text(d)}) {who}of the padded input{used} (outputs "

@@ -40,14 +40,17 @@ from .printing import (
     DEFAULT_MAX_ROWS,
     MARKER,
     PAGE_WIDTH,
+    TIGHT_COLUMN_GAP,
     SymdilLatexPrinter,
     array_width,
     bracket_matrix,
     estimated_width,
+    fitted_matrix_equation,
     general_symbol,
     grid_matrix,
     latex,
     latex_base,
+    latex_index,
     matrix_cells,
     matrix_equation,
     matrix_layout,
@@ -81,8 +84,20 @@ def verification_section(report: Any) -> dict:
             "statement_latex": report.statement_latex}
 
 
+def _not_applicable_reason(detail: str) -> str:
+    """The reason a check did not run: its detail without the leading "not applicable:"."""
+    reason = detail
+    while reason.lower().startswith("not applicable"):
+        reason = reason[len("not applicable"):].lstrip(" :")
+    return reason.rstrip(".")
+
+
 def normalize_verification(verification: Any) -> dict | None:
-    """Plain data for the template: ``{"checks": [{name, passed, detail}], "statement"}``."""
+    """Plain data for the template: ``{"checks": [...], "not_applicable": [...], "statement"}``.
+
+    Each check is ``{name, passed, applicable, detail}``; ``checks`` holds the ones that ran
+    (``applicable`` true, the default for data without the key), ``not_applicable`` the others,
+    whose ``detail`` is the reason without its leading "not applicable:"."""
     if verification is None:
         return None
 
@@ -107,17 +122,25 @@ def normalize_verification(verification: Any) -> dict | None:
     for item in checks_in:
         name = get(item, "name")
         passed = get(item, "passed")
+        applicable = get(item, "applicable", True)
         if not isinstance(name, str) or not isinstance(passed, bool):
             raise SymdilError(f"each verification check needs a str 'name' and a bool 'passed', "
                               f"got {item!r}")
+        if not isinstance(applicable, bool):
+            raise SymdilError(f"a verification check's 'applicable' must be a bool, got "
+                              f"{applicable!r} in {name!r}")
         detail = get(item, "detail", "")
-        checks.append({"name": name, "passed": passed,
-                       "detail": "" if detail is None else str(detail).strip()})
+        detail = "" if detail is None else str(detail).strip()
+        if not applicable:
+            detail = _not_applicable_reason(detail)
+        checks.append({"name": name, "passed": passed, "applicable": applicable,
+                       "detail": detail})
     failed = [check["name"] for check in checks if not check["passed"]]
     if failed:
         raise SymdilError(f"verification failed ({', '.join(failed)}); the derivation is not "
                           "rendered with a failed check in it")
-    return {"checks": checks,
+    return {"checks": [check for check in checks if check["applicable"]],
+            "not_applicable": [check for check in checks if not check["applicable"]],
             "statement": None if statement is None else str(statement).strip(),
             "statement_math": None if statement_math is None else str(statement_math),
             "statement_latex": None if statement_latex is None else str(statement_latex),
@@ -136,7 +159,7 @@ def _floor_frac(numerator: str, denominator: int) -> str:
 
 
 def _sym(base: str, index: Any) -> str:
-    return latex_base(base) + "_{" + (index if isinstance(index, str) else latex(index)) + "}"
+    return latex_base(base) + "_{" + (index if isinstance(index, str) else latex_index(index)) + "}"
 
 
 def _join_terms(terms: list[str]) -> str:
@@ -180,16 +203,26 @@ class Derivation:
     def render(self, fmt: str = "latex", standalone: bool = False, templates: Any = None,
                verification: Any = None, title: str | None = None) -> str:
         """The derivation as LaTeX or Markdown (see ``derive``)."""
-        from .render import render_document
+        from .render import latex_text_error, needs_latin_fonts, render_document
 
         if fmt not in FORMATS:
             raise SymdilError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
         if title is not None and not isinstance(title, str):
             raise SymdilError(f"title must be a string, got {title!r}")
+        if fmt == "latex" and title is not None:
+            error = latex_text_error(title, "title")
+            if error is not None:
+                raise error
         context = self.context()
-        context["verification"] = normalize_verification(verification)
+        section = normalize_verification(verification)
+        context["verification"] = section
         context["title"] = title
         context["standalone"] = bool(standalone)
+        prose = [title]
+        if section is not None:
+            prose += [section["statement"]] + [check[key] for check in (
+                section["checks"] + section["not_applicable"]) for key in ("name", "detail")]
+        context["latin_fonts"] = needs_latin_fonts(*prose)
         return render_document(fmt, standalone, context, templates)
 
     def _repr_markdown_(self) -> str:
@@ -230,7 +263,7 @@ class Derivation:
                         "output": latex_base(op.output_symbol),
                         "inputs": _listing(op.input_symbol, axis.n),
                         "taps": _listing(op.kernel_symbol, axis.kernel_size),
-                        "last_input": latex(axis.n - 1),
+                        "last_input": latex_index(axis.n - 1),
                         "tap_range": _range("t", axis.kernel_size)},
             "kernel_values": self._kernel_values(),
             "definition": self._definition(xt),
@@ -284,15 +317,16 @@ class Derivation:
         else:
             index = s * _I + d * _T - p
             general = rf"{y}_{{i}} = \sum_{{t=0}}^{{K-1}} {k}_{{t}}\, {xt}_{{{general_index}}}"
-        substituted = rf"{y}_{{i}} = \sum_{{t=0}}^{{{last}}} {k}_{{t}}\, {xt}_{{{latex(index)}}}"
+        substituted = (rf"{y}_{{i}} = \sum_{{t=0}}^{{{last}}} {k}_{{t}}\, "
+                       rf"{xt}_{{{latex_index(index)}}}")
         terms = []
         for t in range(K):
             coefficient = op.kernel[t]
             if coefficient == 0:
                 continue
-            terms.append(self._term(coefficient, rf"{xt}_{{{latex(index.subs(_T, t))}}}"))
+            terms.append(self._term(coefficient, rf"{xt}_{{{latex_index(index.subs(_T, t))}}}"))
         expanded = f"{y}_{{i}} = " + _join_terms(terms)
-        rows = rf"i = 0, \dots, {latex(self.facts.output_length - 1)}"
+        rows = rf"i = 0, \dots, {latex_index(self.facts.output_length - 1)}"
         return {
             "general": general, "substituted": substituted, "expanded": expanded, "rows": rows,
             "padded_input": self._padded_input(xt, x),
@@ -309,22 +343,24 @@ class Derivation:
         general = (rf"{y}_{{r}} = \sum_{{j=0}}^{{n-1}} \sum_{{t=0}}^{{K-1}} "
                    rf"\left[\, s j + d t - p = r \,\right]\, {k}_{{{tap_general}}}\, {x}_{{j}}")
         condition = latex(s * _J + d * _T - p)
-        substituted = (rf"{y}_{{r}} = \sum_{{j=0}}^{{{latex(n - 1)}}} \sum_{{t=0}}^{{{K - 1}}} "
+        substituted = (rf"{y}_{{r}} = \sum_{{j=0}}^{{{latex_index(n - 1)}}} "
+                       rf"\sum_{{t=0}}^{{{K - 1}}} "
                        rf"\left[\, {condition} = r \,\right]\, {k}_{{{latex(tap)}}}\, {x}_{{j}}")
         source = (_R + p - d * _T)
         if s == 1:
             expanded = (rf"{y}_{{r}} = \sum_{{t=0}}^{{{K - 1}}} {k}_{{{latex(tap)}}}\, "
-                        rf"{x}_{{{latex(source)}}}")
+                        rf"{x}_{{{latex_index(source)}}}")
         else:
             expanded = (rf"{y}_{{r}} = \sum_{{\substack{{0 \le t \le {K - 1} \\ {s} \mid "
-                        rf"{latex(source)}}}}} {k}_{{{latex(tap)}}}\, "
-                        rf"{x}_{{({latex(source)})/{s}}}")
+                        rf"{latex(source)}}}}} {k}_{{{latex_index(tap)}}}\, "
+                        rf"{x}_{{({latex_index(source)})/{s}}}")
         return {"general": general, "substituted": substituted, "expanded": expanded,
-                "rows": rf"r = 0, \dots, {latex(self.facts.output_length - 1)}",
+                "rows": rf"r = 0, \dots, {latex_index(self.facts.output_length - 1)}",
                 "padded_input": None,
-                "scatter": rf"{y}_{{{latex(s * _J + d * _T - p)}}} \mathrel{{+}}= "
+                "scatter": rf"{y}_{{{latex_index(s * _J + d * _T - p)}}} \mathrel{{+}}= "
                            rf"{k}_{{{latex(tap)}}}\, {x}_{{j}}",
-                "outside": rf"{x}_{{j}} = 0 \text{{ for }} j < 0 \text{{ or }} j > {latex(n - 1)}"}
+                "outside": rf"{x}_{{j}} = 0 \text{{ for }} j < 0 \text{{ or }} "
+                           rf"j > {latex_index(n - 1)}"}
 
     def _term(self, coefficient: Any, symbol: str) -> str:
         """``coefficient symbol`` with the coefficient first, as in the sum."""
@@ -342,7 +378,7 @@ class Derivation:
         if xt == x:
             return None
         n = axis.n
-        last = latex(n - 1)
+        last = latex_index(n - 1)
         j = _J
         inside = rf"{x}_{{j}} & 0 \le j \le {last}"
         mode = axis.padding_mode
@@ -352,11 +388,11 @@ class Derivation:
             cases = [rf"{x}_{{j \bmod {latex(n)}}} & \text{{for every }} j"]
         elif mode == "reflect":
             cases = [rf"{x}_{{-j}} & j < 0", inside,
-                     rf"{x}_{{{latex(2 * (n - 1) - j)}}} & j > {last}"]
+                     rf"{x}_{{{latex_index(2 * (n - 1) - j)}}} & j > {last}"]
         else:  # replicate
             cases = [rf"{x}_{{0}} & j < 0", inside, rf"{x}_{{{last}}} & j > {last}"]
         return (rf"{xt}_{{j}} = \begin{{cases}} " + r" \\ ".join(cases) + r" \end{cases}"
-                + rf"\qquad (-{axis.pad_before} \le j \le {latex(n - 1 + axis.pad_after)})")
+                + rf"\qquad (-{axis.pad_before} \le j \le {latex_index(n - 1 + axis.pad_after)})")
 
     # ----- 2. sizes --------------------------------------------------------------------------
     def _sizes(self) -> dict[str, Any]:
@@ -366,17 +402,17 @@ class Derivation:
         pb, pa, n = g(axis.pad_before), g(axis.pad_after), g(axis.n)
         m = facts.output_length
         if axis.transposed:
-            formula = r"m = (n-1)\,s - 2p + d\,(K-1) + p_{\mathrm{out}} + 1"
+            formula = r"(n-1)\,s - 2p + d\,(K-1) + p_{\mathrm{out}} + 1"
             numbers = (rf"({n} - 1) \cdot {s} - 2 \cdot {pb} + {d} \cdot ({K} - 1) + "
                        rf"{g(axis.output_padding)} + 1")
         elif axis.stride == 1:
-            formula = r"m = n + p_{\mathrm{before}} + p_{\mathrm{after}} - d\,(K-1)"
+            formula = r"n + p_{\mathrm{before}} + p_{\mathrm{after}} - d\,(K-1)"
             numbers = rf"{n} + {pb} + {pa} - {d} \cdot ({K} - 1)"
         else:
-            formula = (r"m = \left\lfloor \frac{n + p_{\mathrm{before}} + p_{\mathrm{after}} - "
+            formula = (r"\left\lfloor \frac{n + p_{\mathrm{before}} + p_{\mathrm{after}} - "
                        r"d\,(K-1) - 1}{s} \right\rfloor + 1")
             numbers = _floor_frac(rf"{n} + {pb} + {pa} - {d} \cdot ({K} - 1) - 1", s) + " + 1"
-        output_length = f"{formula} = {numbers} = {g(m)}"
+        output_length = f"m = {formula} = {numbers} = {g(m)}"
         receptive = rf"d\,(K-1) + 1 = {d} \cdot ({K} - 1) + 1 = {g(facts.receptive_field)}"
         padding = facts.padding
         same = None
@@ -394,6 +430,7 @@ class Derivation:
             }
         return {
             "output_length": output_length,
+            "output_length_display": _chain("m", [formula, numbers, g(m)]),
             "receptive_field": receptive,
             "padding": rf"(p_{{\mathrm{{before}}}}, p_{{\mathrm{{after}}}}) = ({pb}, {pa})",
             "span_minus_one": rf"d\,(K-1) = {d} \cdot ({K} - 1) = "
@@ -408,7 +445,7 @@ class Derivation:
     def _matrix(self) -> dict[str, Any]:
         layout = matrix_layout(self.op, self.max_rows, self.max_cols)
         elided = MARKER in layout.rows or MARKER in layout.cols
-        return {"equation": matrix_equation(self.op, self.max_rows, self.max_cols),
+        return {"equation": fitted_matrix_equation(self.op, self.max_rows, self.max_cols),
                 "elided": elided, "rows_elided": MARKER in layout.rows,
                 "cols_elided": MARKER in layout.cols}
 
@@ -424,16 +461,17 @@ class Derivation:
         interior = None
         if facts.interior is not None:
             first, last = facts.interior
-            interior = {"first": latex(first), "last": latex(last),
-                        "range": rf"{latex(first)} \le {latex(outer)} \le {latex(last)}"}
+            interior = {"first": latex_index(first), "last": latex_index(last),
+                        "range": rf"{latex_index(first)} \le {latex(outer)} \le "
+                                 rf"{latex_index(last)}"}
         per_residue = facts.transposed.get("row_counts_by_residue") if axis.transposed else None
         untouched = None
         if facts.untouched is not None and facts.untouched.count:
             shown = [_sym(op.input_symbol if not axis.transposed else op.output_symbol, c)
                      for c in facts.untouched.first]
             more = facts.untouched.count > len(facts.untouched.first)
-            untouched = {"count": facts.untouched.count,
-                         "list": ", ".join(shown) + (r", \dots" if more else "")}
+            untouched = {"count": facts.untouched.count, "list": ", ".join(shown),
+                         "shown": len(shown), "more": more}
         return {
             "taps_at": latex(s * outer + d * _T - p),
             "start": latex(s * outer - p),
@@ -448,6 +486,7 @@ class Derivation:
             "absent": ", ".join(rf"{k}_{{{self._tap(t)}}}" for t in facts.absent_offsets),
             "absent_count": len(facts.absent_offsets),
             "zero_taps": ", ".join(rf"{k}_{{{t}}}" for t in facts.zero_taps),
+            "zero_taps_count": len(facts.zero_taps),
             "interior": interior,
             "per_line": facts.per_interior_line,
             "nonzeros": None if facts.nonzeros is None else latex(facts.nonzeros),
@@ -470,12 +509,14 @@ class Derivation:
         }
 
     def _all_interior(self) -> bool:
-        """Every row (forward) / column (transposed) is interior: no border qualifies a claim."""
+        """Every row (forward) / column (transposed) is whole: no border qualifies a claim about
+        them."""
         facts = self.facts
         if facts.symbolic or facts.interior is None:
             return False
+        # transposed: the columns (border rows that miss contributions do not change a column)
         lines = self.axis.n if self.axis.transposed else facts.output_length
-        return facts.interior == (0, lines - 1) and not facts.border_rows
+        return facts.interior == (0, lines - 1)
 
     def _fewer(self) -> dict[str, Any] | None:
         """Why the matrix has fewer non-zeros than the K products per output (input, transposed)."""
@@ -552,9 +593,9 @@ class Derivation:
                 continue
             inside = hit.column is not None and hit.column == hit.position
             if hit.column is None:
-                cut.append({"tap": tap, "position": rf"{xt}_{{{latex(hit.position)}}}"})
+                cut.append({"tap": tap, "position": rf"{xt}_{{{latex_index(hit.position)}}}"})
             elif not inside:
-                folded.append({"tap": tap, "position": rf"{xt}_{{{latex(hit.position)}}}",
+                folded.append({"tap": tap, "position": rf"{xt}_{{{latex_index(hit.position)}}}",
                                "input": _sym(op.input_symbol, hit.column)})
         merged = []
         by_column: dict[Any, list[int]] = {}
@@ -569,9 +610,9 @@ class Derivation:
                                    else _entry(row.entries, column)),
                                "taps": ", ".join(rf"{k}_{{{t}}}" for t in sorted(taps))})
         return {
-            "row": latex(row.row),
+            "row": latex_index(row.row),
             "side": row.side,
-            "equation": rf"{y}_{{{latex(row.row)}}} = " + sum_latex(terms, self.printer),
+            "equation": rf"{y}_{{{latex_index(row.row)}}} = " + sum_latex(terms, self.printer),
             "cut": cut,
             "folded": folded,
             "merged": merged,
@@ -597,7 +638,7 @@ class Derivation:
         a_hat = rf"\hat{{{x}}}"
         reversed_tap = latex(self._tap_expr(K - 1 - _T))
         reading = (rf"{y}_{{r}} = \sum_{{t=0}}^{{{K - 1}}} {k}_{{{reversed_tap}}}"
-                   rf"\, {a_hat}_{{{latex(_R + d * _T - q)}}}")
+                   rf"\, {a_hat}_{{{latex_index(_R + d * _T - q)}}}")
         return {
             "forward_matrix": forward_matrix,
             "forward_n": latex(facts.output_length),
@@ -617,7 +658,7 @@ class Derivation:
             "with_inputs": None if facts.nonzeros is None else latex(facts.nonzeros),
             "with_zeros": None if facts.nonzeros is None else latex(sympy.expand(
                 info["zero_insertion_multiplications"] - facts.nonzeros)),
-            "rows": rf"r = 0, \dots, {latex(facts.output_length - 1)}",
+            "rows": rf"r = 0, \dots, {latex_index(facts.output_length - 1)}",
             "full_length": latex(info["full_length"]),
             "crop_padding": p,
             "s": s,
@@ -644,6 +685,61 @@ class Derivation:
             else:
                 entries.append(_sym(self.op.input_symbol, u // s) if u % s == 0 else "0")
         return r"\begin{bmatrix} " + " & ".join(entries) + r" \end{bmatrix}^{\mathsf{T}}"
+
+
+def _chain(lhs: str, sides: Sequence[str]) -> str:
+    """``lhs = a = b = c`` on one line when it fits a line, else on ``aligned`` lines, each
+    ``= side`` joining the line above when it fits."""
+    line = " = ".join([lhs, *sides])
+    if estimated_width(line) <= PAGE_WIDTH:
+        return line
+    lines = [[sides[0]]]
+    for side in sides[1:]:  # each further side joins the line above when it fits
+        if estimated_width(lhs + " = " + " = ".join(lines[-1] + [side])) <= PAGE_WIDTH:
+            lines[-1].append(side)
+        else:
+            lines.append([side])
+    return (r"\begin{aligned} " + lhs + " &= " + r" \\ &= ".join(" = ".join(line)
+                                                                for line in lines)
+            + r" \end{aligned}")
+
+
+def _toeplitz(axis: Any) -> bool:
+    """The 1-D operator of ``axis`` is constant along its diagonals: stride 1 and no padding
+    that folds taps (zero padding and transposed crops keep a Toeplitz matrix)."""
+    from .facts import border_lines
+
+    return axis.stride == 1 and not border_lines(_axis_operator(axis)).folded
+
+
+def _interior(interior: tuple[Any, Any] | None) -> dict[str, Any] | None:
+    """The interior lines ``first .. last`` for the templates (``single``: just one line)."""
+    if interior is None:
+        return None
+    first, last = interior
+    return {"first": latex_index(first), "last": latex_index(last), "single": first == last,
+            "count": latex(last - first + 1)}
+
+
+def _line_set(indices: Sequence[int], total: int) -> dict[str, Any] | None:
+    """A set of rows or columns, for the words: the first ``first`` lines, the last ``last``
+    lines, the ``listed`` others (printed), or ``all`` of them; None when empty.  ``plural``
+    tells the verb (``every block row holds``, ``the first 2 block rows hold``)."""
+    chosen = sorted(set(indices))
+    if not chosen:
+        return None
+    if len(chosen) == total:
+        return {"all": True, "first": 0, "last": 0, "listed": [], "plural": False}
+    members = set(chosen)
+    first = 0
+    while first in members:
+        first += 1
+    last = 0
+    while total - 1 - last in members:
+        last += 1
+    listed = [latex_index(i) for i in chosen if first <= i < total - last]
+    return {"all": False, "first": first, "last": last, "listed": listed,
+            "plural": len(chosen) > 1}
 
 
 def _range(var: str, count: int) -> str:
@@ -926,7 +1022,7 @@ class _BlockContext:
                 expanded = (r"\begin{aligned} " + lhs.replace(" = ", " ={}& ") + rows[0]
                             + "".join(r" \\ &" + row for row in rows[1:]) + r" \end{aligned}")
         ranges = ",\\ ".join(
-            rf"0 \le {names_i[a]} \le {latex(axis.output_length - 1)}"
+            rf"0 \le {names_i[a]} \le {latex_index(axis.output_length - 1)}"
             for a, axis in enumerate(op.axes))
         if self.channels:
             ranges = rf"0 \le o \le {op.out_channels - 1},\ " + ranges
@@ -1010,7 +1106,7 @@ class _BlockContext:
             return None
         D = self.ndim
         names = [latex(v) for v in j]
-        inside = ",\\; ".join(rf"0 \le {names[a]} \le {latex(axis.n - 1)}"
+        inside = ",\\; ".join(rf"0 \le {names[a]} \le {latex_index(axis.n - 1)}"
                               for a, axis in enumerate(op.axes))
         ranges = ",\\ ".join(
             rf"{latex(-axis.pad_before)} \le {names[a]} \le {latex(axis.n - 1 + axis.pad_after)}"
@@ -1047,12 +1143,12 @@ class _BlockContext:
                    rf"{k}{self._sup(*self._weight_numbers())}_{{{','.join(taps)}}}\, "
                    rf"{x}{self._sup(self._in_channel_numbers())}_{{{', '.join(names_j)}}}")
         ranges = ",\\ ".join(
-            rf"0 \le {names_j[a]} \le {latex(axis.n - 1)}" for a, axis in enumerate(op.axes))
+            rf"0 \le {names_j[a]} \le {latex_index(axis.n - 1)}" for a, axis in enumerate(op.axes))
         return {"general": scatter_general, "substituted": scatter,
                 "sums": channel_general, "expanded": None, "rows": ranges,
                 "padded_input": None, "groups": self._groups_text(),
                 "crop": ",\\ ".join(
-                    rf"0 \le {latex(v)} \le {latex(axis.output_length - 1)}"
+                    rf"0 \le {latex(v)} \le {latex_index(axis.output_length - 1)}"
                     for v, axis in zip(_index_symbols("r", D), op.axes)),
                 "channel_sum": channel_sum}
 
@@ -1127,8 +1223,8 @@ class _BlockContext:
             "last_column": latex(op.shape[1] - 1),
             "last_output": self.printer._print(last_output),
             "last_row": latex(op.shape[0] - 1),
-            "input_vector": partitioned_vector(op, "input"),
-            "output_vector": partitioned_vector(op, "output"),
+            "input_vector": partitioned_vector(op, "input", column_gap=TIGHT_COLUMN_GAP),
+            "output_vector": partitioned_vector(op, "output", column_gap=TIGHT_COLUMN_GAP),
             "inner_n": latex(op.axes[-1].n),
         }
 
@@ -1138,7 +1234,7 @@ class _BlockContext:
         equation = None
         if op.shape[0] <= FULL_MATRIX_ROWS and op.shape[1] <= FULL_MATRIX_COLS:
             layout, cells = partitioned_cells(op, FULL_MATRIX_ROWS, FULL_MATRIX_COLS)
-            if array_width(cells) <= PAGE_WIDTH:
+            if array_width(cells, TIGHT_COLUMN_GAP) <= PAGE_WIDTH:
                 equation = partitioned_array(cells, layout.row_lines, layout.col_lines)
         first = op.row(0)
         y0 = self.printer._print(op.output_symbol_at(0))
@@ -1218,12 +1314,10 @@ class _BlockContext:
         cols_elided = MARKER in layout.cols
         label = self._label(level.prefix)
         lines = ", ".join(latex(v) for v in f.band_lines)
-        top = sum(1 for row in f.border_rows if row.side in ("top", "both"))
-        bottom = sum(1 for row in f.border_rows if row.side in ("bottom", "both"))
         merged = next((self.printer._print(value) for row in f.border_rows
                        for value in row.entries.values() if isinstance(value, sympy.Add)), None)
-        lines_total = axis.n if axis.transposed else f.output_length
-        all_interior = f.interior == (0, lines_total - 1) and not f.border_rows
+        borders = level.lines
+        all_interior = borders.all_outer_interior
         grid_rows, grid_cols = level.grid
         return {
             "axis": a, "label": label,
@@ -1253,15 +1347,17 @@ class _BlockContext:
             "nonzero_blocks": latex(level.nonzero_blocks),
             "zero_blocks": latex(grid_rows * grid_cols - level.nonzero_blocks),
             "per_line": f.per_interior_line,
-            "interior": None if f.interior is None else {
-                "first": latex(f.interior[0]), "last": latex(f.interior[1]),
-                "count": latex(f.interior[1] - f.interior[0] + 1)},
+            "interior": _interior(f.interior),
             "all_interior": all_interior,
-            "border_top": top, "border_bottom": bottom, "merged": merged,
+            "short": _line_set(borders.short, borders.outer_count),
+            "folded": _line_set(borders.folded, borders.outer_count),
+            "lacking": _line_set(borders.lacking, borders.inner_count),
+            "inputs": rf"0 \le {latex(j_a)} \le {latex_index(axis.n - 1)}",
+            "merged": merged,
             "relation": self._relation(level, i_a, t_a, j_a),
             # block Toeplitz at this level and (all strides 1) below: doubly, triply, ...
-            "toeplitz_levels": (D - a) if all(ax.stride == 1 for ax in op.axes[a:]) else (
-                1 if s == 1 else 0),
+            "toeplitz_levels": (D - a) if all(_toeplitz(ax) for ax in op.axes[a:]) else (
+                1 if _toeplitz(axis) else 0),
             "next_label": self._label(level.prefix + (0,)) if level.axis < D - 2 else None,
         }
 
@@ -1316,7 +1412,7 @@ class _BlockContext:
                 padded and not op.transposed) else vec
         if axis.transposed:
             return (rf"{lhs}_{{{latex(i_a)}{rest}}} = \sum_{{{latex(j_a)}=0}}^"
-                    rf"{{{latex(axis.n - 1)}}} \sum_{{{latex(t_a)}=0}}^{{{K - 1}}} "
+                    rf"{{{latex_index(axis.n - 1)}}} \sum_{{{latex(t_a)}=0}}^{{{K - 1}}} "
                     rf"\left[\, {latex(s * j_a + d * t_a - p)} = {latex(i_a)} \,\right]\, "
                     rf"{block}\, {vec}_{{{latex(j_a)}{rest}}}")
         return (rf"{lhs}_{{{latex(i_a)}{rest}}} = \sum_{{{latex(t_a)}=0}}^{{{K - 1}}} "
@@ -1326,7 +1422,7 @@ class _BlockContext:
     def _inner(self) -> dict[str, Any] | None:
         """The innermost blocks: 1-D operators along the last axis, written out (elided).  In
         1-D with channels they are the channel blocks M^{(o,c)} (M^{(0,0)} is written out)."""
-        from .facts import axis_operator, structure_facts
+        from .facts import axis_operator, border_lines, structure_facts
 
         op = self.op
         last = op.axes[-1]
@@ -1353,6 +1449,7 @@ class _BlockContext:
             blocks.append({"name": name, "matrix": bracket_matrix(cells),
                            "width": array_width(cells) + BLOCK_NAME_WIDTH})
         facts = structure_facts(axis_operator(last, last.kernel_size))
+        borders = border_lines(axis_operator(last, last.kernel_size))
         one = Derivation(axis_operator(last, last.kernel_size), self.max_rows, self.max_cols)
         structure = one._structure()
         widths = sum(block.pop("width") for block in blocks)
@@ -1364,10 +1461,11 @@ class _BlockContext:
             "gap": last.dilation - 1,
             "band_width": facts.band_width, "regular": facts.regular_band,
             "lines": structure["lines"], "line_formula": structure["line_formula"],
-            "per_line": facts.per_interior_line, "all_interior": structure["all_interior"],
-            "border_top": sum(1 for row in facts.border_rows if row.side in ("top", "both")),
-            "border_bottom": sum(1 for row in facts.border_rows
-                                 if row.side in ("bottom", "both")),
+            "per_line": facts.per_interior_line, "all_interior": borders.all_outer_interior,
+            "short": _line_set(borders.short, borders.outer_count),
+            "folded": _line_set(borders.folded, borders.outer_count),
+            "lacking": _line_set(borders.lacking, borders.inner_count),
+            "inputs": rf"0 \le j{_axis_word(self.ndim - 1, self.ndim)} \le {latex(last.n - 1)}",
             "axis": self.ndim - 1,
             "prefix_name": self._block_name(prefix) if prefix else None,
             "label": "M^{(o,c)}" if self.ndim == 1 else self._label(prefix),

@@ -358,6 +358,73 @@ def _transposed_border_candidates(axis: Axis) -> list[int]:
     return sorted(set(top) | set(bottom))
 
 
+@dataclass(frozen=True)
+class BorderLines:
+    """Which lines of a concrete 1-D, one-channel operator its borders change, as sorted indices.
+
+    The *outer* lines are the ones a window slides along: rows (forward), columns (transposed).
+    ``per_line`` is what a whole outer line holds: one non-zero entry per non-zero tap.
+
+    * ``short``: outer lines with fewer non-zero entries than ``per_line`` -- forward with zero
+      padding, a non-zero tap meets a padding sample and is cut; transposed, a non-zero tap would
+      land outside the output and is cropped.  (Forward with another padding mode: empty.)
+    * ``folded``: forward with a padding mode other than zeros: rows where a non-zero tap lands on
+      padding and is folded back onto the input.
+    * ``lacking``: transposed: rows that a non-zero tap would reach from an input outside
+      ``0 .. n-1``, which does not exist (the contribution is missing).
+
+    Only lines near the borders are examined (O(K + p) of them), never the whole matrix.
+    """
+
+    outer_count: int  # m (forward) / n (transposed)
+    inner_count: int  # n (forward) / m (transposed)
+    per_line: int
+    all_outer_interior: bool  # every outer line is whole (no outer line touches a border)
+    short: tuple[int, ...]
+    folded: tuple[int, ...]
+    lacking: tuple[int, ...]
+
+
+def border_lines(op: Conv) -> BorderLines:
+    """The ``BorderLines`` of a concrete 1-D, one-channel operator (see its docstring)."""
+    if op.symbolic or op.ndim != 1 or op.in_channels != 1 or op.out_channels != 1:
+        raise SymdilError("border_lines needs a concrete 1-D operator with one channel")
+    axis = op.axes[0]
+    n, K, s, d, p = axis.n, axis.kernel_size, axis.stride, axis.dilation, axis.pad_before
+    m = axis.output_length
+    nonzero, _ = _kernel_split(op)
+    offsets = [t for t in range(K) if _tap_of(axis, t) in nonzero]
+    short: list[int] = []
+    folded: list[int] = []
+    lacking: list[int] = []
+    if not axis.transposed:
+        interior = _clamped(_ceil_div(p, s), (n - 1 + p - d * (K - 1)) // s, 0, m - 1)
+        for i in _outside(interior, m):
+            if any(not 0 <= s * i + d * t - p < n for t in offsets):
+                (short if axis.padding_mode == "zeros" else folded).append(i)
+        return BorderLines(m, n, len(offsets), interior == (0, m - 1), tuple(short),
+                           tuple(folded), ())
+    interior = _clamped(_ceil_div(p, s), (m - 1 + p - d * (K - 1)) // s, 0, n - 1)
+    for j in _outside(interior, n):
+        if any(not 0 <= s * j + d * t - p < m for t in offsets):
+            short.append(j)
+    for r in _transposed_border_candidates(axis):
+        for t in offsets:
+            q, rem = divmod(r + p - d * t, s)
+            if rem == 0 and not 0 <= q < n:
+                lacking.append(r)
+                break
+    return BorderLines(n, m, len(offsets), interior == (0, n - 1), tuple(short), tuple(folded),
+                       tuple(lacking))
+
+
+def _outside(interior: tuple[int, int] | None, count: int) -> list[int]:
+    """The lines of range(count) outside the interior range (all of them without one)."""
+    if interior is None:
+        return list(range(count))
+    return list(range(interior[0])) + list(range(interior[1] + 1, count))
+
+
 # --------------------------------------------------------------------------------------------
 # The general case (symbolic n)
 # --------------------------------------------------------------------------------------------
@@ -615,6 +682,7 @@ class BlockLevel:
     facts: Facts
     nonzero_blocks: int
     zero_slices: tuple[int, ...]  # kernel indices whose block T is the zero matrix
+    lines: BorderLines  # the block rows/columns the borders change (of ``pattern``)
 
 
 @dataclass(frozen=True)
@@ -710,7 +778,8 @@ def _levels(op: Conv, kernel: tuple) -> tuple[BlockLevel, ...]:
             axis=a, prefix=prefix, grid=(axis.output_length, axis.n), block_shape=(rows, cols),
             labels=labels, pattern=pattern, facts=structure_facts(pattern),
             nonzero_blocks=nonzero_blocks,
-            zero_slices=tuple(t for t, count in enumerate(inner_nonzeros) if not count)))
+            zero_slices=tuple(t for t, count in enumerate(inner_nonzeros) if not count),
+            lines=border_lines(pattern)))
         prefix = prefix + (0,)
         current = tuple(slices[0])
     return tuple(levels)

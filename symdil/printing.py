@@ -3,9 +3,9 @@
 ``SymdilLatexPrinter`` prints symdil's symbol names unambiguously (``k^{(0,1)}_{2}``, ``{a1}_{0}``,
 ``\\alpha_{0}``) and everything else the way SymPy does. ``matrix_equation`` typesets ``M a = y``
 as three matrices; a matrix larger than the limits is elided (first rows/columns, the last row, the
-last columns, ``\\cdots``/``\\vdots``/``\\ddots``) and only its visible entries are built, through
-``Conv.row`` (local, O(K) per row), so the cost does not depend on n. The output is valid in LaTeX
-(amsmath) and KaTeX/MathJax alike.
+last columns, ``\\cdots``/``\\vdots``/``\\ddots``; every row and column of the budget is used) and
+only its visible entries are built, through ``Conv.row`` (local, O(K) per row), so the cost does
+not depend on n. The output is valid in LaTeX (amsmath) and KaTeX/MathJax alike.
 
 N-D and channels: ``partitioned_matrix`` prints the operator with lines between its blocks (one
 line between the blocks of 1-D operators, two between higher levels), elided level by level;
@@ -62,7 +62,9 @@ class SymdilLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer, with symdil's symbol names and bmatrix matrices.
 
     Settings (besides SymPy's): ``zero`` -- how a zero *matrix entry* looks (``"0"``, ``"dot"``,
-    ``"blank"``); ``mat_str="bmatrix"`` with ``mat_delim=""`` so brackets do not double up.
+    ``"blank"``); ``digit_groups`` -- ``1{,}000{,}000`` for large numbers (False for subscripts:
+    an index reads ``a_{999999}`` like the symbols' own indices); ``mat_str="bmatrix"`` with
+    ``mat_delim=""`` so brackets do not double up.
     """
 
     printmethod = "_symdil_latex"
@@ -71,6 +73,7 @@ class SymdilLatexPrinter(LatexPrinter):
         "mat_str": "bmatrix",
         "mat_delim": "",
         "zero": "0",
+        "digit_groups": True,
     }
 
     def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
@@ -93,15 +96,18 @@ class SymdilLatexPrinter(LatexPrinter):
         indices = ",".join(self._print(index) for index in expr.indices)
         return base + "_{" + indices + "}"
 
+    def _number(self, value: int) -> str:
+        return group_digits(value) if self._settings["digit_groups"] else str(value)
+
     def _print_Integer(self, expr: sympy.Integer) -> str:
-        return group_digits(int(expr))
+        return self._number(int(expr))
 
     def _print_int(self, expr: int) -> str:
-        return group_digits(int(expr))
+        return self._number(int(expr))
 
     def _print_Rational(self, expr: sympy.Rational) -> str:
         if expr.q == 1:
-            return group_digits(int(expr.p))
+            return self._number(int(expr.p))
         return super()._print_Rational(expr)
 
     def _print_floor(self, expr: Any, exp: Any = None) -> str:
@@ -131,7 +137,7 @@ def general_symbol(base: str, index: Any) -> sympy.Symbol:
     """``base_index`` for an int index (``a_4``) or an expression in n (``a_{n - 3}``)."""
     if isinstance(index, int):
         return indexed_symbol(base, (index,))
-    return sympy.Symbol(f"{base}_{{{latex(index)}}}")
+    return sympy.Symbol(f"{base}_{{{latex_index(index)}}}")
 
 
 def sum_latex(terms: Sequence[tuple[Any, Any]], printer: "SymdilLatexPrinter | None" = None) -> str:
@@ -152,6 +158,12 @@ def sum_latex(terms: Sequence[tuple[Any, Any]], printer: "SymdilLatexPrinter | N
 def latex(expr: Any, **settings: Any) -> str:
     """Print ``expr`` with ``SymdilLatexPrinter``."""
     return SymdilLatexPrinter(settings).doprint(expr)
+
+
+def latex_index(expr: Any) -> str:
+    """An index for a subscript: digits without groups (``999999``, ``n - 3``), as symbol names
+    print their indices, so one sentence never mixes ``a_{999{,}998}`` and ``a_{999996}``."""
+    return latex(expr, digit_groups=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,8 +229,6 @@ def _layout_concrete(op: Any, max_rows: int | None, max_cols: int | None) -> Lay
     tail_budget = 1 if max_cols is None else max(1, (max_cols - 1) // 2)
     cols = visible_indices(n_cols, max_cols, _row_tail_width(last, n_cols, tail_budget))
     rows = visible_indices(n_rows, max_rows)
-    if MARKER in rows:
-        rows = _trim_head_rows(op, rows, cols)
     full = {r: (last if r == n_rows - 1 else op.row(r)) for r in rows if r is not MARKER}
     inputs = {c: op.input_symbol_at(c) for c in cols if c is not MARKER}
     outputs = {
@@ -226,19 +236,6 @@ def _layout_concrete(op: Any, max_rows: int | None, max_cols: int | None) -> Lay
         for r, entries in full.items()
     }
     return Layout(tuple(rows), tuple(cols), {"full": full, "inputs": inputs}, outputs)
-
-
-def _trim_head_rows(op: Any, rows: list, cols: list) -> list:
-    """Drop head rows after the first two whose band has left the visible leading columns."""
-    marker = rows.index(MARKER)
-    head = rows[:marker]
-    lead = set(cols[: cols.index(MARKER)]) if MARKER in cols else set(c for c in cols)
-    keep = []
-    for r in head:
-        if len(keep) >= 2 and not (set(op.row(r)) & lead):
-            break
-        keep.append(r)
-    return keep + rows[marker:]
 
 
 def _layout_general(op: Any, max_rows: int | None, max_cols: int | None) -> Layout:
@@ -250,8 +247,9 @@ def _layout_general(op: Any, max_rows: int | None, max_cols: int | None) -> Layo
     max_cols = max_cols or 10
     n = op.axes[0].n
     m_expr = op.axes[0].output_length
-    head_rows = max(2, max_rows - 2)
     tail = general_tail_rows(op, 1)  # [(row_from_end, {col_from_end: coef})] or None
+    # every row of the budget is used: first rows, the ellipsis, the last row when it is known
+    head_rows = max_rows - 1 - (len(tail) if tail else 0)
     tail_cols = 1
     if tail:
         width = max((-min(cols) for _, cols in tail if cols), default=1)
@@ -260,14 +258,10 @@ def _layout_general(op: Any, max_rows: int | None, max_cols: int | None) -> Layo
     cols: list = list(range(head_cols)) + [MARKER] + [n - j for j in range(tail_cols, 0, -1)]
     full: dict = {}
     rows: list = []
-    lead = set(range(head_cols))
     for r in range(head_rows):
         # symbolic n: Conv.row's columns are SymPy Integers; make them ints like the concrete case
-        entries = {int(c): v for c, v in op.row(r).items()}
-        if len(rows) >= 2 and not (set(entries) & lead):
-            break
+        full[r] = {int(c): v for c, v in op.row(r).items()}
         rows.append(r)
-        full[r] = entries
     rows.append(MARKER)
     if tail:
         for back, entries in tail:
@@ -331,19 +325,45 @@ def matrix_equation(
     ``bmatrix``; wider ones ``\\left[\\begin{array}…\\end{array}\\right]`` (amsmath's
     ``MaxMatrixCols`` need not be raised).
     """
+    matrix, inputs, outputs = _equation_cells(op, max_rows, max_cols, zero)
+    return (bracket_matrix(matrix) + "\n" + bracket_matrix(inputs) + "\n=\n"
+            + bracket_matrix(outputs))
+
+
+def _equation_cells(op: Any, max_rows: int | None, max_cols: int | None,
+                    zero: str = "0") -> tuple[list[list[str]], list[list[str]], list[list[str]]]:
+    """The printed cells of ``M``, of the input column and of the output column."""
     if zero not in ZERO_STYLES:
         raise ValueError(f"zero must be one of {', '.join(ZERO_STYLES)}, got {zero!r}")
     printer = SymdilLatexPrinter({"zero": zero})
     layout = matrix_layout(op, max_rows, max_cols)
-    matrix = bracket_matrix(matrix_cells(layout, printer))
-    inputs = column_vector(
-        [r"\vdots" if c is MARKER else printer._print(layout.entries["inputs"][c])
-         for c in layout.cols]
-    )
-    outputs = column_vector(
-        [r"\vdots" if r is MARKER else sum_latex(layout.outputs[r], printer) for r in layout.rows]
-    )
-    return matrix + "\n" + inputs + "\n=\n" + outputs
+    inputs = [[r"\vdots" if c is MARKER else printer._print(layout.entries["inputs"][c])]
+              for c in layout.cols]
+    outputs = [[r"\vdots" if r is MARKER else sum_latex(layout.outputs[r], printer)]
+               for r in layout.rows]
+    return matrix_cells(layout, printer), inputs, outputs
+
+
+#: Room (points) that brackets and ``=`` take around the three arrays of ``M a = y``.
+EQUATION_SPACING = 40.0
+
+
+def fitted_matrix_equation(op: Any, max_rows: int, max_cols: int,
+                           width: float | None = None) -> str:
+    """``matrix_equation`` made to fit a line of ``width`` points (default ``PAGE_WIDTH``): on one
+    line when it fits; else ``M a`` on one line and ``= y`` on the next (``aligned``), with fewer
+    columns (down to 3) when ``M a`` alone is still too wide."""
+    width = PAGE_WIDTH if width is None else width
+    for cols in range(max_cols, 2, -1):
+        matrix, inputs, outputs = _equation_cells(op, max_rows, cols)
+        left = array_width(matrix) + array_width(inputs) + EQUATION_SPACING
+        if left + array_width(outputs) <= width:
+            return (bracket_matrix(matrix) + "\n" + bracket_matrix(inputs) + "\n=\n"
+                    + bracket_matrix(outputs))
+        if left <= width or cols == 3:
+            return ("\\begin{aligned}\n&" + bracket_matrix(matrix) + "\n" + bracket_matrix(inputs)
+                    + " \\\\\n&\\qquad = " + bracket_matrix(outputs) + "\n\\end{aligned}")
+    raise AssertionError("unreachable: cols == 3 returns")
 
 
 def elided_vector(values: Sequence[Any] | None, size: int, limit: int | None,
@@ -551,11 +571,11 @@ def partitioned_cells(op: Any, max_rows: int = PARTITION_MAX_ROWS,
 
 
 def partitioned_vector(op: Any, side: str, max_entries: int = PARTITION_MAX_COLS,
-                       max_width: float | None = None) -> str:
+                       max_width: float | None = None, column_gap: float = 10.0) -> str:
     """The flattened input (``side="input"``, aligned with the matrix columns) or output
     (``"output"``, aligned with its rows) as a partitioned row vector, transposed.  At most
     ``max_entries`` entries (counting ellipses), fewer if their estimated width exceeds
-    ``max_width`` points (default: a page line)."""
+    ``max_width`` points (default: a page line) with ``column_gap`` points between entries."""
     max_width = PAGE_WIDTH if max_width is None else max_width
     printer = SymdilLatexPrinter()
     symbol_at = op.input_symbol_at if side == "input" else op.output_symbol_at
@@ -567,23 +587,35 @@ def partitioned_vector(op: Any, side: str, max_entries: int = PARTITION_MAX_COLS
                                else (layout.rows, layout.row_sizes, layout.row_lines))
         cells = [printer._print(symbol_at(_ravel(slot, sizes))) if _full(slot, sizes)
                  else r"\cdots" for slot in slots]
-        if array_width([cells]) <= max_width:
+        if array_width([cells], column_gap) <= max_width:
             break
     return partitioned_array([cells], (), lines, transpose_mark=True)
 
 
-#: The width (points) a displayed array may take: an A4 line at 2 cm margins, less the
-#: ``M = `` before it and the brackets.
-PAGE_WIDTH = 420.0
+#: The width (points, as ``estimated_width`` counts them) a displayed array may take: the line
+#: of a default ``article`` (345 pt at 10 pt, where a snippet is most often ``\\input``) less the
+#: ``M = `` before it and the brackets -- so standalone documents (A4, 11 pt) fit with room.
+PAGE_WIDTH = 330.0
+#: The gap between the columns of the flattened vectors and of the full partitioned matrix: the
+#: LaTeX templates set ``\\arraycolsep`` to 3 pt in those displays (amsmath's 5 pt leaves a
+#: 12-column matrix a few points too wide for a default article).
+TIGHT_COLUMN_GAP = 6.0
 _COMMAND_RE = re.compile(r"\\([A-Za-z]+)")
 _STACKED_RE = re.compile(r"\^\{([^{}]*)\}_\{([^{}]*)\}")
 _GLYPH_COMMANDS = {"cdots": 2.5, "ldots": 2.5, "dots": 2.5, "vdots": 1, "ddots": 2.5, "cdot": 0.5,
                    "alpha": 1}
 
 
+#: Baseline widths (points, 11 pt) that differ from the 6 pt of a lowercase letter or digit:
+#: capitals, and binary operators and relations with the space around them.
+_GLYPH_WIDTHS = {**{letter: 8.0 for letter in "ABCDEFGHIJKLNOPQRSTUVXYZ"}, "M": 10.5, "W": 10.5,
+                 "+": 11.0, "-": 11.0, "=": 12.0}
+
+
 def estimated_width(cell: str) -> float:
     """A rough width in points (11pt) of a simple math cell such as ``k^{(0,1)}_{2,3}``: 6 pt per
-    glyph on the baseline, 4.2 pt per glyph in a sub- or superscript."""
+    lowercase glyph on the baseline (8 to 10.5 for a capital, 11 to 12 for ``+``, ``-``, ``=``
+    with their spacing), 0.7 of that in a sub- or superscript."""
     # a superscript and a subscript on the same base stack: the wider one counts
     cell = _STACKED_RE.sub(lambda m: "_{" + max(m.group(1), m.group(2), key=len) + "}", cell)
     width = 0.0
@@ -612,7 +644,11 @@ def estimated_width(cell: str) -> float:
         elif char == "}":
             depth -= stack.pop() if stack else 0
         elif not char.isspace() and char != "&":
-            width += 4.2 if depth or script_next else 6.0
+            scripted = depth or script_next
+            glyph = _GLYPH_WIDTHS.get(char, 6.0)
+            if scripted and char in "+-=":
+                glyph = 6.0  # no spacing around operators in scripts
+            width += glyph * 0.7 if scripted else glyph
             script_next = False
         index += 1
     return width

@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -70,23 +71,80 @@ _LATEX_SPECIALS = {
 }
 
 
+#: The characters beyond ASCII that pdflatex typesets from UTF-8 input (T1 fonts loaded): the
+#: accented Latin letters and ligatures, quotes, dashes and text symbols (``€``, ``×``, ``…``,
+#: ``→``) that LaTeX itself declares -- ``t1enc.dfu``, ``ts1enc.dfu``, ``ot1enc.dfu``,
+#: ``omsenc.dfu`` and ``utf8.def`` -- without the invisible ones (soft hyphen, zero-width
+#: joiners).  Inclusive ranges; tests compile every one of them.
+PDFLATEX_RANGES = (
+    (0x00A0, 0x00AC), (0x00AE, 0x0125), (0x0128, 0x0137), (0x0139, 0x013E), (0x0141, 0x0148),
+    (0x014A, 0x0165), (0x0168, 0x017E), (0x0192, 0x0192), (0x01C4, 0x01D4), (0x01E2, 0x01E3),
+    (0x01E6, 0x01EB), (0x01F0, 0x01F0), (0x01F4, 0x01F5), (0x0218, 0x021B), (0x0232, 0x0233),
+    (0x0237, 0x0237), (0x02C6, 0x02C7), (0x02D8, 0x02D9), (0x02DB, 0x02DD), (0x0E3F, 0x0E3F),
+    (0x1E02, 0x1E03), (0x1E0D, 0x1E0D), (0x1E1E, 0x1E21), (0x1E25, 0x1E25), (0x1E30, 0x1E31),
+    (0x1E37, 0x1E37), (0x1E43, 0x1E43), (0x1E45, 0x1E45), (0x1E47, 0x1E47), (0x1E5B, 0x1E5B),
+    (0x1E63, 0x1E63), (0x1E6D, 0x1E6D), (0x1E8E, 0x1E91), (0x1E9E, 0x1E9E), (0x1EF2, 0x1EF3),
+    (0x2010, 0x2016), (0x2018, 0x201A), (0x201C, 0x201E), (0x2020, 0x2022), (0x2026, 0x2026),
+    (0x2030, 0x2031), (0x2039, 0x203B), (0x203D, 0x203D), (0x2044, 0x2044), (0x204E, 0x204E),
+    (0x2052, 0x2052), (0x20A1, 0x20A1), (0x20A4, 0x20A4), (0x20A6, 0x20A6), (0x20A9, 0x20A9),
+    (0x20AB, 0x20AC), (0x20B1, 0x20B1), (0x2103, 0x2103), (0x2116, 0x2117), (0x211E, 0x211E),
+    (0x2120, 0x2120), (0x2122, 0x2122), (0x2126, 0x2127), (0x212E, 0x212E), (0x2190, 0x2193),
+    (0x2329, 0x232A), (0x2422, 0x2423), (0x25E6, 0x25E6), (0x25EF, 0x25EF), (0x266A, 0x266A),
+    (0x27E8, 0x27E9), (0x3008, 0x3009), (0xFB00, 0xFB06),
+)
+
+
+def is_latin(char: str) -> bool:
+    """Whether pdflatex can typeset ``char`` from UTF-8 with T1 fonts (printable ASCII or one of
+    ``PDFLATEX_RANGES``)."""
+    code = ord(char)
+    return 32 <= code < 127 or any(low <= code <= high for low, high in PDFLATEX_RANGES)
+
+
+def latex_text_error(text: Any, what: str = "text") -> SymdilError | None:
+    """The error for prose that pdflatex cannot typeset (None when it can): the first character
+    that is neither Latin text nor a line break, named with its code point."""
+    for char in str(text):
+        if char in _WHITESPACE or is_latin(char):
+            continue
+        name = unicodedata.name(char, "a control character" if ord(char) < 32 or
+                                0x7F <= ord(char) < 0xA0 else "unnamed")
+        return SymdilError(
+            f"{what} has the character {char!r} (U+{ord(char):04X} {name}), which pdflatex "
+            "cannot typeset: only Latin text (ASCII, accented Latin letters, the quotes, dashes "
+            "and text symbols LaTeX declares) can be (Markdown keeps every character)")
+    return None
+
+
+def needs_latin_fonts(*texts: Any) -> bool:
+    """Whether prose holds characters beyond ASCII, for which a standalone document loads T1
+    fonts and UTF-8 input (ASCII-only documents keep LaTeX's default fonts)."""
+    return any(text is not None and not str(text).isascii() for text in texts)
+
+
+_WHITESPACE = "\t\r\n\f\v"
+
+
 def latex_escape(text: Any) -> str:
-    """Prose for LaTeX: every TeX special character becomes inert text; control characters and
-    line breaks become spaces; characters pdflatex cannot typeset from plain Latin input (outside
-    printable ASCII and Latin-1 letters) become ``?``.  No command, group or ``^^`` escape survives.
+    """Prose for LaTeX: every TeX special character becomes a command that typesets it (``\\``,
+    ``{``, ``$``, ``&``, ``#``, ``%``, ``_``, ``^``, ``~``, ``<``, ``>``, ``|``; ``"`` as ``''``);
+    line breaks and tabs become spaces.  Latin letters with accents, quotes, dashes and the text
+    symbols of ``PDFLATEX_RANGES`` stay as typed (a standalone document loads T1 fonts for them).
+    Any other character -- Greek, CJK, math symbols, control characters -- raises ``SymdilError``
+    naming it: nothing is dropped or replaced silently.  No command, group or ``^^`` escape
+    survives.
     """
+    error = latex_text_error(text)
+    if error is not None:
+        raise error
     out = []
     for char in str(text):
         if char in _LATEX_SPECIALS:
             out.append(_LATEX_SPECIALS[char])
-        elif char in "\t\r\n\f\v" or (ord(char) < 32):
+        elif char in _WHITESPACE:
             out.append(" ")
-        elif 32 <= ord(char) < 127:
-            out.append(char)
-        elif 0xC0 <= ord(char) <= 0xFF and ord(char) not in (0xD7, 0xF7):
-            out.append(char)
         else:
-            out.append("?")
+            out.append(char)
     return "".join(out)
 
 

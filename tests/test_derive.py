@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -131,10 +132,56 @@ def test_katex_check_catches_bad_math() -> None:
     ("~#", r"\textasciitilde{}\#"),
     ("line\nbreak", "line break"),
     ("Gauß é", "Gauß é"),
-    ("snow ☃", "snow ?"),
+    ("Dilatación – «Łódź» “ok”", "Dilatación – «Łódź» “ok”"),
 ])
 def test_latex_escape(text, expected) -> None:
     assert latex_escape(text) == expected
+
+
+@pytest.mark.parametrize(("text", "char"), [
+    ("snow ☃", "☃"), ("Dilatación ∑ 卷积 α→β", "∑"), ("卷积", "卷"), ("α", "α"),
+    ("bell\x07", "\x07"), ("a ≤ b", "≤"), ("x − y", "−"),
+])
+def test_latex_escape_refuses_what_pdflatex_cannot_typeset(text, char) -> None:
+    """Nothing is dropped or replaced silently: the first such character is named."""
+    with pytest.raises(SymdilError, match=f"{re.escape(repr(char))}.*U\\+{ord(char):04X}.*only Latin"):
+        latex_escape(text)
+
+
+def test_latex_escape_keeps_every_latin_character() -> None:
+    """Every character latex_escape accepts comes out as itself or as the command that typesets
+    it -- never as something else."""
+    from symdil.render import PDFLATEX_RANGES, is_latin
+
+    specials = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+                "#": r"\#", "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}",
+                "~": r"\textasciitilde{}", "<": r"\textless{}", ">": r"\textgreater{}",
+                "|": r"\textbar{}", '"': "''"}
+    latin = [chr(code) for low, high in PDFLATEX_RANGES for code in range(low, high + 1)]
+    for char in [chr(code) for code in range(32, 127)] + latin:
+        assert is_latin(char)
+        assert latex_escape(char) == specials.get(char, char), char
+
+
+def test_a_non_latin_title_is_an_error_and_markdown_keeps_it() -> None:
+    title = "Dilatación ∑ 卷积 α→β"
+    with pytest.raises(SymdilError, match=r"title has the character '∑' \(U\+2211"):
+        derive(SEED, "latex", standalone=True, title=title)
+    assert derive(SEED, "markdown", standalone=True, title=title).startswith(f"# {title}\n")
+
+
+def test_latin_titles_compile_with_t1_fonts() -> None:
+    """Every character of PDFLATEX_RANGES typesets: the standalone document loads T1 fonts and UTF-8
+    input for them, and pdflatex reports no missing character."""
+    from symdil.render import PDFLATEX_RANGES
+
+    latin = "".join(chr(code) for low, high in PDFLATEX_RANGES for code in range(low, high + 1))
+    text = derive(SEED, "latex", standalone=True, title="Dilatación " + latin)
+    assert "\\usepackage[T1]{fontenc}" in text and "\\usepackage[utf8]{inputenc}" in text
+    assert "Dilatación " + latin in text
+    traced = text.replace("\\begin{document}", "\\tracinglostchars=3\n\\begin{document}", 1)
+    compile_latex(traced, standalone=True)  # fails on any error; lost characters are errors
+    assert "fontenc" not in derive(SEED, "latex", standalone=True, title="ASCII only")
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -249,6 +296,58 @@ def test_verification_section() -> None:
         derive(SEED, "markdown", verification=[Check("stride_identity", False)])
     with pytest.raises(SymdilError, match="needs a str 'name' and a bool 'passed'"):
         derive(SEED, "markdown", verification=[{"name": "x", "passed": "yes"}])
+
+
+def test_checks_that_did_not_apply_are_listed_apart() -> None:
+    """A check with applicable=False is not among those that "passed": it is listed as not
+    applicable, with its reason; data without the key counts as applicable."""
+    from symdil import verify
+    from symdil.derivation import verification_section
+
+    op = Conv((4, 3), (2, 2), dilation=(2, 1))
+    section = verification_section(verify(op))
+    skipped = [c["name"] for c in section["checks"] if not c["applicable"]]
+    assert skipped  # general_case does not apply in 2-D
+    for fmt in ("markdown", "latex"):
+        text = flat(derive(op, fmt, verification=section))
+        passed, _, rest = text.partition("do not apply" if len(skipped) > 1 else "does not apply")
+        assert rest, text
+        for name in skipped:
+            escaped = name.replace("_", "\\_")
+            assert escaped not in passed.split("every check passed")[1]
+            bold = "**" if fmt == "markdown" else "\\textbf{"
+            assert f"not applicable: {bold}{escaped}" in rest
+        assert "not applicable: not applicable" not in text
+        assert "(the general case is proved in 1-D only (2-D operator))." in rest
+    compile_latex(derive(op, "latex", standalone=True, verification=section), standalone=True)
+    assert_katex_ok(derive(op, "markdown", verification=section))
+    legacy = [{"name": "definition", "passed": True, "detail": "ok"}]  # no 'applicable' key
+    assert "**definition**: ok." in derive(SEED, "markdown", verification=legacy)
+    only_skipped = [{"name": "kronecker", "passed": True, "applicable": False,
+                     "detail": "not applicable: needs two axes"}]
+    text = flat(derive(SEED, "markdown", verification=only_skipped))
+    assert "every check passed" not in text and "no check that applies" in text
+    assert "not applicable: **kronecker** (needs two axes)." in text
+    compile_latex(derive(SEED, "latex", standalone=True, verification=only_skipped),
+                  standalone=True)
+    with pytest.raises(SymdilError, match="'applicable' must be a bool"):
+        derive(SEED, "markdown", verification=[{"name": "x", "passed": True,
+                                                "applicable": "no"}])
+
+
+def test_wording_glitches_of_the_review() -> None:
+    """'the taps k_1 are zero' (one tap), '(2 <= i_0 <= 2 )', '…$.' and digit groups in
+    subscripts next to plain ones."""
+    one_zero = flat(derive(Conv(5, [1, 0, 1]), "markdown"))
+    assert "the tap $k_{1}$ is zero" in one_zero
+    untouched = flat(derive(Conv(20, 1, stride=2), "markdown"))
+    assert r"\dots$." not in untouched
+    assert "the first $4$ are $a_{1}, a_{3}, a_{5}, a_{7}$." in untouched
+    large = derive(Conv(1_000_000, 3, dilation=4, padding="same"), "markdown")
+    assert "_{999{,}" not in large and "_{1{,}" not in large
+    assert "$y_{999997} = a_{999993} k_{0} + a_{999997} k_{1}$" in large
+    assert "Row $999997$" in large
+    assert "$n = 1{,}000{,}000$" in large  # sizes and counts keep their digit groups
 
 
 # ----- notebook ------------------------------------------------------------------------------

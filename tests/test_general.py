@@ -157,7 +157,7 @@ def test_transposed_general_case_catches_wrong_rows() -> None:
 
 
 def test_not_applicable_cases_say_so() -> None:
-    for op, word in ((Conv((4, 4), 2), "N-D"),
+    for op, word in ((Conv((4, 4), 2), "1-D only"),
                      (Conv(8, 2, in_channels=2, out_channels=2), "channel"),
                      (Conv(8, 3, padding=1, padding_mode="reflect"), "zeros")):
         result = check_general(op)

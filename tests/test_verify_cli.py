@@ -97,7 +97,7 @@ def test_a_failing_check_exits_1(monkeypatch) -> None:
 def test_nd_reports_not_applicable_explicitly() -> None:
     result = run("--n", "4,5", "--kernel", "2,3", "--padding", "1")
     assert result.exit_code == 0, result.output
-    assert "n/a" in result.stdout and "N-D" in result.stdout
+    assert "n/a" in result.stdout and "1-D only" in result.stdout
 
 
 def test_output_file(tmp_path: Path) -> None:
