@@ -208,7 +208,8 @@ def check_general(op: Conv, row_of: RowOf | None = None) -> GeneralResult | Chec
     the same kernel, stride, dilation and resolved padding with n symbolic.
     """
     if op.ndim > 1:
-        return not_applicable(NAME, f"the general case is proved in 1-D only ({op.ndim}-D operator)")
+        return not_applicable(NAME,
+                              f"the general case is proved in 1-D only ({op.ndim}-D operator)")
     if op.in_channels > 1 or op.out_channels > 1:
         return not_applicable(NAME, "the general case (symbolic n) is proved for one channel")
     if op.axes[0].padding_mode != "zeros":
