@@ -51,6 +51,7 @@ from .printing import (
     latex,
     latex_base,
     latex_index,
+    marker_row,
     matrix_cells,
     matrix_equation,
     matrix_layout,
@@ -1277,7 +1278,7 @@ class _BlockContext:
         cells = []
         for o in rows:
             if o is MARKER:
-                cells.append(_marker_cells(cols, both))
+                cells.append(marker_row(cols, both))
                 continue
             line = []
             for c in cols:
@@ -1527,19 +1528,6 @@ def _split_sum(lhs: str, terms: list, printer: SymdilLatexPrinter) -> str:
     rest = "".join(r" \\ &" + (text if text.startswith("-") else "+ " + text)
                    for text in texts[1:])
     return rf"\begin{{aligned}} {lhs} ={{}}& {texts[0]}{rest} \end{{aligned}}"
-
-
-def _marker_cells(cols: Sequence, both: bool) -> list[str]:
-    cells = []
-    last = len(cols) - 1
-    for index, c in enumerate(cols):
-        if c is MARKER:
-            cells.append(r"\ddots")
-        elif not both or index in (0, last):
-            cells.append(r"\vdots")
-        else:
-            cells.append("")
-    return cells
 
 
 def _prod(values: Iterable[Any]) -> Any:

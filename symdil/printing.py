@@ -283,7 +283,9 @@ def matrix_layout(op: Any, max_rows: int | None = None, max_cols: int | None = N
     return _layout_concrete(op, max_rows, max_cols)
 
 
-def _marker_row(cols: Sequence, both: bool) -> list[str]:
+def marker_row(cols: Sequence, both: bool) -> list[str]:
+    """The cells of an elided row: \\ddots under an elided column, \\vdots elsewhere (only at
+    the ends when both rows and columns are elided)."""
     cells = []
     last = len(cols) - 1
     for index, c in enumerate(cols):
@@ -301,7 +303,7 @@ def matrix_cells(layout: Layout, printer: SymdilLatexPrinter) -> list[list[str]]
     cells = []
     for r in layout.rows:
         if r is MARKER:
-            cells.append(_marker_row(layout.cols, both))
+            cells.append(marker_row(layout.cols, both))
             continue
         entries = layout.entries["full"][r]
         line = []
