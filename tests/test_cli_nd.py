@@ -58,3 +58,32 @@ def test_nd_facts_are_per_axis():
 def test_nd_errors(args, fragment):
     result = runner.invoke(app, ["matrix", *args])
     assert result.exit_code == 2 and fragment in result.stderr, result.output
+
+
+@pytest.mark.parametrize(
+    "conv",
+    [
+        dict(n=(3, 4), kernel=(2, 2), dilation=(1, 2)),
+        dict(n=(3, 3), kernel=2, in_channels=2, out_channels=4, groups=2, padding=1,
+             padding_mode="reflect"),
+        dict(n=(2, 3), kernel=2, stride=2, transposed=True, in_channels=2, out_channels=2),
+        dict(n=7, kernel=[1, -2, 1], padding="same", padding_mode="circular"),
+        dict(n=6, kernel=3, dilation=2, input_symbol="alpha", kernel_symbol="w1"),
+    ],
+)
+def test_json_strings_read_back_with_sympify(conv):
+    import sympy
+
+    op = Conv(**conv)
+    document = json.loads(matrix_json(op))
+    assert [sympy.sympify(s) for s in document["input"]] == list(op.input)
+    assert [sympy.sympify(s) for s in document["kernel"]] == list(op.kernel)
+    assert [sympy.sympify(s) for s in document["output"]] == list(op.output)
+    matrix = op.matrix
+    for r, row in enumerate(document["matrix"]):
+        assert [sympy.sympify(s) for s in row] == list(matrix.row(r))
+
+
+def test_json_keeps_1d_names_plain():
+    document = json.loads(matrix_json(Conv(n=7, kernel=2, dilation=2)))
+    assert document["output"][0] == "a_0*k_0 + a_2*k_1"

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Optional
 
 import sympy
 import typer
+from sympy.printing.str import StrPrinter
 
 from ..conv import Conv
 from ..facts import basic_facts
@@ -32,6 +33,20 @@ TEXT_MAX_ROWS = 16
 TEXT_MAX_COLS = 12
 
 
+class _JsonPrinter(StrPrinter):
+    """SymPy's string form, but a symbol whose name is not a Python identifier (N-D and channel
+    names such as ``a_{0,1}`` or ``k^{(0,1)}_{2}``) is written ``Symbol('a_{0,1}')``, so that every
+    string of the JSON reads back with ``sympy.sympify`` to exactly the same expression.  1-D
+    names (``k_0 + k_1``) are unchanged."""
+
+    def _print_Symbol(self, expr: sympy.Symbol) -> str:
+        return expr.name if expr.name.isidentifier() else f"Symbol({expr.name!r})"
+
+
+def _json_str(expr: Any) -> str:
+    return _JsonPrinter().doprint(expr)
+
+
 def matrix_json(op: Conv) -> str:
     """The JSON contract: shape, matrix (rows of SymPy-syntax strings), input, kernel, output,
     facts."""
@@ -46,14 +61,14 @@ def matrix_json(op: Conv) -> str:
     for entries in op.rows:
         line = ["0"] * cols
         for col, coef in entries.items():
-            line[col] = str(coef)
+            line[col] = _json_str(coef)
         matrix.append(line)
     document = {
         "shape": [rows, cols],
         "matrix": matrix,
-        "input": [str(symbol) for symbol in op.input],
-        "kernel": [str(tap) for tap in op.kernel],
-        "output": [str(expr) for expr in op.output],
+        "input": [_json_str(symbol) for symbol in op.input],
+        "kernel": [_json_str(tap) for tap in op.kernel],
+        "output": [_json_str(expr) for expr in op.output],
         "facts": basic_facts(op),
     }
     return _dump(document) + "\n"
