@@ -218,6 +218,31 @@ def _tap_of(axis: Axis, offset: int) -> int:
     return axis.kernel_size - 1 - offset if axis.flip else offset
 
 
+def _nonzero_offsets(op: Conv, axis: Axis) -> list[int]:
+    """Window offsets t (ascending) whose tap (after ``flip``) is not a numeric zero."""
+    nonzero, _ = _kernel_split(op)
+    return [t for t in range(axis.kernel_size) if _tap_of(axis, t) in nonzero]
+
+
+def _band(axis: Axis, offsets: list[int], reach: int, lines_count: int) -> tuple[dict, tuple, Any]:
+    """The band of a 1-D operator, read along its lines (forward: rows, transposed: columns).
+
+    Line i's offset-t entry sits at position s*i + d*t - p, which must lie in [0, reach - 1]
+    (forward: inside the input, reach = n; transposed: inside the output, reach = m).  Returns
+    ``ranges`` (offset t -> the lines (lo, hi) where it lands, or None), the diagonals ``lines``
+    (d*t - p of the landing non-zero offsets, sorted) and ``interior`` (the lines where every
+    offset lands, or None)."""
+    K, s, d, p = axis.kernel_size, axis.stride, axis.dilation, axis.pad_before
+    last_line = lines_count - 1
+    ranges = {
+        t: _clamped(_ceil_div(p - d * t, s), (reach - 1 + p - d * t) // s, 0, last_line)
+        for t in range(K)
+    }
+    lines = tuple(sorted(d * t - p for t in offsets if ranges[t] is not None))
+    interior = _clamped(_ceil_div(p, s), (reach - 1 + p - d * (K - 1)) // s, 0, last_line)
+    return ranges, lines, interior
+
+
 def _forward_hits(axis: Axis, i: int) -> tuple[TapHit, ...]:
     s, d, p = axis.stride, axis.dilation, axis.pad_before
     hits = []
@@ -232,14 +257,9 @@ def _forward_facts(op: Conv) -> Facts:
     n, K, s, d, p = axis.n, axis.kernel_size, axis.stride, axis.dilation, axis.pad_before
     m = axis.output_length
     nonzero, zero = _kernel_split(op)
-    nonzero_offsets = {t for t in range(K) if _tap_of(axis, t) in nonzero}
+    nonzero_offsets = set(_nonzero_offsets(op, axis))
     # rows where window offset t meets the input itself: s*i + d*t - p in [0, n-1]
-    ranges = {
-        t: _clamped(_ceil_div(p - d * t, s), (n - 1 + p - d * t) // s, 0, m - 1) for t in range(K)
-    }
-    present = [t for t in range(K) if ranges[t] is not None]
-    lines = tuple(sorted(d * t - p for t in present if t in nonzero_offsets))
-    interior = _clamped(_ceil_div(p, s), (n - 1 + p - d * (K - 1)) // s, 0, m - 1)
+    ranges, lines, interior = _band(axis, sorted(nonzero_offsets), n, m)
     interior_count = 0 if interior is None else interior[1] - interior[0] + 1
     border = []
     if interior is None:
@@ -262,7 +282,7 @@ def _forward_facts(op: Conv) -> Facts:
     return Facts(
         axis=axis, symbolic=False, output_length=m, receptive_field=axis.receptive_field,
         kernel_size=K, stride=s, dilation=d, nonzero_taps=nonzero, zero_taps=zero,
-        absent_offsets=tuple(t for t in range(K) if t not in present), band_lines=lines,
+        absent_offsets=tuple(t for t in range(K) if ranges[t] is None), band_lines=lines,
         band_width=(lines[-1] - lines[0] + 1) if lines else 0,
         regular_band=len(lines) == K, line_start=-p, interior=interior,
         per_interior_line=per_row, nonzeros=nonzeros, gather_multiplications=m * K,
@@ -292,8 +312,7 @@ def _transposed_shared(op: Conv, axis: Axis) -> dict[str, Any]:
     s, d, p, K = axis.stride, axis.dilation, axis.pad_before, axis.kernel_size
     m = axis.output_length
     forward = make_axis(m, K, s, d, p, "zeros", axis.flip, False, 0)
-    nonzero, _ = _kernel_split(op)
-    nonzero_offsets = [t for t in range(K) if _tap_of(axis, t) in nonzero]
+    nonzero_offsets = _nonzero_offsets(op, axis)
     counts = [sum(1 for t in nonzero_offsets if (rho + p - d * t) % s == 0) for rho in range(s)]
     return {
         "zeros_between_inputs": s - 1,
@@ -313,14 +332,9 @@ def _transposed_facts(op: Conv) -> Facts:
     n, K, s, d, p = axis.n, axis.kernel_size, axis.stride, axis.dilation, axis.pad_before
     m = axis.output_length
     nonzero, zero = _kernel_split(op)
-    nonzero_offsets = {t for t in range(K) if _tap_of(axis, t) in nonzero}
+    nonzero_offsets = set(_nonzero_offsets(op, axis))
     # columns j whose offset-t entry s*j + d*t - p lands in [0, m-1]
-    ranges = {
-        t: _clamped(_ceil_div(p - d * t, s), (m - 1 + p - d * t) // s, 0, n - 1) for t in range(K)
-    }
-    present = [t for t in range(K) if ranges[t] is not None]
-    lines = tuple(sorted(d * t - p for t in present if t in nonzero_offsets))
-    interior = _clamped(_ceil_div(p, s), (m - 1 + p - d * (K - 1)) // s, 0, n - 1)
+    ranges, lines, interior = _band(axis, sorted(nonzero_offsets), m, n)
     nonzeros = sum(ranges[t][1] - ranges[t][0] + 1 for t in nonzero_offsets
                    if ranges[t] is not None)
     border = []
@@ -339,7 +353,7 @@ def _transposed_facts(op: Conv) -> Facts:
     return Facts(
         axis=axis, symbolic=False, output_length=m, receptive_field=axis.receptive_field,
         kernel_size=K, stride=s, dilation=d, nonzero_taps=nonzero, zero_taps=zero,
-        absent_offsets=tuple(t for t in range(K) if t not in present), band_lines=lines,
+        absent_offsets=tuple(t for t in range(K) if ranges[t] is None), band_lines=lines,
         band_width=(lines[-1] - lines[0] + 1) if lines else 0,
         regular_band=len(lines) == K, line_start=-p, interior=interior,
         per_interior_line=len(nonzero_offsets), nonzeros=nonzeros,
@@ -392,8 +406,7 @@ def border_lines(op: Conv) -> BorderLines:
     axis = op.axes[0]
     n, K, s, d, p = axis.n, axis.kernel_size, axis.stride, axis.dilation, axis.pad_before
     m = axis.output_length
-    nonzero, _ = _kernel_split(op)
-    offsets = [t for t in range(K) if _tap_of(axis, t) in nonzero]
+    offsets = _nonzero_offsets(op, axis)
     short: list[int] = []
     folded: list[int] = []
     lacking: list[int] = []
