@@ -175,6 +175,19 @@ def _join_terms(terms: list[str]) -> str:
     return text or "0"
 
 
+
+def _term(printer: SymdilLatexPrinter, coefficient: Any, symbol: str) -> str:
+    """``coefficient symbol`` with the coefficient first, as in the sum (``1``/``-1`` dropped,
+    a sum in parentheses)."""
+    if coefficient == 1:
+        return symbol
+    if coefficient == -1:
+        return "-" + symbol
+    text = printer._print(coefficient)
+    if isinstance(coefficient, sympy.Add):
+        text = rf"\left({text}\right)"
+    return text + r"\, " + symbol
+
 class Derivation:
     """The derivation of a ``Conv``: 1-D with one channel (concrete, or the general case
     ``n="n"``), or N-D and/or with channels (the block structure; concrete sizes).
@@ -325,7 +338,8 @@ class Derivation:
             coefficient = op.kernel[t]
             if coefficient == 0:
                 continue
-            terms.append(self._term(coefficient, rf"{xt}_{{{latex_index(index.subs(_T, t))}}}"))
+            symbol = rf"{xt}_{{{latex_index(index.subs(_T, t))}}}"
+            terms.append(_term(self.printer, coefficient, symbol))
         expanded = f"{y}_{{i}} = " + _join_terms(terms)
         rows = rf"i = 0, \dots, {latex_index(self.facts.output_length - 1)}"
         return {
@@ -362,17 +376,6 @@ class Derivation:
                            rf"{k}_{{{latex(tap)}}}\, {x}_{{j}}",
                 "outside": rf"{x}_{{j}} = 0 \text{{ for }} j < 0 \text{{ or }} "
                            rf"j > {latex_index(n - 1)}"}
-
-    def _term(self, coefficient: Any, symbol: str) -> str:
-        """``coefficient symbol`` with the coefficient first, as in the sum."""
-        if coefficient == 1:
-            return symbol
-        if coefficient == -1:
-            return "-" + symbol
-        text = self.printer._print(coefficient)
-        if isinstance(coefficient, sympy.Add):
-            text = rf"\left({text}\right)"
-        return text + r"\, " + symbol
 
     def _padded_input(self, xt: str, x: str) -> str | None:
         axis = self.axis
@@ -1009,7 +1012,7 @@ class _BlockContext:
                     continue
                 index = ",\\, ".join(latex(p.subs(t[a], combo[a]))
                                      for a, p in enumerate(positions))
-                lines[-1].append(self._term(value, rf"{xt}_{{{index}}}"))
+                lines[-1].append(_term(self.printer, value, rf"{xt}_{{{index}}}"))
             lines = [line for line in lines if line]
             lhs = rf"{y}_{{{', '.join(names_i)}}} = "
             if sum(len(line) for line in lines) <= 4:
@@ -1030,16 +1033,6 @@ class _BlockContext:
         return {"general": general, "substituted": substituted, "expanded": expanded,
                 "rows": ranges, "padded_input": self._padded_input(x, xt, j),
                 "groups": self._groups_text()}
-
-    def _term(self, coefficient: Any, symbol: str) -> str:
-        if coefficient == 1:
-            return symbol
-        if coefficient == -1:
-            return "-" + symbol
-        text = self.printer._print(coefficient)
-        if isinstance(coefficient, sympy.Add):
-            text = rf"\left({text}\right)"
-        return text + r"\, " + symbol
 
     def _channel_terms(self) -> tuple[str, str, str, tuple[str, str]]:
         """The channel sum and indices of the definition: general and substituted."""
