@@ -22,6 +22,7 @@ from typing import Any, Sequence
 
 import sympy
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
 
 from .spec import GREEK
 from .symbols import indexed_symbol, split_name
@@ -75,6 +76,10 @@ class SymdilLatexPrinter(LatexPrinter):
         "zero": "0",
         "digit_groups": True,
     }
+
+    def _as_ordered_terms(self, expr: Any, order: Any = None) -> list:
+        # natural order (k_2 before k_10) instead of SymPy's string order
+        return sorted(sympy.Add.make_args(expr), key=natural_term_key)
 
     def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
         parts = split_name(expr.name)
@@ -140,16 +145,99 @@ def general_symbol(base: str, index: Any) -> sympy.Symbol:
     return sympy.Symbol(f"{base}_{{{latex_index(index)}}}")
 
 
+def symbol_key(symbol: sympy.Symbol) -> tuple:
+    """Natural order of symdil's names: ``k_2`` before ``k_10``, ``a_{0,9}`` before ``a_{0,10}``
+    (SymPy orders names as strings)."""
+    parts = split_name(symbol.name)
+    if parts is None:
+        return (symbol.name, (), ())
+    base, sub, sup = parts
+    return (base, tuple(int(v) for v in sup), tuple(int(v) for v in sub))
+
+
+def natural_term_key(term: Any) -> tuple:
+    """Terms with symbols first, by their symbols in natural order; constants last."""
+    symbols = sorted(getattr(term, "free_symbols", ()), key=symbol_key)
+    return (0 if symbols else 1, [symbol_key(symbol) for symbol in symbols],
+            sympy.default_sort_key(term))
+
+
+def term_latex(coef: Any, symbol: Any, printer: "SymdilLatexPrinter | None" = None) -> str:
+    """``coef symbol`` with the coefficient (the kernel) first: ``k_{0} a_{6}``, ``-2 a_{1}``,
+    ``\\left(k_{0} + k_{1}\\right) a_{0}``; a coefficient 1 or -1 is dropped."""
+    printer = printer or SymdilLatexPrinter()
+    coef = sympy.sympify(coef)
+    name = printer._print(symbol)
+    if coef == 1:
+        return name
+    if coef == -1:
+        return "-" + name
+    text = printer._print(coef)
+    if isinstance(coef, sympy.Add):
+        text = r"\left(" + text + r"\right)"
+    return text + " " + name
+
+
 def sum_latex(terms: Sequence[tuple[Any, Any]], printer: "SymdilLatexPrinter | None" = None) -> str:
-    """``coef * symbol`` terms joined in the given (column) order; ``0`` for no terms."""
+    """``coef * symbol`` terms joined in the given order (an operator row's order is tap order:
+    ``k_{0} a_{6} + k_{1} a_{8} + k_{2} a_{10}``); ``0`` for no terms."""
     printer = printer or SymdilLatexPrinter()
     text = ""
     for coef, symbol in terms:
-        term = printer._print(sympy.Mul(coef, symbol))
+        term = term_latex(coef, symbol, printer)
         if not text:
             text = term
         elif term.startswith("-"):
             text += " - " + term[1:].lstrip()
+        else:
+            text += " + " + term
+    return text or "0"
+
+
+class SymdilStrPrinter(StrPrinter):
+    """SymPy's string form with symdil's conventions: sums in natural order (``k_2 + k_10``), and a
+    symbol whose name is not a Python identifier (N-D and channel names such as ``a_{0,1}`` or
+    ``k^{(0,1)}_{2}``) written ``Symbol('a_{0,1}')``, so that every string reads back with
+    ``sympy.sympify`` to exactly the same expression."""
+
+    def _print_Symbol(self, expr: sympy.Symbol) -> str:
+        return expr.name if expr.name.isidentifier() else f"Symbol({expr.name!r})"
+
+    def _as_ordered_terms(self, expr: Any, order: Any = None) -> list:
+        return sorted(sympy.Add.make_args(expr), key=natural_term_key)
+
+
+def sstr(expr: Any) -> str:
+    """``expr`` in SymPy syntax (``SymdilStrPrinter``); reads back with ``sympy.sympify``."""
+    return SymdilStrPrinter().doprint(expr)
+
+
+def term_text(coef: Any, symbol: Any) -> str:
+    """``coef*symbol`` in SymPy syntax, kernel first: ``k_0*a_6``, ``-2*a_1``,
+    ``(k_0 + k_1)*a_0``."""
+    coef = sympy.sympify(coef)
+    name = sstr(symbol)
+    if coef == 1:
+        return name
+    if coef == -1:
+        return "-" + name
+    text = sstr(coef)
+    if isinstance(coef, sympy.Add):
+        text = "(" + text + ")"
+    return text + "*" + name
+
+
+def sum_text(terms: Sequence[tuple[Any, Any]]) -> str:
+    """``coef*symbol`` terms in SymPy syntax, in the given order (an operator row's tap order):
+    ``k_0*a_6 + k_1*a_8 + k_2*a_10``; ``0`` for no terms.  ``sympy.sympify`` reads it back to the
+    row's expression."""
+    text = ""
+    for coef, symbol in terms:
+        term = term_text(coef, symbol)
+        if not text:
+            text = term
+        elif term.startswith("-"):
+            text += " - " + term[1:]
         else:
             text += " + " + term
     return text or "0"

@@ -83,11 +83,11 @@ a_{6}
 \end{bmatrix}
 =
 \begin{bmatrix}
-a_{0} k_{0} + a_{2} k_{1} \\
-a_{1} k_{0} + a_{3} k_{1} \\
-a_{2} k_{0} + a_{4} k_{1} \\
-a_{3} k_{0} + a_{5} k_{1} \\
-a_{4} k_{0} + a_{6} k_{1}
+k_{0} a_{0} + k_{1} a_{2} \\
+k_{0} a_{1} + k_{1} a_{3} \\
+k_{0} a_{2} + k_{1} a_{4} \\
+k_{0} a_{3} + k_{1} a_{5} \\
+k_{0} a_{4} + k_{1} a_{6}
 \end{bmatrix}"""
 
 
@@ -98,7 +98,7 @@ def test_seed_matrix_equation() -> None:
 
 def test_numeric_kernel_signs() -> None:
     text = matrix_equation(Conv(4, [1, -2, 1], padding=1))
-    assert "- 2 a_{0} + a_{1} \\\\" in text
+    assert "\n-2 a_{0} + a_{1} \\\\" in text
     assert "a_{0} - 2 a_{1} + a_{2} \\\\" in text
 
 
@@ -223,7 +223,7 @@ def test_elided_rendering_never_builds_the_operator(monkeypatch) -> None:
 def test_general_case_matrix_equation() -> None:
     text = matrix_equation(Conv("n", 2, dilation=2), 8, 10)
     assert "a_{n - 1}" in text and r"\ddots" in text
-    assert "a_{n - 3} k_{0} + a_{n - 1} k_{1}" in text  # the last row, from the index rule
+    assert "k_{0} a_{n - 3} + k_{1} a_{n - 1}" in text  # the last row, from the index rule
     strided = matrix_equation(Conv("n", 3, stride=2), 8, 10)
     assert "n - 1" in strided  # the last column is known; the last row depends on n mod s
     assert strided.rstrip().endswith("\\vdots\n\\end{bmatrix}")

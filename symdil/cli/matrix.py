@@ -9,7 +9,6 @@ from typing import Annotated, Any, Optional
 
 import sympy
 import typer
-from sympy.printing.str import StrPrinter
 
 from ..conv import Conv
 from ..facts import basic_facts
@@ -33,18 +32,18 @@ TEXT_MAX_ROWS = 16
 TEXT_MAX_COLS = 12
 
 
-class _JsonPrinter(StrPrinter):
-    """SymPy's string form, but a symbol whose name is not a Python identifier (N-D and channel
-    names such as ``a_{0,1}`` or ``k^{(0,1)}_{2}``) is written ``Symbol('a_{0,1}')``, so that every
-    string of the JSON reads back with ``sympy.sympify`` to exactly the same expression.  1-D
-    names (``k_0 + k_1``) are unchanged."""
-
-    def _print_Symbol(self, expr: sympy.Symbol) -> str:
-        return expr.name if expr.name.isidentifier() else f"Symbol({expr.name!r})"
-
-
 def _json_str(expr: Any) -> str:
-    return _JsonPrinter().doprint(expr)
+    from ..printing import sstr
+
+    return sstr(expr)
+
+
+def _output_str(op: Conv, row: int, entries: Any = None) -> str:
+    """Output ``row`` as a sum in tap order (``k_0*a_6 + k_1*a_8 + k_2*a_10``), kernel first."""
+    from ..printing import sum_text
+
+    entries = op.row(row) if entries is None else entries
+    return sum_text([(coef, op.input_symbol_at(col)) for col, coef in entries.items()])
 
 
 def matrix_json(op: Conv) -> str:
@@ -68,7 +67,7 @@ def matrix_json(op: Conv) -> str:
         "matrix": matrix,
         "input": [_json_str(symbol) for symbol in op.input],
         "kernel": [_json_str(tap) for tap in op.kernel],
-        "output": [_json_str(expr) for expr in op.output],
+        "output": [_output_str(op, row, entries) for row, entries in enumerate(op.rows)],
         "facts": basic_facts(op),
     }
     return _dump(document) + "\n"
@@ -106,7 +105,7 @@ def matrix_text(op: Conv) -> str:
         if row is None:
             lines.append("...")
         else:
-            lines.append(f"{op.output_symbol_at(row)} = {_row_output(op, row)}")
+            lines.append(f"{op.output_symbol_at(row)} = {_output_str(op, row)}")
     return "\n".join(lines) + "\n"
 
 
@@ -115,10 +114,6 @@ def _visible(size: int, limit: int) -> list:
     if size <= limit:
         return list(range(size))
     return [*range(limit - 2), None, size - 1]
-
-
-def _row_output(op: Conv, row: int) -> Any:
-    return sympy.Add(*[coef * op.input_symbol_at(col) for col, coef in op.row(row).items()])
 
 
 def _elided_table(op: Conv, rows: list, cols: list) -> str:
