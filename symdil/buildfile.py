@@ -175,6 +175,11 @@ def _check_keys(table: dict, allowed: tuple[str, ...], problem: Report) -> dict:
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problem(f"unknown key '{key}' (allowed: {', '.join(allowed)}){hint}")
+        elif key == "kernel" and isinstance(value, float):
+            # the same message as the CLI and the API: both readings of a lone 3.0
+            from .conv import kernel_reading_error
+
+            problem("'kernel' " + str(kernel_reading_error(value, f"[{value!r}]", "value")))
         elif not _RULES[key][0](value):
             unknown = [f for f in value if isinstance(f, str) and f not in FORMATS] if (
                 key == "formats" and isinstance(value, list)) else []

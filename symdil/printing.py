@@ -52,6 +52,8 @@ def group_digits(value: int) -> str:
 
 def latex_base(name: str) -> str:
     """A symbol base: ``a``, ``\\alpha``, or ``{a1}`` (braced: a subscript binds to all of it)."""
+    if name == "omicron":  # LaTeX has no \omicron: the letter is a Latin o
+        return "o"
     if name in GREEK:
         return "\\" + name
     if len(name) == 1:

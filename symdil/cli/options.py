@@ -80,7 +80,12 @@ def parse_n(text: str) -> Any:
 
 
 def parse_kernel(text: str, ndim: int) -> Any:
-    items = [item.strip() for item in text.split(",")]
+    """An integer is the number of taps; anything else is a list of taps.  A lone number that is
+    not an integer is refused (``3.0``: three taps, or one tap of value 3?); a trailing comma
+    makes a one-tap list (``3.0,``)."""
+    text = text.strip()
+    one_tap_list = text.endswith(",") and ndim == 1
+    items = [item.strip() for item in (text[:-1] if one_tap_list else text).split(",")]
     if ndim > 1:
         if not all(_INT_RE.match(item) and int(item) >= 1 for item in items):
             raise SymdilError(
@@ -88,7 +93,7 @@ def parse_kernel(text: str, ndim: int) -> Any:
                 f"3,3); concrete taps are 1-D only, got {text!r}"
             )
         return _ints("--kernel", text)
-    if len(items) == 1 and _INT_RE.match(items[0]):
+    if len(items) == 1 and not one_tap_list and _INT_RE.match(items[0]):
         return _int("--kernel", items[0])
     taps = []
     for item in items:
@@ -97,6 +102,10 @@ def parse_kernel(text: str, ndim: int) -> Any:
                 f"--kernel taps must be numbers such as 1,-2,1 or 1/2,1/2; got {item!r}"
             )
         taps.append(sympy.Rational(item))
+    if len(taps) == 1 and not one_tap_list:
+        from ..conv import kernel_reading_error
+
+        raise kernel_reading_error(items[0], f"{items[0]},", "--kernel")
     return taps
 
 
