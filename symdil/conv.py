@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 from functools import cached_property
 from types import MappingProxyType
@@ -11,6 +10,7 @@ from typing import Any, Sequence
 import sympy
 
 from . import operator as _op
+from .limits import check_kernel_weights
 from .spec import SymdilError, make_axis, require_int, validate_symbol_name
 from .symbols import indexed_symbol
 
@@ -378,15 +378,20 @@ class Conv:
 
     @cached_property
     def kernel(self) -> tuple:
-        """Kernel symbols or values, flat in PyTorch's weight layout."""
+        """Kernel symbols or values, flat in PyTorch's weight layout (at most
+        ``limits.MAX_KERNEL_WEIGHTS`` of them are built at once)."""
         if self._kernel_values is not None:
             return self._kernel_values
+        check_kernel_weights(self)
+        return tuple(self._kernel_at(f) for f in range(_prod(self._kernel_shape)))
+
+    def _kernel_at(self, flat: int) -> Any:
+        """Weight ``flat`` of the kernel, without building the others."""
+        if self._kernel_values is not None:
+            return self._kernel_values[flat]
         shape = self._kernel_shape
-        channels = shape[:2] != (1, 1)
-        return tuple(
-            indexed_symbol(self.kernel_symbol, idx[2:], idx[:2] if channels else ())
-            for idx in (_unflatten(f, shape) for f in range(_prod(shape)))
-        )
+        idx = _unflatten(flat, shape)
+        return indexed_symbol(self.kernel_symbol, idx[2:], idx[:2] if shape[:2] != (1, 1) else ())
 
     @property
     def kernel_shape(self) -> tuple:
@@ -425,8 +430,8 @@ class Conv:
         _index("row", r, None if self.symbolic else self.shape[0])
         index = _unflatten(r, self.output_shape) if not self.symbolic else (0, r)
         taps = [_op.axis_taps(axis, i) for axis, i in zip(self.axes, index[1:])]
-        return _op.row_entries(self.axes, taps, self._channel_pairs(index[0]), self.kernel,
-                               _prod(self._kernel_shape[2:]))
+        return _op.row_entries(self.axes, taps, self._channel_pairs(index[0]),
+                               _LazyKernel(self), _prod(self._kernel_shape[2:]))
 
     @property
     def rows(self) -> tuple[MappingProxyType, ...]:
@@ -439,7 +444,7 @@ class Conv:
         per_axis = [
             [_op.axis_taps(axis, i) for i in range(axis.output_length)] for axis in self.axes
         ]
-        kernel = self.kernel
+        kernel = _LazyKernel(self)
         taps_per_weight = _prod(self._kernel_shape[2:])
         rows = []
         for out_channel in range(self.out_channels):
@@ -484,6 +489,19 @@ class Conv:
 
     def _repr_markdown_(self) -> str:
         return "$$" + self._repr_latex_().strip("$") + "$$"
+
+
+class _LazyKernel:
+    """``conv.kernel[i]`` built on demand: a row needs only its own taps, so printing a few rows
+    of an operator with many channels does not build every weight."""
+
+    __slots__ = ("_conv",)
+
+    def __init__(self, conv: "Conv") -> None:
+        self._conv = conv
+
+    def __getitem__(self, flat: int) -> Any:
+        return self._conv._kernel_at(flat)
 
 
 def _rebuild(args: dict[str, Any]) -> "Conv":

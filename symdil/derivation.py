@@ -35,6 +35,7 @@ import sympy
 
 from .conv import Conv
 from .facts import BlockFacts, BorderRow, Facts, structure_facts
+from .limits import check_derivation
 from .printing import (
     DEFAULT_MAX_COLS,
     DEFAULT_MAX_ROWS,
@@ -203,6 +204,7 @@ class Derivation:
         self.op = op
         self.max_rows = _check_limit("max_rows", max_rows)
         self.max_cols = _check_limit("max_cols", max_cols)
+        check_derivation(op, self.max_rows, self.max_cols)  # refuse oversized work up front
         self.printer = SymdilLatexPrinter()
         self.axis = op.axes[0]
         # N-D or several channels: the block structure (see _BlockContext)

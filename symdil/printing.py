@@ -202,40 +202,45 @@ class SymdilStrPrinter(StrPrinter):
     ``k^{(0,1)}_{2}``) written ``Symbol('a_{0,1}')``, so that every string reads back with
     ``sympy.sympify`` to exactly the same expression."""
 
+    _default_settings = {**StrPrinter._default_settings, "readable": False}
+
     def _print_Symbol(self, expr: sympy.Symbol) -> str:
-        return expr.name if expr.name.isidentifier() else f"Symbol({expr.name!r})"
+        if self._settings["readable"] or expr.name.isidentifier():
+            return expr.name
+        return f"Symbol({expr.name!r})"
 
     def _as_ordered_terms(self, expr: Any, order: Any = None) -> list:
         return sorted(sympy.Add.make_args(expr), key=natural_term_key)
 
 
-def sstr(expr: Any) -> str:
-    """``expr`` in SymPy syntax (``SymdilStrPrinter``); reads back with ``sympy.sympify``."""
-    return SymdilStrPrinter().doprint(expr)
+def sstr(expr: Any, readable: bool = False) -> str:
+    """``expr`` in SymPy syntax (``SymdilStrPrinter``); reads back with ``sympy.sympify``.
+    ``readable``: symbol names as they are (``k^{(0,1)}_2``), for people rather than sympify."""
+    return SymdilStrPrinter({"readable": readable}).doprint(expr)
 
 
-def term_text(coef: Any, symbol: Any) -> str:
+def term_text(coef: Any, symbol: Any, readable: bool = False) -> str:
     """``coef*symbol`` in SymPy syntax, kernel first: ``k_0*a_6``, ``-2*a_1``,
     ``(k_0 + k_1)*a_0``."""
     coef = sympy.sympify(coef)
-    name = sstr(symbol)
+    name = sstr(symbol, readable)
     if coef == 1:
         return name
     if coef == -1:
         return "-" + name
-    text = sstr(coef)
+    text = sstr(coef, readable)
     if isinstance(coef, sympy.Add):
         text = "(" + text + ")"
     return text + "*" + name
 
 
-def sum_text(terms: Sequence[tuple[Any, Any]]) -> str:
+def sum_text(terms: Sequence[tuple[Any, Any]], readable: bool = False) -> str:
     """``coef*symbol`` terms in SymPy syntax, in the given order (an operator row's tap order):
     ``k_0*a_6 + k_1*a_8 + k_2*a_10``; ``0`` for no terms.  ``sympy.sympify`` reads it back to the
-    row's expression."""
+    row's expression (unless ``readable``: names as they are, for a terminal)."""
     text = ""
     for coef, symbol in terms:
-        term = term_text(coef, symbol)
+        term = term_text(coef, symbol, readable)
         if not text:
             text = term
         elif term.startswith("-"):

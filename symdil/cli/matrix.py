@@ -12,6 +12,7 @@ import typer
 
 from ..conv import Conv
 from ..facts import basic_facts
+from ..limits import check_row_taps
 from ..spec import SymdilError
 from . import options as o
 from .common import emit, user_errors
@@ -38,12 +39,12 @@ def _json_str(expr: Any) -> str:
     return sstr(expr)
 
 
-def _output_str(op: Conv, row: int, entries: Any = None) -> str:
+def _output_str(op: Conv, row: int, entries: Any = None, readable: bool = False) -> str:
     """Output ``row`` as a sum in tap order (``k_0*a_6 + k_1*a_8 + k_2*a_10``), kernel first."""
     from ..printing import sum_text
 
     entries = op.row(row) if entries is None else entries
-    return sum_text([(coef, op.input_symbol_at(col)) for col, coef in entries.items()])
+    return sum_text([(coef, op.input_symbol_at(col)) for col, coef in entries.items()], readable)
 
 
 def matrix_json(op: Conv) -> str:
@@ -105,7 +106,7 @@ def matrix_text(op: Conv) -> str:
         if row is None:
             lines.append("...")
         else:
-            lines.append(f"{op.output_symbol_at(row)} = {_output_str(op, row)}")
+            lines.append(f"{op.output_symbol_at(row)} = {_output_str(op, row, readable=True)}")
     return "\n".join(lines) + "\n"
 
 
@@ -154,6 +155,7 @@ def matrix(
     """Print the operator matrix and the output vector of a convolution."""
     with user_errors():
         op._need_concrete()
+        check_row_taps(op)  # every format prints whole rows: their sums, or their entries
         if fmt is MatrixFormat.json:
             text = matrix_json(op)
         elif fmt is MatrixFormat.text:
