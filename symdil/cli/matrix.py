@@ -91,16 +91,18 @@ def _dump(document: dict) -> str:
 
 def matrix_text(op: Conv) -> str:
     """A terminal rendering: SymPy's pretty matrix and every output when small; for a larger
-    operator the first rows and columns, an ellipsis and the last one (built from those rows
+    operator the rows and columns ``printing.elided_rows_cols`` chooses (built from those rows
     only, so the cost does not depend on n)."""
     rows, cols = op.shape
     lines = [f"{rows} x {cols} operator, padding {op.padding}", ""]
-    if rows <= TEXT_MAX_ROWS and cols <= TEXT_MAX_COLS:
+    from ..printing import elided_rows_cols
+
+    # the same elision rules as the LaTeX matrices: whole bands, no ellipsis hiding < 3 lines
+    shown_rows, shown_cols = elided_rows_cols(rows, cols, op.row, TEXT_MAX_ROWS, TEXT_MAX_COLS)
+    if None not in shown_rows and None not in shown_cols:
         lines.append(sympy.pretty(op.matrix, use_unicode=True))
-        shown_rows: list = list(range(rows))
     else:
-        shown_rows = _visible(rows, TEXT_MAX_ROWS)
-        lines.append(_elided_table(op, shown_rows, _visible(cols, TEXT_MAX_COLS)))
+        lines.append(_elided_table(op, shown_rows, shown_cols))
     lines.append("")
     for row in shown_rows:
         if row is None:
@@ -110,21 +112,19 @@ def matrix_text(op: Conv) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _visible(size: int, limit: int) -> list:
-    """Indices shown out of ``size``: all, or the first limit-2, None (the ellipsis), the last."""
-    if size <= limit:
-        return list(range(size))
-    return [*range(limit - 2), None, size - 1]
-
-
 def _elided_table(op: Conv, rows: list, cols: list) -> str:
+    from ..printing import sstr
+
     cells = []
     for row in rows:
         if row is None:
             cells.append(["⋮" if col is not None else "⋱" for col in cols])
             continue
         entries = op.row(row)
-        cells.append(["⋯" if col is None else str(entries.get(col, 0)) for col in cols])
+        # a folded sum without spaces (k_0+k_2), so that the columns stay readable
+        cells.append(["⋯" if col is None else
+                      sstr(entries.get(col, 0), readable=True).replace(" ", "")
+                      for col in cols])
     widths = [max(len(line[j]) for line in cells) for j in range(len(cols))]
     return "\n".join(
         "[ " + "  ".join(cell.rjust(width) for cell, width in zip(line, widths)) + " ]"
