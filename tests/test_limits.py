@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from symdil import Conv, SymdilError, derive
-from symdil import limits
+from symdil import Conv, SymdilError, derive, limits
 from symdil.cli import app
 
 BIG = str(10**12)

@@ -40,7 +40,7 @@ def test_kernel_first_and_tap_order_in_every_format(op: Conv) -> None:
         taps = [int(re.match(r"\(?k_(\d+)", term.lstrip("-")).group(1)) for term in terms]
         assert taps == sorted(taps), line  # k_0 ... k_10, never string order
     document = json.loads(matrix_json(op))
-    for row, (string, expr) in enumerate(zip(document["output"], op.output)):
+    for string, expr in zip(document["output"], op.output):
         assert sympy.sympify(string) == expr  # reads back to the same expression
         taps = [int(t) for t in re.findall(r"k_(\d+)", string)]
         assert taps == sorted(taps) and string.startswith("k_"), string
