@@ -31,6 +31,7 @@ from sympy.core.function import AppliedUndef
 from sympy.parsing.latex import parse_latex
 
 from .conv import Conv
+from .printing import sstr, sum_text
 from .spec import GREEK, SymdilError
 from .symbols import indexed_name, split_name
 
@@ -294,7 +295,12 @@ def compare_claim(claim: Claim, op: Conv) -> ClaimResult:
             right = correct[r][c]
             if claimed != right and sympy.expand(claimed - right) != 0:
                 line, column = chosen.positions[r][c]
-                mismatches.append(Mismatch(r, c, r + 1, c + 1, str(claimed), str(right),
+                # messages print like symdil's output: kernel first, terms in tap order
+                right_text = (sum_text([(coef, op.input_symbol_at(col)) for col, coef in
+                                        op.row(r).items()], readable=True)
+                              if kind == "output" else sstr(right, readable=True))
+                mismatches.append(Mismatch(r, c, r + 1, c + 1, sstr(claimed, readable=True),
+                                           right_text,
                                            chosen.texts[r][c] or "(empty)",
                                            f"{claim.source}:{line}:{column}"))
     total = chosen.shape[0] * chosen.shape[1]
