@@ -70,7 +70,7 @@ def check_target(path: str | os.PathLike, option: str) -> Path:
         raise SymdilError(f"{shown} is a symbolic link that never reaches a file (a loop)")
     try:
         info = os.stat(real)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # the folder walk below says which
         info = None
     except OSError as error:
         raise SymdilError(f"{shown} cannot be written: {error.strerror}") from None
@@ -178,7 +178,12 @@ def write_files(targets: Sequence[Target]) -> WriteResult:
                 (written if path in devices else unchanged).append(path)
                 continue
             backup = _backup(real, tmp) if real.exists() else None
-            os.replace(tmp, real)
+            try:
+                os.replace(tmp, real)
+            except OSError:
+                if backup is not None:  # put the old file back under its name
+                    os.replace(backup, real) if not real.exists() else os.unlink(backup)
+                raise
             del temporaries[real]
             done.append((real, backup))
             written.append(path)

@@ -10,6 +10,7 @@ import inspect
 import re
 import signal
 import sys
+import typing
 from typing import Annotated, Any
 
 import typer
@@ -81,8 +82,12 @@ def _plain_help_everywhere(typer_app: Any) -> None:
         if info.help is None and callback is not None and callback.__doc__:
             info.help = plain_help(inspect.cleandoc(callback.__doc__))
         info.help = plain_help(info.help)
+        # evaluated once and kept: string annotations would give Typer fresh, unstripped copies
+        hints = typing.get_type_hints(callback, include_extras=True)
+        callback.__annotations__.update(hints)
         for parameter in inspect.signature(callback).parameters.values():
-            for meta in getattr(parameter.annotation, "__metadata__", ()):
+            annotation = hints.get(parameter.name, parameter.annotation)
+            for meta in getattr(annotation, "__metadata__", ()):
                 if hasattr(meta, "help"):
                     meta.help = plain_help(meta.help)
             if hasattr(parameter.default, "help"):
