@@ -148,6 +148,12 @@ def latex_escape(text: Any) -> str:
     return "".join(out)
 
 
+def latex_code(text: Any) -> str:
+    """Code for ``\\texttt``: as ``latex_escape``, except that ``"`` stays a straight quote
+    (typewriter fonts print it as typed)."""
+    return "".join('"' if char == '"' else latex_escape(char) for char in str(text))
+
+
 # --------------------------------------------------------------------------------------------
 # The environment
 # --------------------------------------------------------------------------------------------
@@ -188,6 +194,7 @@ def _make_environment(user_dir: str | None) -> jinja2.Environment:
     )
     env.filters["latex_escape"] = latex_escape
     env.filters["markdown_escape"] = markdown_escape
+    env.filters["latex_code"] = latex_code
     return env
 
 
