@@ -241,8 +241,9 @@ class Derivation:
         context["standalone"] = bool(standalone)
         prose = [title]
         if section is not None:
-            prose += [section["statement"]] + [check[key] for check in (
-                section["checks"] + section["not_applicable"]) for key in ("name", "detail", "title")]
+            prose += [section["statement"]] + [
+                check[key] for check in section["checks"] + section["not_applicable"]
+                for key in ("name", "detail", "title")]
         context["latin_fonts"] = needs_latin_fonts(*prose)
         return render_document(fmt, standalone, context, templates)
 

@@ -313,3 +313,9 @@ def test_an_unreadable_template_is_an_error(tmp_path: Path, monkeypatch) -> None
     with pytest.raises(SymdilError, match="^template latex/derivation.tex.j2 cannot be read: "
                                           "Permission denied$"):
         derive(SEED, "latex", templates=tmp_path)
+
+
+def test_a_check_title_is_plain_text() -> None:
+    check = {"name": "x", "passed": True, "title": "Row_sum & 100%", "detail_latex": "$1$"}
+    assert r"\textbf{Row\_sum \& 100\%}: $1$." in derive(SEED, "latex", verification=[check])
+    assert r"**Row\_sum & 100%**: $1$." in derive(SEED, "markdown", verification=[check])
