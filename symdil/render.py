@@ -1,15 +1,23 @@
-"""Rendering: one Jinja2 environment, template lookup, escaping, and PDF compilation.
+"""Rendering: one sandboxed Jinja2 environment, template lookup, escaping, and PDF compilation.
 
 Templates use nbconvert-style delimiters that cannot clash with TeX -- ``((* … *))`` blocks,
 ``((( … )))`` variables, ``((= … =))`` comments -- with ``StrictUndefined`` (a missing variable
 is an error naming the template and the variable), ``trim_blocks``/``lstrip_blocks``, and
 autoescape off: math arrives pre-printed, and prose from users goes through the explicit
 ``latex_escape`` / ``markdown_escape`` filters, so ``\\input``, ``\\write18`` or ``\\catcode``
-can never be injected.
+can never be injected.  Templates are code: every environment is Jinja2's
+``SandboxedEnvironment``, and every template problem is one ``SymdilError`` naming the file and
+line.
+
+Layout: ``body/<document>.j2`` hold each document's words once; a format is
+``<format>/markup.j2`` (the macros the bodies call: em, code, display, itemize, heading, …) plus
+page shells (``<format>/derivation.*.j2``, ``document.*.j2``, ``handout*.j2``) that set ``markup``
+and include a body.
 
 Lookup: a user folder (``templates=DIR``, ``--templates DIR``) first, then the built-in templates --
 inside the installed package (``symdil/templates``, force-included in the wheel), else the top-level
-``templates/`` folder beside the source checkout (editable installs).
+``templates/`` folder beside the source checkout (editable installs).  A file in the user folder
+that is a symbolic link leading out of it is refused.
 """
 
 from __future__ import annotations
