@@ -15,7 +15,17 @@ import sympy
 
 from ..conv import Conv
 from .result import CheckResult, symbolic_guard
-from .tools import Rows, candidate_rows, compare_rows, num, padded_sources, prod, same
+from .tools import (
+    Rows,
+    accumulate,
+    candidate_rows,
+    compare_rows,
+    nonzero,
+    num,
+    padded_sources,
+    prod,
+    same,
+)
 
 NAME = "definition"
 #: ``Conv.output`` is one SymPy sum per row (about 60 µs per non-zero on the machine README's
@@ -48,9 +58,6 @@ def definition_rows(op: Conv) -> Rows:
     in_size, out_size = prod(sizes), prod(lengths)
     rows: list[dict[int, Any]] = [{} for _ in range(op.out_channels * out_size)]
 
-    def add(row: dict[int, Any], col: int, weight: Any) -> None:
-        row[col] = row[col] + weight if col in row else weight
-
     if not op.transposed:
         sources = [padded_sources(a.n, a.pad_before, a.pad_after, a.padding_mode) for a in axes]
         # per axis and output index: the (tap, input index) pairs that meet an input sample
@@ -69,7 +76,7 @@ def definition_rows(op: Conv) -> Rows:
                 for kf, col in _combine([reads[a][i] for a, i in enumerate(pos)], sizes,
                                         ksizes, op.flip):
                     for woff, coff in weights:
-                        add(row, coff + col, kernel[woff + kf])
+                        accumulate(row, coff + col, kernel[woff + kf])
     else:
         # per axis and input index: the (tap, output index) pairs the scatter keeps
         writes = [[[(t, j * a.stride + t * a.dilation - a.pad_before) for t in range(a.kernel_size)
@@ -85,9 +92,9 @@ def definition_rows(op: Conv) -> Rows:
                     woff = (c * lead1 + local) * taps
                     for kf, target in _combine([writes[a][j] for a, j in enumerate(pos)],
                                                lengths, ksizes, op.flip):
-                        add(rows[o * out_size + target], flat_in, kernel[woff + kf])
+                        accumulate(rows[o * out_size + target], flat_in, kernel[woff + kf])
                 flat_in += 1
-    return [{c: v for c, v in sorted(row.items()) if v != 0} for row in rows]
+    return [{c: v for c, v in sorted(row.items()) if nonzero(v)} for row in rows]
 
 
 def _multi(positions: list[list[int]]) -> Any:

@@ -191,7 +191,8 @@ def check_numeric(op: Conv, matrix: Any = None, against: str | None = None, seed
     else:
         kind = "conv_transpose" if op.transposed else "conv"
         who = f"torch.nn.functional.{kind}{op.ndim}d (float64)"
-        who_latex = f"PyTorch's \\texttt{{{kind}{op.ndim}d}} in float64"
+        noun = "transposed convolution" if op.transposed else "convolution"
+        who_latex = f"PyTorch's {op.ndim}-D {noun} in double precision"
     try:
         x, weights, symbols = random_values(op, seed)
         got = evaluate_rows(rows, x.reshape(-1), symbols)

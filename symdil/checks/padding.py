@@ -93,8 +93,8 @@ def check_padding_split(op: Conv, against: str | None = None, seed: int = 0) -> 
                 problems.append(message)
             else:
                 torch_text = "; " + message
-                torch_latex = ("; PyTorch's \\texttt{padding=\"same\"} (stride $1$) gives the "
-                               "same outputs for random inputs and taps")
+                torch_latex = ("; PyTorch's own same padding (stride $1$) gives the same "
+                               "outputs for random inputs and taps")
     if problems:
         return CheckResult(NAME, False, "; ".join(problems))
     return CheckResult(NAME, True, "recomputed from the rules (TensorFlow's for 'same'): "
@@ -109,14 +109,14 @@ def _word_latex(word: str, axis: Any, before: Any, after: Any, nd: bool, a: int)
     if word == "same":
         n, s = axis.n, axis.stride
         if isinstance(n, int):
-            return (f"{where}\\emph{{same}} keeps $\\lceil n/s \\rceil = {num(-(-n // s))}$ "
+            return (f"{where}same keeps $\\lceil n/s \\rceil = {num(-(-n // s))}$ "
                     f"outputs and pads $\\max((\\lceil n/s \\rceil - 1)s + d(K-1) + 1 - n, 0) = "
                     f"{num(before + after)}$ samples, {pair} (the odd one after)")
-        return (f"{where}\\emph{{same}} at stride $1$ pads $d(K-1) = {num(before + after)}$ "
+        return (f"{where}same at stride $1$ pads $d(K-1) = {num(before + after)}$ "
                 f"samples, {pair} (the odd one after)")
     rule = {"valid": "no padding", "full": "$d(K-1)$ on both sides",
             "causal": "$d(K-1)$ before and nothing after"}[word]
-    return f"{where}\\emph{{{word}}} is {rule}, {pair}"
+    return f"{where}{word} is {rule}, {pair}"
 
 
 def _math(value: Any) -> str:

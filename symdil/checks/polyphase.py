@@ -10,6 +10,7 @@ from .result import CheckResult, along, fail_or_pass, shape_mismatch, symbolic_g
 from .tools import (
     Geometry,
     Rows,
+    accumulate,
     adjoint_rows,
     axes_latex,
     axes_text,
@@ -17,6 +18,7 @@ from .tools import (
     compare_rows,
     flat_index,
     forward_geometry,
+    nonzero,
     num,
     prod,
     restricted_forward_rows,
@@ -66,8 +68,8 @@ def polyphase_rows(geometry: Geometry) -> tuple[Rows, dict[tuple[int, ...], tupl
                 if None in j:
                     continue
                 key = c * n_total + flat_index(j, g.n)
-                row[key] = row.get(key, 0) + coef
-            rows.append({c: v for c, v in row.items() if v != 0})
+                accumulate(row, key, coef)
+            rows.append({c: v for c, v in row.items() if nonzero(v)})
     return rows, phase_outputs
 
 

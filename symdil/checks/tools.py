@@ -135,9 +135,22 @@ def candidate_rows(op: Conv, matrix: Any = None) -> tuple[tuple[int, int], Rows]
     shape = (int(matrix.shape[0]), int(matrix.shape[1]))
     rows: Rows = [{} for _ in range(shape[0])]
     for (r, c), value in sorted(matrix.todok().items()):
-        if value != 0:
+        if nonzero(value):
             rows[r][c] = value
     return shape, rows
+
+
+def nonzero(value: Any) -> bool:
+    """``value != 0`` for a coefficient, without SymPy's comparison machinery: an expression that
+    is not a number is never structurally zero (SymPy cancels ``k - k`` to the number 0)."""
+    if isinstance(value, (int, float)):
+        return value != 0
+    return not (value.is_Number and value == 0)
+
+
+def accumulate(row: dict[int, Any], col: int, value: Any) -> None:
+    """``row[col] += value`` (a first value is stored as it is, not added to 0)."""
+    row[col] = row[col] + value if col in row else value
 
 
 def same(a: Any, b: Any) -> bool:
@@ -154,6 +167,8 @@ def compare_rows(got: Rows, want: Rows, got_shape: tuple[int, int],
     bad = 0
     first = ""
     for r, (row_got, row_want) in enumerate(zip(got, want)):
+        if row_got == row_want:  # identical coefficients (SymPy's == is structural)
+            continue
         for c in sorted(set(row_got) | set(row_want)):
             a = row_got.get(c, sympy.Integer(0))
             b = row_want.get(c, sympy.Integer(0))

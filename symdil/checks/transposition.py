@@ -15,6 +15,7 @@ from ..conv import Conv
 from .result import CheckResult, fail_or_pass, shape_mismatch, symbolic_guard
 from .tools import (
     Rows,
+    accumulate,
     axes_latex,
     axes_text,
     candidate_rows,
@@ -23,6 +24,7 @@ from .tools import (
     flat_index,
     forward_geometry,
     nested_kernel,
+    nonzero,
     padded_sources,
     per_axis_arg,
     prod,
@@ -113,8 +115,8 @@ def _forward_adjoint(op: Conv) -> tuple[Rows, str, Conv]:
             continue
         target = adjoint[flat_index((c, *j), (op.in_channels, *n))]
         for col, coef in row.items():
-            target[col] = target.get(col, 0) + coef
-    adjoint = [{c: v for c, v in row.items() if v != 0} for row in adjoint]
+            accumulate(target, col, coef)
+    adjoint = [{c: v for c, v in row.items() if nonzero(v)} for row in adjoint]
     how = (f"conv_transpose (padding 0, output_padding {axes_text(remainder)}) with its rows "
            f"{'cropped' if axes[0].padding_mode == 'zeros' else 'folded'} by the padding")
     return adjoint, how, partner, remainder
