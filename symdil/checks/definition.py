@@ -31,7 +31,7 @@ NAME = "definition"
 #: ``Conv.output`` is one SymPy sum per row (about 60 µs per non-zero on the machine README's
 #: figures come from): up to this many non-zeros the check builds it and compares it with the
 #: rows; beyond, it says so (documents print y_i from the rows, which are always checked).
-OUTPUT_CHECK_LIMIT = 100_000
+OUTPUT_CHECK_LIMIT = 20_000
 
 
 def _combine(per_axis: Sequence[Sequence[tuple[int, int]]], sizes: Sequence[int],
