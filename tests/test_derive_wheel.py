@@ -24,7 +24,8 @@ from regen import CASES, render_case
 from tools import ROOT
 
 TEMPLATES = ("latex/derivation.tex.j2", "latex/document.tex.j2", "markdown/derivation.md.j2",
-             "markdown/document.md.j2")
+             "markdown/document.md.j2", "latex/markup.j2", "markdown/markup.j2",
+             "body/derivation.j2", "body/handout_parts.j2")
 
 
 @pytest.fixture(scope="module")
