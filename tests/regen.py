@@ -55,7 +55,7 @@ def cli_options(args: list[str]) -> dict[str, str | bool]:
     while index < len(args):
         key = args[index].lstrip("-").replace("-", "_")
         if index + 1 < len(args) and not args[index + 1].startswith("--"):
-            options[key] = args[index + 1]  # every option reaches conv_from_options as text
+            options[key] = args[index + 1]  # the CLI passes every option as typed (a string)
             index += 2
         else:
             options[key] = True
