@@ -154,7 +154,8 @@ class Evidence:
     column that output row ``r`` meets to ``{flat weight index: multiplicity}`` -- every tap that
     lands on it, zero-valued taps included.  ``rows[r]`` (column -> non-zero coefficient) follows
     from ``taps`` and ``kernel`` unless given.  ``bindings`` names the instance of a general-case
-    operator ({n: 17, m: 15}).
+    operator ({n: 17, m: 15}).  ``kernel_shape`` is the weight shape
+    ``(C_out, C_in/G, *K)`` (``(C_in, C_out/G, *K)`` transposed); None means ``(1, 1, K)``.
     """
 
     input_shape: tuple[int, ...]
@@ -162,6 +163,7 @@ class Evidence:
     kernel: tuple[Any, ...]
     taps: Sequence[Mapping[int, Mapping[int, int]]]
     given_rows: Sequence[Mapping[int, Any]] | None = None
+    kernel_shape: tuple[int, ...] | None = None
     bindings: Mapping[Any, int] = field(default_factory=dict)
 
     @cached_property

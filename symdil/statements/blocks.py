@@ -1,0 +1,93 @@
+"""Statements of an N-D and/or multi-channel derivation: sizes and windows per axis (read on the
+axis' pattern), channel blocks, and the counts of the whole matrix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..conv import Conv
+from ..facts import axis_operator, block_facts, entry_groups, structure_facts
+from .base import Statement
+from .build import _g, _sizes, _tap
+
+
+def _prod(values: Any) -> int:
+    out = 1
+    for value in values:
+        out *= value
+    return out
+
+
+def _axis_statements(op: Conv, a: int) -> list[Statement]:
+    axis = op.axes[a]
+    one = axis_operator(axis, axis.kernel_size)
+    facts = structure_facts(one)
+    out = []
+    for statement in _sizes(one, facts):
+        params = dict(statement.params)
+        if "axis" in params:
+            params["axis"] = a
+        if statement.kind in ("crop",):
+            continue  # 1-D only (reads the whole 1-D pattern)
+        out.append(Statement(statement.kind, params))
+    out.append(Statement("window", {"axis": a, "g": _g(axis)}))
+    absent = tuple(_tap(axis, t) for t in facts.absent_offsets)
+    if absent:
+        if axis.transposed or axis.padding_mode == "zeros":
+            out.append(Statement("absent_taps", {"axis": a, "taps": absent}))
+        else:
+            out.append(Statement("padding_only_taps", {"axis": a, "g": _g(axis), "taps": absent}))
+    return out
+
+
+def _products(op: Conv, nonzeros: int) -> Statement:
+    landed = entries = 1
+    for axis in op.axes:
+        groups = entry_groups(axis)
+        entries *= sum(count for count, _ in groups)
+        landed *= sum(count * len(taps) for count, taps in groups)
+    pairs = op.out_channels * (op.in_channels // op.groups)
+    landed *= pairs
+    entries *= pairs
+    per_line = op.kernel_shape[1] * _prod(axis.kernel_size for axis in op.axes)
+    lines = op.shape[1] if op.transposed else op.shape[0]
+    total = lines * per_line
+    return Statement("products_count", {
+        "scatter": op.transposed, "lines": lines, "per_line": per_line, "total": total,
+        "dense": op.shape[0] * op.shape[1], "kept": nonzeros, "cut": total - landed,
+        "merged": landed - entries, "zeroed": entries - nonzeros})
+
+
+def _zero_kernel_blocks(op: Conv) -> int:
+    """Linked channel pairs whose kernel is all zero (numeric kernels)."""
+    if op._kernel_values is None:
+        return 0
+    size = _prod(op.kernel_shape[2:])
+    count = 0
+    for o in range(op.out_channels):
+        for _, offset in op._channel_pairs(o):
+            if all(value == 0 for value in op.kernel[offset:offset + size]):
+                count += 1
+    return count
+
+
+def block_statements(op: Conv) -> list[Statement]:
+    """The statements of an N-D and/or multi-channel operator (concrete sizes)."""
+    facts = block_facts(op)
+    out: list[Statement] = [Statement("output_length", {"axis": a, "length": axis.output_length})
+                            for a, axis in enumerate(op.axes)]
+    # an axis along which no tap lands makes M zero: nothing about the other axes shows in M
+    if all(entry_groups(axis) for axis in op.axes):
+        for a in range(op.ndim):
+            out += [st for st in _axis_statements(op, a) if st.kind != "output_length"]
+    out.append(Statement("shape", {"rows": facts.shape[0], "cols": facts.shape[1]}))
+    if facts.channels is not None:
+        info = facts.channels
+        zero_kernel = _zero_kernel_blocks(op)
+        out.append(Statement("channel_blocks", {
+            "grid": info.grid, "groups": op.groups, "transposed": op.transposed,
+            "separated": info.separated_blocks, "zero_kernel": zero_kernel,
+            "empty": info.zero_kernel_blocks - zero_kernel, "nonzero": info.nonzero_blocks}))
+    out.append(Statement("nonzeros", {"count": facts.nonzeros}))
+    out.append(_products(op, facts.nonzeros))
+    return out
