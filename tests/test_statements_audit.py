@@ -27,7 +27,7 @@ def reference_evidence(n, K, s, d, padding, mode, flip, transposed, output_paddi
     """Evidence from the reference: symbolic taps give which weight meets which input; the
     numeric kernel (if any) gives the coefficients."""
     ref = reference(n, K, s, d, padding, mode, flip, transposed, output_padding,
-                    in_channels=c_in, out_channels=c_out, groups=groups)
+                    in_channels=c_in, out_channels=c_out, groups=groups, with_output=False)
     index = {symbol: flat for flat, symbol in enumerate(ref.kernel)}
     taps = []
     for line in ref.matrix:
@@ -49,7 +49,7 @@ def random_config(rng: random.Random) -> dict:
     groups = rng.choice([1, 2]) if channels else 1
     c_in = groups * rng.randint(1, 2) if channels else 1
     c_out = groups * rng.randint(1, 2) if channels else 1
-    n = tuple(rng.randint(1, 9 if ndim == 1 else 5) for _ in range(ndim))
+    n = tuple(rng.randint(1, {1: 9, 2: 5, 3: 3}[ndim]) for _ in range(ndim))
     K = tuple(rng.randint(1, 4 if ndim == 1 else 3) for _ in range(ndim))
     s = tuple(rng.randint(1, 3) for _ in range(ndim))
     d = tuple(rng.randint(1, 3) for _ in range(ndim))
