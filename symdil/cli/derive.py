@@ -75,16 +75,19 @@ def derive(
         if title is not None and not standalone:
             raise SymdilError("--title applies to --standalone documents; add --standalone")
         verification = None
+        derivation = Derivation(op, max_rows, max_cols)
         if verify:
             report = run_checks(op)
-            if not report.passed:
-                failed = ", ".join(check.name for check in report.failed)
-                typer.echo(f"Error: verification failed ({failed}); nothing was written "
-                           "(run symdil verify for the evidence)", err=True)
+            # every statement the document makes, evaluated on the operator's rows
+            statements = derivation.statement_checks()
+            failed = [check.name for check in report.failed] + [
+                check["name"] for check in statements if not check["passed"]]
+            if failed:
+                typer.echo(f"Error: verification failed ({', '.join(failed)}); nothing was "
+                           "written (run symdil verify for the evidence)", err=True)
                 raise typer.Exit(1)
             verification = verification_section(report)
-        text = Derivation(op, max_rows, max_cols).render(fmt.value, standalone, templates,
-                                                         verification, title)
+        text = derivation.render(fmt.value, standalone, templates, verification, title)
         if pdf:
             document = compile_pdf(text)
             if tex_path is not None:

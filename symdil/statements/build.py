@@ -19,6 +19,7 @@ from ..facts import (
     _ceil_div,
     _clamped,
     _stand_in_size,
+    _uncovered,
     structure_facts,
 )
 from ..operator import axis_taps
@@ -49,8 +50,7 @@ def _nonzero_offsets(op: Conv, axis: Axis) -> list[int]:
     return [t for t in range(axis.kernel_size) if op.kernel[_tap(axis, t)] != 0]
 
 
-def _covered_lists(size: int, step: int, progressions: list[tuple[int, int]],
-                   extra: set[int]) -> Any:
+def _member(step: int, progressions: list[tuple[int, int]], extra: set[int]) -> Any:
     """A membership test for the union of progressions (start, count) with ``step`` and extra."""
 
     def member(c: int) -> bool:
@@ -65,68 +65,54 @@ def _covered_lists(size: int, step: int, progressions: list[tuple[int, int]],
     return member
 
 
-def _first_matching(size: int, test: Any, count: int) -> tuple[int, ...]:
-    found: list[int] = []
-    if count == 0:
-        return ()
-    for c in range(size):
-        if test(c):
-            found.append(c)
-            if len(found) == LISTED:
-                break
-    return tuple(found)
-
-
-def _count_matching(size: int, test: Any) -> int:
-    return sum(1 for c in range(size) if test(c))
-
-
 # --------------------------------------------------------------------------------------------
 # 1-D, concrete
 # --------------------------------------------------------------------------------------------
 
 
-def _reads(op: Conv) -> tuple[Any, Any]:
-    """Membership tests: (read at all, read with a non-zero tap) for the inner index (inputs
-    forward, outputs transposed)."""
+def _progressions(op: Conv, facts: Facts, offsets: list[int]) -> tuple[list, set[int]]:
+    """The inner indices (inputs forward, outputs transposed) that ``offsets`` reach: arithmetic
+    progressions (start, count) with step s, plus explicit border entries (forward)."""
     axis = op.axes[0]
     n, m, s, d, p = axis.n, axis.output_length, axis.stride, axis.dilation, axis.pad_before
     if axis.transposed:
         ranges = _offset_ranges(axis, n, m)
-        lines_all = [(s * r[0] + d * t - p, r[1] - r[0] + 1) for t, r in ranges.items() if r]
-        nonzero = set(_nonzero_offsets(op, axis))
-        lines_nz = [(s * r[0] + d * t - p, r[1] - r[0] + 1) for t, r in ranges.items()
-                    if r and t in nonzero]
-        return (_covered_lists(m, s, lines_all, set()), _covered_lists(m, s, lines_nz, set()))
-    facts = structure_facts(op)
+        return [(s * ranges[t][0] + d * t - p, ranges[t][1] - ranges[t][0] + 1)
+                for t in offsets if ranges[t]], set()
     interior = facts.interior
     count = 0 if interior is None else interior[1] - interior[0] + 1
-    nonzero = set(_nonzero_offsets(op, axis))
-    prog_all = [(s * interior[0] + d * t - p, count) for t in range(axis.kernel_size)] \
-        if interior else []
-    prog_nz = [(s * interior[0] + d * t - p, count) for t in sorted(nonzero)] if interior else []
-    extra_all = {h.column for row in facts.border_rows for h in row.hits if h.column is not None}
-    extra_nz = {c for row in facts.border_rows for c in row.entries}
-    return (_covered_lists(n, s, prog_all, extra_all), _covered_lists(n, s, prog_nz, extra_nz))
+    progressions = [(s * interior[0] + d * t - p, count) for t in offsets] if interior else []
+    chosen = {_tap(axis, t) for t in offsets}
+    extra = {h.column for row in facts.border_rows for h in row.hits
+             if h.column is not None and h.tap in chosen}
+    return progressions, extra
 
 
-def _untouched(op: Conv) -> list[Statement]:
+def _untouched(op: Conv, facts: Facts) -> list[Statement]:
+    """Inner indices no tap reaches (unread inputs / empty outputs) and those reached only with
+    zero weight (zero-valued taps, or folded taps that cancel)."""
     axis = op.axes[0]
     size = axis.output_length if axis.transposed else axis.n
-    read, read_nonzero = _reads(op)
-    unread = _count_matching(size, lambda c: not read(c))
-    zero_weight = _count_matching(size, lambda c: read(c) and not read_nonzero(c))
-    out = []
+    s = axis.stride
+    every = list(range(axis.kernel_size))
+    reach_all, extra_all = _progressions(op, facts, every)
+    read = _member(s, reach_all, extra_all)
+    unread = _uncovered(size, s, reach_all, extra_all)
+    if axis.transposed:
+        reach_nz, extra_nz = _progressions(op, facts, _nonzero_offsets(op, axis))
+    else:  # border rows: what is left after folding and cancelling
+        reach_nz, _ = _progressions(op, facts, _nonzero_offsets(op, axis))
+        extra_nz = {c for row in facts.border_rows for c in row.entries}
+    zero_columns = _uncovered(size, s, reach_nz, extra_nz, listed=unread.count + LISTED)
+    zero_weight = zero_columns.count - unread.count
     first_kind, second_kind = (("empty_outputs", "zero_weight_outputs") if axis.transposed
                                else ("unread_inputs", "zero_weight_inputs"))
-    if unread:
-        out.append(Statement(first_kind, {
-            "count": unread, "first": _first_matching(size, lambda c: not read(c), unread)}))
+    out = []
+    if unread.count:
+        out.append(Statement(first_kind, {"count": unread.count, "first": unread.first}))
     if zero_weight:
-        out.append(Statement(second_kind, {
-            "count": zero_weight,
-            "first": _first_matching(size, lambda c: read(c) and not read_nonzero(c),
-                                     zero_weight)}))
+        first = tuple(c for c in zero_columns.first if read(c))[:LISTED]
+        out.append(Statement(second_kind, {"count": zero_weight, "first": first}))
     return out
 
 
@@ -403,7 +389,7 @@ def one_dimensional(op: Conv) -> list[Statement]:
         return general(op)
     facts = structure_facts(op)
     out = _sizes(op, facts) + _structure(op, facts)
-    out += _untouched(op)
+    out += _untouched(op, facts)
     out.append(_products(op, facts))
     out += _border_statements(op, facts)
     out += [border_row_statement(op, row) for row in _shown(facts.border_rows)]

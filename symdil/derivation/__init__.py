@@ -33,9 +33,9 @@ from typing import Any, Iterable, Sequence
 
 import sympy
 
-from .conv import Conv
-from .facts import BlockFacts, BorderRow, Facts, structure_facts
-from .printing import (
+from ..conv import Conv
+from ..facts import BlockFacts, BorderRow, Facts, structure_facts
+from ..printing import (
     DEFAULT_MAX_COLS,
     DEFAULT_MAX_ROWS,
     MARKER,
@@ -61,7 +61,7 @@ from .printing import (
     sum_latex,
     visible_indices,
 )
-from .spec import SymdilError
+from ..spec import SymdilError
 
 FORMATS = ("latex", "markdown")
 
@@ -214,17 +214,43 @@ class Derivation:
         self.axis = op.axes[0]
         # N-D or several channels: the block structure (see _BlockContext)
         self._blocks = None
+        self._statement_results: list | None = None
         if op.ndim > 1 or op.in_channels > 1 or op.out_channels > 1:
             self._blocks = _BlockContext(op, self.max_rows, self.max_cols)
             self.facts = self._blocks.facts  # a BlockFacts
             return
         self.facts: Facts | BlockFacts = structure_facts(op)
 
+    # ----- statements ------------------------------------------------------------------------
+    @property
+    def statements(self) -> list:
+        """The ordered statements this document makes (``symdil.statements(op)``)."""
+        if "_statements" not in self.__dict__:
+            from ..statements import statements
+
+            self.__dict__["_statements"] = statements(self.op)
+        return self.__dict__["_statements"]
+
+    def check_statements(self) -> list:
+        """``[(statement, holds)]`` for every statement, evaluated on the operator's own rows
+        (the general case: on its instances n = bound ... bound + 3s + K)."""
+        if self._statement_results is None:
+            from ..statements import check_statements
+
+            self._statement_results = check_statements(self.op, self.statements)
+        return self._statement_results
+
+    def statement_checks(self) -> list[dict[str, Any]]:
+        """One verification check per statement kind of the document (title, detail)."""
+        from .statements import statement_checks
+
+        return statement_checks(self.op, self.check_statements())
+
     # ----- public ----------------------------------------------------------------------------
     def render(self, fmt: str = "latex", standalone: bool = False, templates: Any = None,
                verification: Any = None, title: str | None = None) -> str:
         """The derivation as LaTeX or Markdown (see ``derive``)."""
-        from .render import latex_text_error, needs_latin_fonts, render_document
+        from ..render import latex_text_error, needs_latin_fonts, render_document
 
         if fmt not in FORMATS:
             raise SymdilError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
@@ -236,6 +262,14 @@ class Derivation:
                 raise error
         context = self.context()
         section = normalize_verification(verification)
+        if section is not None:
+            # a verified document also evaluates every statement it makes
+            checks = self.statement_checks()
+            failed = [check["name"] for check in checks if not check["passed"]]
+            if failed:
+                raise SymdilError(f"verification failed ({', '.join(failed)}); the derivation "
+                                  "is not rendered with a false statement in it")
+            section["checks"] = section["checks"] + checks
         context["verification"] = section
         context["title"] = title
         context["standalone"] = bool(standalone)
@@ -260,8 +294,13 @@ class Derivation:
     # ----- context ---------------------------------------------------------------------------
     def context(self) -> dict[str, Any]:
         """Everything the templates use: numbers, flags, words-free pre-printed LaTeX math."""
+        from .statements import views
+
+        stated, stated_all = views(self.statements, self.op)
         if self._blocks is not None:
-            return self._blocks.context()
+            context = self._blocks.context()
+            context.update(stated=stated, stated_all=stated_all)
+            return context
         op, axis, facts = self.op, self.axis, self.facts
         padded = axis.pad_before > 0 or axis.pad_after > 0
         x = latex_base(op.input_symbol)
@@ -294,6 +333,8 @@ class Derivation:
             "borders": self._borders(),
             "transposed_reading": self._transposed() if axis.transposed else None,
             "default_title": self._default_title(),
+            "stated": stated,
+            "stated_all": stated_all,
         }
         return context
 
@@ -718,7 +759,7 @@ def _chain(lhs: str, sides: Sequence[str]) -> str:
 def _toeplitz(axis: Any) -> bool:
     """The 1-D operator of ``axis`` is constant along its diagonals: stride 1 and no padding
     that folds taps (zero padding and transposed crops keep a Toeplitz matrix)."""
-    from .facts import border_lines
+    from ..facts import border_lines
 
     return axis.stride == 1 and not border_lines(_axis_operator(axis)).folded
 
@@ -842,7 +883,7 @@ class _BlockContext:
     """The template context of an N-D and/or multi-channel operator (see ``Derivation``)."""
 
     def __init__(self, op: Conv, max_rows: int, max_cols: int) -> None:
-        from .facts import block_facts, block_symbol
+        from ..facts import block_facts, block_symbol
 
         self.op = op
         self.max_rows = max_rows
@@ -1423,7 +1464,7 @@ class _BlockContext:
     def _inner(self) -> dict[str, Any] | None:
         """The innermost blocks: 1-D operators along the last axis, written out (elided).  In
         1-D with channels they are the channel blocks M^{(o,c)} (M^{(0,0)} is written out)."""
-        from .facts import axis_operator, border_lines, structure_facts
+        from ..facts import axis_operator, border_lines, structure_facts
 
         op = self.op
         last = op.axes[-1]
@@ -1508,7 +1549,7 @@ FULL_MATRIX_COLS = 24
 
 
 def _axis_operator(axis: Any) -> Conv:
-    from .facts import axis_operator
+    from ..facts import axis_operator
 
     return axis_operator(axis, axis.kernel_size)
 
