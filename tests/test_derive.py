@@ -390,6 +390,6 @@ def test_branch_sentences() -> None:
     text = flat(derive(Conv(**BRANCHES["transposed_crop"]), "markdown"))
     assert "crop $p - d\\,(K-1) = 2$ samples at each end" in text
     text = flat(derive(Conv(**BRANCHES["zero_taps"]), "markdown"))
-    assert "zero taps leave no entry" in text
+    assert "of the other $36$, $24$ meet zero padding and drop out and $12$ leave entries of weight zero (zero taps)" in text
     text = flat(derive(Conv(**BRANCHES["greek"]), "markdown"))
     assert r"\alpha_{0}" in text and "{w1}_{0}" in text

@@ -151,10 +151,11 @@ def _band(p: Any, op: Any) -> dict[str, Any]:
 
 
 def _products(p: Any) -> dict[str, Any]:
-    reasons = [(key, latex(p[key])) for key in ("cut", "merged", "zeroed") if p[key] != 0]
+    reasons = [(key, latex(p[key]) if p[key] != 0 else None) for key in ("cut", "merged",
+                                                                          "zeroed")]
     return {"gather": product(p["lines"], p["per_line"], p["total"]),
             "dense_value": latex(p["dense"]), "kept": latex(p["kept"]),
-            "fewer": bool(reasons), "reasons": dict(reasons),
+            "fewer": any(value for _, value in reasons), "reasons": dict(reasons),
             "missing": latex(sympy.expand(p["total"] - p["kept"])),
             "per_line": p["per_line"], "scatter": p["scatter"]}
 
