@@ -300,6 +300,10 @@ class Derivation:
         if self._blocks is not None:
             context = self._blocks.context()
             context.update(stated=stated, stated_all=stated_all)
+            folded_back = {st.params["axis"] for st in self.statements
+                           if st.kind == "padding_only_taps"}
+            for level in context["levels"]:
+                level["folded_back"] = level["axis"] in folded_back
             return context
         op, axis, facts = self.op, self.axis, self.facts
         padded = axis.pad_before > 0 or axis.pad_after > 0
