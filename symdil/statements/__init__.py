@@ -7,10 +7,24 @@ independent reference).  ``check_statements(op)`` evaluates all of them on the o
 and the evidence protocol, ``kinds`` for every kind and its predicate.
 """
 
+import sys
+import types
+from typing import Any
+
 from . import kinds as _kinds  # noqa: F401  (registers the kinds)
 from .base import KINDS, Evidence, Kind, Statement, evaluate, register
 from .build import statements
 from .evidence import evidence_of, instance_sizes, instances
+
+class _CallableModule(types.ModuleType):
+    """``symdil.statements(op)`` calls ``statements(op)`` while ``symdil.statements`` stays this
+    package (so ``import symdil.statements.base`` keeps working)."""
+
+    def __call__(self, op: Any) -> list:
+        return statements(op)
+
+
+sys.modules[__name__].__class__ = _CallableModule
 
 __all__ = ["KINDS", "Evidence", "Kind", "Statement", "check_statements", "evaluate",
            "evidence_of", "instance_sizes", "instances", "register", "statements"]
