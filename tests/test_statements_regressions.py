@@ -203,6 +203,9 @@ MUTATIONS = [
     (dict(n=(3, 4), kernel=(2, 2), in_channels=2, out_channels=2, groups=2), "channel_blocks",
      ("separated",), 0),
     (dict(n=(3, 4), kernel=(2, 3), padding=1), "products_count", ("kept",), 35),
+    (dict(n=(3, 4, 3), kernel=(2, 3, 2), padding=1, padding_mode="reflect"), "nonzero_blocks",
+     ("count",), 5),
+    (dict(n=(3, 4), kernel=[[1, 0, 2], [0, 0, 0]], padding=1), "nonzero_blocks", ("count",), 6),
 ]
 
 

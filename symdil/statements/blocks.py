@@ -58,6 +58,10 @@ def _products(op: Conv, nonzeros: int) -> Statement:
         "merged": landed - entries, "zeroed": entries - nonzeros})
 
 
+def _offset_of_tap(axis: Any, tap: int) -> int:
+    return axis.kernel_size - 1 - tap if axis.flip else tap
+
+
 def _zero_kernel_blocks(op: Conv) -> int:
     """Linked channel pairs whose kernel is all zero (numeric kernels)."""
     if op._kernel_values is None:
@@ -81,6 +85,15 @@ def block_statements(op: Conv) -> list[Statement]:
         for a in range(op.ndim):
             out += [st for st in _axis_statements(op, a) if st.kind != "output_length"]
     out.append(Statement("shape", {"rows": facts.shape[0], "cols": facts.shape[1]}))
+    # the block grid of each level, when its operator T_{0,...,0} shows in M (tap 0 lands along
+    # every axis before it)
+    for level in facts.levels:
+        earlier = op.axes[:level.axis]
+        if all(_tap(axis, _offset_of_tap(axis, 0)) == 0 and _offset_of_tap(axis, 0) not in
+               structure_facts(axis_operator(axis, axis.kernel_size)).absent_offsets
+               for axis in earlier):
+            out.append(Statement("nonzero_blocks", {"axis": level.axis,
+                                                    "count": level.nonzero_blocks}))
     if facts.channels is not None:
         info = facts.channels
         zero_kernel = _zero_kernel_blocks(op)

@@ -735,3 +735,50 @@ def _channel_blocks(params: Mapping[str, Any], ev: Evidence) -> bool:
 @register("shape", "The matrix has `rows` x `cols` entries.")
 def _shape(params: Mapping[str, Any], ev: Evidence) -> bool:
     return ev.row_count == params["rows"] and ev.column_count == params["cols"]
+
+
+def _prefix_block(ev: Evidence, level: int) -> dict[tuple[int, ...], dict[tuple, Any]] | None:
+    """The operator T_{0,...,0} (``level`` zeros) of channel pair (0, 0), read off M: entries at
+    one position (i_b, j_b), b < level, where tap 0 of axis b lands, keeping the weights whose
+    first ``level`` spatial indices are 0.  Returns {(i_level.., j_level..): coefficient}."""
+    shape = kernel_shape(ev)
+    spatial_in, spatial_out = ev.input_shape[1:], ev.output_shape[1:]
+    rows_per_channel = 1
+    for size in spatial_out:
+        rows_per_channel *= size
+    cols_per_channel = 1
+    for size in spatial_in:
+        cols_per_channel *= size
+    entries: list[tuple[tuple, tuple, dict[int, int]]] = []
+    for r in range(rows_per_channel):
+        i = _unravel(r, spatial_out)
+        for column, weights in ev.taps[r].items():
+            channel, flat = divmod(column, cols_per_channel)
+            if channel:
+                continue
+            kept = {w: mult for w, mult in weights.items()
+                    if _unravel(w, shape)[:2] == (0, 0)
+                    and all(v == 0 for v in _unravel(w, shape)[2:2 + level])}
+            if kept:
+                entries.append((i, _unravel(flat, spatial_in), kept))
+    if not entries:
+        return None
+    anchor = min((i[:level], j[:level]) for i, j, _ in entries)
+    block: dict[tuple, Any] = {}
+    for i, j, kept in entries:
+        if (i[:level], j[:level]) != anchor:
+            continue
+        value = sympy.Add(*[mult * ev.kernel[w] for w, mult in kept.items()])
+        block[(i[level:], j[level:])] = value
+    return block
+
+
+@register("nonzero_blocks", "Along axis `axis`, the operator T_{0,...,0} (`axis` zeros; M itself "
+          "for axis 0, channel pair (0, 0)) is a grid of blocks of which `count` are non-zero.")
+def _nonzero_blocks(params: Mapping[str, Any], ev: Evidence) -> bool:
+    level = params["axis"]
+    block = _prefix_block(ev, level)
+    if block is None:
+        return params["count"] == 0
+    nonzero = {(i[0], j[0]) for (i, j), value in block.items() if sympy.expand(value) != 0}
+    return len(nonzero) == params["count"]
