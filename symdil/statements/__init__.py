@@ -16,6 +16,7 @@ from .base import KINDS, Evidence, Kind, Statement, evaluate, register
 from .build import statements
 from .evidence import evidence_of, instance_sizes, instances
 
+
 class _CallableModule(types.ModuleType):
     """``symdil.statements(op)`` calls ``statements(op)`` while ``symdil.statements`` stays this
     package (so ``import symdil.statements.base`` keeps working)."""

@@ -309,7 +309,7 @@ def _padding_only_taps(params: Mapping[str, Any], ev: Evidence) -> bool:
             continue
         occurs = False
         for i, row in enumerate(line_.taps):
-            for c, w in row.items():
+            for w in row.values():
                 if tap in w:
                     occurs = True
                     position = s * i + d * t_offset - p
