@@ -12,6 +12,7 @@ import types
 from typing import Any
 
 from . import kinds as _kinds  # noqa: F401  (registers the kinds)
+from . import levels as _levels  # noqa: F401  (registers the block-level kinds)
 from .base import KINDS, Evidence, Kind, Statement, evaluate, register
 from .build import statements
 from .evidence import evidence_of, instance_sizes, instances

@@ -58,6 +58,51 @@ def _products(op: Conv, nonzeros: int) -> Statement:
         "merged": landed - entries, "zeroed": entries - nonzeros})
 
 
+def _level_statements(op: Conv, level: Any) -> list[Statement]:
+    """The block lines of one level: whole lines, the band, short/folded/lacking lines, and the
+    zero kernel slices."""
+    axis = op.axes[level.axis]
+    facts, lines = level.facts, level.lines
+    interior = facts.interior
+    out = []
+    zero_kernel = _zero_kernel_slices(op, level.axis)
+    if zero_kernel:
+        out.append(Statement("zero_slices", {"axis": level.axis, "slices": zero_kernel}))
+    empty = tuple(t for t in level.zero_slices if t not in zero_kernel)
+    if empty:
+        out.append(Statement("empty_slices", {"axis": level.axis, "slices": empty}))
+    out.append(Statement("block_rows", {
+        "axis": level.axis, "g": _g(axis), "per_line": lines.per_line,
+        "first": None if interior is None else interior[0],
+        "last": None if interior is None else interior[1],
+        "lines": tuple(facts.band_lines), "short": tuple(lines.short),
+        "folded": tuple(lines.folded), "lacking": tuple(lines.lacking),
+        "zero_slices": tuple(level.zero_slices)}))
+    return out
+
+
+def _zero_kernel_slices(op: Conv, axis: int) -> tuple[int, ...]:
+    """Kernel indices t along ``axis`` whose slice (earlier axes' indices 0, channel pair (0, 0))
+    is all zero."""
+    if op._kernel_values is None:
+        return ()
+    shape = op.kernel_shape
+    size = _prod(shape[2:])
+    zero: dict[int, bool] = {}
+    for flat in range(size):  # channel pair (0, 0) comes first in the weight layout
+        index = []
+        rest = flat
+        for extent in reversed(shape[2:]):
+            rest, value = divmod(rest, extent)
+            index.append(value)
+        index.reverse()
+        if any(v != 0 for v in index[:axis]):
+            continue
+        t = index[axis]
+        zero[t] = zero.get(t, True) and op.kernel[flat] == 0
+    return tuple(sorted(t for t, is_zero in zero.items() if is_zero))
+
+
 def _offset_of_tap(axis: Any, tap: int) -> int:
     return axis.kernel_size - 1 - tap if axis.flip else tap
 
@@ -87,13 +132,15 @@ def block_statements(op: Conv) -> list[Statement]:
     out.append(Statement("shape", {"rows": facts.shape[0], "cols": facts.shape[1]}))
     # the block grid of each level, when its operator T_{0,...,0} shows in M (tap 0 lands along
     # every axis before it)
-    for level in facts.levels:
+    visible = all(entry_groups(axis) for axis in op.axes)  # else M is zero
+    for level in facts.levels if visible else ():
         earlier = op.axes[:level.axis]
         if all(_tap(axis, _offset_of_tap(axis, 0)) == 0 and _offset_of_tap(axis, 0) not in
                structure_facts(axis_operator(axis, axis.kernel_size)).absent_offsets
                for axis in earlier):
             out.append(Statement("nonzero_blocks", {"axis": level.axis,
                                                     "count": level.nonzero_blocks}))
+            out += _level_statements(op, level)
     if facts.channels is not None:
         info = facts.channels
         zero_kernel = _zero_kernel_blocks(op)

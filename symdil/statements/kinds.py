@@ -737,10 +737,13 @@ def _shape(params: Mapping[str, Any], ev: Evidence) -> bool:
     return ev.row_count == params["rows"] and ev.column_count == params["cols"]
 
 
-def _prefix_block(ev: Evidence, level: int) -> dict[tuple[int, ...], dict[tuple, Any]] | None:
+def _prefix_block(ev: Evidence, level: int, prefix: tuple[int, ...] | None = None
+                  ) -> dict[tuple[int, ...], dict[tuple, Any]] | None:
     """The operator T_{0,...,0} (``level`` zeros) of channel pair (0, 0), read off M: entries at
     one position (i_b, j_b), b < level, where tap 0 of axis b lands, keeping the weights whose
-    first ``level`` spatial indices are 0.  Returns {(i_level.., j_level..): coefficient}."""
+    first ``level`` spatial indices are 0 (or ``prefix``, of length ``level``).  Returns
+    {(i_level.., j_level..): coefficient}, None when no such weight meets an input."""
+    prefix = (0,) * level if prefix is None else tuple(prefix)
     shape = kernel_shape(ev)
     spatial_in, spatial_out = ev.input_shape[1:], ev.output_shape[1:]
     rows_per_channel = 1
@@ -758,7 +761,7 @@ def _prefix_block(ev: Evidence, level: int) -> dict[tuple[int, ...], dict[tuple,
                 continue
             kept = {w: mult for w, mult in weights.items()
                     if _unravel(w, shape)[:2] == (0, 0)
-                    and all(v == 0 for v in _unravel(w, shape)[2:2 + level])}
+                    and _unravel(w, shape)[2:2 + level] == prefix}
             if kept:
                 entries.append((i, _unravel(flat, spatial_in), kept))
     if not entries:
