@@ -90,6 +90,7 @@ def row_entries(
             for t, j in taps[0]:
                 hits.setdefault(base + j, []).append(koffset + t)
     else:
+        plane = _prod(sizes)
         for combo in itertools.product(*taps):
             col = 0
             kidx = 0
@@ -97,14 +98,16 @@ def row_entries(
                 col = col * size + j
                 kidx = kidx * ksize + t
             for channel, koffset in channel_pairs:
-                hits.setdefault(channel * _prod(sizes) + col, []).append(koffset + kidx)
+                hits.setdefault(channel * plane + col, []).append(koffset + kidx)
     entries = {}
     # tap order: the entry of the lowest kernel index first (column order breaks ties), so that
     # every printed sum reads k_0 a_6 + k_1 a_8 + k_2 a_10 like the definition
     for col in sorted(hits, key=lambda col: (min(hits[col]), col)):
         idx = hits[col]
         coef = kernel[idx[0]] if len(idx) == 1 else sympy.Add(*[kernel[k] for k in idx])
-        if coef != 0:
+        # only a number can be zero here (SymPy cancels k - k to 0); `!= 0` on every symbol
+        # would run SymPy's comparison machinery once per entry
+        if not (coef.is_Number and coef == 0):
             entries[col] = coef
     return entries
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import sympy
 
+from .errors import SymdilError
+
 PADDING_WORDS = ("valid", "same", "full", "causal")
 PADDING_MODES = ("zeros", "circular", "reflect", "replicate")
 GREEK = (
@@ -26,10 +28,6 @@ _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
 #: general-case proof's A, B, W, q): a symbolic length with one of these names would print
 #: "0 <= i <= i - 5".
 DERIVATION_NAMES = ("i", "j", "t", "r", "m", "q", "s", "d", "p", "K", "A", "B", "W")
-
-
-class SymdilError(ValueError):
-    """An invalid argument: the message names the parameter, the value and what is allowed."""
 
 
 def _fail(message: str) -> SymdilError:
