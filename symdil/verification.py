@@ -50,7 +50,8 @@ MAX_INSTANCE_OUTPUTS = 65_536
 
 
 def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
-           claim_source: str | None = None, seed: int = 0) -> VerificationReport:
+           claim_source: str | None = None, seed: int = 0, claim_index_base: int | None = None,
+           claim_input_values: Any = None) -> VerificationReport:
     """Run every check on ``op``.
 
     Concrete n: definition, dilation identity, stride identity, transposition, polyphase,
@@ -59,7 +60,8 @@ def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
     (NumPy), then PyTorch with ``against="torch"``.  Symbolic n: the general case only (the
     instance checks need a concrete operator).  ``claim_text``: LaTeX written by an author,
     compared entry by entry (``symdil.claims``); a claim that cannot be parsed raises
-    ``ClaimParseError``.  Raises ``SymdilError`` for an unknown ``against`` or when torch is
+    ``ClaimParseError``; ``claim_index_base`` (0, 1 or None: detect) and ``claim_input_values``
+    (numbers for numeric columns) are passed to ``compare_claim``.  Raises ``SymdilError`` for an unknown ``against`` or when torch is
     requested but not installed, and for an operator with more than ``MAX_INSTANCE_OUTPUTS``
     outputs.
     """
@@ -80,7 +82,7 @@ def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
 
         # parse first: a claim that cannot be read is bad input, whatever the checks say
         claim = parse_claim(claim_text, claim_source or "<claim>")
-        claim_result = compare_claim(claim, op)
+        claim_result = compare_claim(claim, op, claim_index_base, claim_input_values)
     results: list[CheckResult] = []
     if op.symbolic:
         results.append(check_general(op))

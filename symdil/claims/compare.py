@@ -11,6 +11,7 @@ import sympy
 from ..conv import Conv
 from ..spec import SymdilError
 from . import sketch
+from .show import renamer, show
 from .cells import BLANK, ENTRY, Cell, raw_ref
 from .conventions import INPUT, KERNEL, OUTPUT, Convention, Resolver, detect, identity, letters
 from .limits import SHAPE_FACTOR, SHAPE_MARGIN
@@ -301,10 +302,11 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
         return left == right or sympy.expand(left - right) == 0
 
     outcome = sketch.check(plan, dims[0], dims[1], agrees)
+    rename = renamer(op, resolver.convention)
     mismatches = tuple(Mismatch(r, c, r + 1, c + 1, str(claimed(cell)), str(correct(r, c)),
                                 cell.text or "(empty)",
                                 f"{claim.source}:{cell.line}:{cell.column}",
-                                f"{name} ({label})")
+                                f"{name} ({label})", show(correct(r, c), rename))
                        for cell, r, c in outcome.wrong)
     if obj.elided:
         size = (f"{outcome.checked} explicit entr{'y' if outcome.checked == 1 else 'ies'} in "

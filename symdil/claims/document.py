@@ -61,10 +61,17 @@ class DocumentReport:
         lines = []
         for d in self.displays:
             lines.append(f"{self.source}:{d.line}: {d.verdict.upper()}  [{d.annotation}]")
-            lines.append(f"    {d.detail}")
-            if d.result is not None:
-                for obj in d.result.objects:
-                    lines.append(f"    - {obj.status}: {obj.detail}")
+            if d.result is None or not d.result.objects:
+                lines.append(f"    {d.detail}")
+                continue
+            prefix = d.detail.split(": ", 1)[0] + ":" if d.detail.startswith(("for n", "with n")) \
+                else ""
+            if prefix:
+                lines.append(f"    {prefix}")
+            for obj in d.result.objects:
+                lines.append(f"    - {obj.status}: {obj.detail}")
+            for note in d.result.notes:
+                lines.append(f"    note: {note}")
         counts = {v: sum(1 for d in self.displays if d.verdict == v)
                   for v in ("passed", "failed", "unchecked", "error")}
         summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)

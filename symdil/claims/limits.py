@@ -39,3 +39,23 @@ def check_size(text: str, source: str) -> None:
             depth = max(depth - 1, 0)
         elif char == "\n":
             line, line_start = line + 1, index + 1
+
+
+def read_claim_file(path, option: str = "--claim") -> str:
+    """The UTF-8 text of a claim file; a file too large to be a claim is refused before it is
+    read (``SymdilError`` naming the option)."""
+    from ..spec import SymdilError
+
+    try:
+        size = path.stat().st_size
+        if size > 4 * MAX_CHARS:
+            raise SymdilError(f"{option} {str(path)!r} has {size:,} bytes, more than the limit of "
+                              f"{4 * MAX_CHARS:,} for a claim")
+        with open(path, encoding="utf-8") as handle:
+            return handle.read(4 * MAX_CHARS + 1)
+    except IsADirectoryError:
+        raise SymdilError(f"{option} {str(path)!r} is a directory, not a file") from None
+    except OSError as error:
+        raise SymdilError(f"{option} {str(path)!r} cannot be read: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise SymdilError(f"{option} {str(path)!r} is not UTF-8 text") from None

@@ -81,11 +81,14 @@ class Mismatch:
     claimed_latex: str
     location: str
     object: str = "matrix"
+    correct_as_written: str = ""  # the correct value in the claim's letters and index base
 
     def describe(self) -> str:
+        written = " ".join(self.claimed_latex.split())
+        correct = self.correct_as_written or self.correct
         return (f"row {self.row_1based}, column {self.column_1based} (1-based; row "
                 f"{self.row_0based}, column {self.column_0based} 0-based) at {self.location}: "
-                f"claimed {self.claimed}, correct {self.correct}")
+                f"claimed {written}, correct {correct}")
 
 
 @dataclass(frozen=True)

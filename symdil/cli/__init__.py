@@ -11,6 +11,7 @@ from .. import __version__
 
 # the command modules, not their functions, are bound here: ``symdil.cli.derive`` stays a module
 from . import build as _build
+from . import check as _check
 from . import derive as _derive
 from . import handout as _handout
 from . import matrix as _matrix
@@ -48,6 +49,7 @@ app.command()(_derive.derive)
 app.command()(_verify.verify)
 app.command()(_handout.handout)
 app.command()(_build.build)
+app.command()(_check.check)
 
 
 def main() -> None:
