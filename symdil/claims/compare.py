@@ -105,7 +105,8 @@ def _compare_concrete(claim: Claim, op: Conv, index_base: int | None,
     for convention in conventions:
         reports = _check_objects(claim, op, convention, values)
         failed = [r for r in reports if r.status == "failed"]
-        wrong = sum(len(r.mismatches) for r in failed)
+        # a shape that does not fit is a worse reading than any number of wrong entries
+        wrong = sum(len(r.mismatches) or 10**6 for r in failed)
         passed = sum(1 for r in reports if r.status == "passed")
         evaluated.append(((len(failed), wrong, -passed), convention, reports))
     score, convention, reports = min(evaluated, key=lambda item: item[0])
@@ -119,7 +120,7 @@ def _compare_concrete(claim: Claim, op: Conv, index_base: int | None,
         other = next((s for s, c, _ in evaluated if c.names == convention.names
                       and c.index_base != convention.index_base), None)
         said = f"indices read {convention.index_base}-based (detected"
-        if other is not None and other[1] != score[1]:
+        if other is not None and other[1] != score[1] and other[1] < 10**6:
             said += (f"; the {1 - convention.index_base}-based reading gives {other[1]} wrong "
                      f"entr{'y' if other[1] == 1 else 'ies'}")
         notes.append(said + ")")

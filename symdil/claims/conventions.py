@@ -22,6 +22,8 @@ from .cells import ENTRY, RawRef, raw_ref
 from .model import Claim
 
 KERNEL, INPUT, OUTPUT = "kernel", "input", "output"
+#: Letters authors use for kernels: preferred when an output sum alone must tell kernel from input.
+KERNEL_LETTERS = ("k", "w", "W", "h", "theta", "K", "g", "omega", "alpha", "beta")
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,8 @@ def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
     if kernel is None and products:
         # in an output sum the kernel letter is the one that is not a bare column's letter
         columns = {base for _, _, base in bare_columns}
-        candidates = [base for base, _ in products.most_common() if base not in columns]
+        candidates = sorted((base for base in products if base not in columns),
+                            key=lambda base: (base not in KERNEL_LETTERS, -products[base], base))
         kernel = candidates[0] if candidates else None
     columns = sorted(bare_columns)
     inputs = [b for side, _, b in columns if b != kernel and b != op.output_symbol]
