@@ -29,6 +29,7 @@ class ClaimMatrix:
     note: str = ""
     error: str = ""
     start: int = 0  # offset of the object in the text
+    label: str = ""  # the name written before it (``T_{0}`` in ``T_{0} = \\begin{bmatrix}``)
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from .cells import FOREIGN
 from .errors import ClaimParseError
 from .limits import check_size
 from .model import Claim, ClaimMatrix
 from .tex import clean, displays, find_objects, line_col
+
+
+_LABEL_RE = re.compile(r"((?:\\[A-Za-z]+\s*\{[^{}=]*\}|[A-Za-z{}\\]+)(?:\s*[_^]\s*(?:\{[^{}=]*\}|"
+                       r"\{[^{}=]*\{[^{}=]*\}[^{}=]*\}|\w))*)\s*=\s*(?:\\left\s*[\[(.]\s*)?$")
 
 
 def parse_claim(text: str, source: str = "<claim>", markdown: bool | None = None,
@@ -46,7 +52,10 @@ def parse_claim(text: str, source: str = "<claim>", markdown: bool | None = None
             if foreign is not None:
                 note = f"its cell {foreign.text!r} holds {foreign.note}"
         line, column = line_col(text, obj.start)
+        before = outside_text[max(begin, obj.start - 80):obj.start]
+        labelled = _LABEL_RE.search(before)
+        label = " ".join(labelled[1].split()) if labelled else ""
         matrices.append(ClaimMatrix(obj.environment, line, column, obj.rows, display,
                                     counters[display], side, obj.transposed, note, obj.error,
-                                    obj.start))
+                                    obj.start, label))
     return Claim(source, tuple(matrices))
