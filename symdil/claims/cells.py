@@ -544,7 +544,7 @@ def bounded_power(base: sympy.Expr, exponent: sympy.Expr) -> sympy.Expr:
     if base.is_Rational and base != 0:
         bits = max(abs(base.p).bit_length(), abs(base.q).bit_length())
         if bits * abs(exponent) > MAX_POWER_BITS:
-            raise CellError(f"the power has about {bits * abs(exponent):,} bits, more than "
+            raise CellError(f"the power has about {int(bits * abs(exponent)):,} bits, more than "
                             f"{MAX_POWER_BITS:,}; symdil does not evaluate huge powers")
     if base == 0 and exponent < 0:
         raise CellError("division by zero")

@@ -12,11 +12,11 @@ import sympy
 from ..conv import Conv
 from ..spec import SymdilError
 from . import sketch
-from .show import renamer, show
 from .cells import BLANK, ENTRY, Cell, raw_ref
 from .conventions import INPUT, KERNEL, OUTPUT, Convention, Resolver, detect, identity, letters
 from .limits import SHAPE_FACTOR, SHAPE_MARGIN
 from .model import Claim, ClaimMatrix, ClaimResult, Mismatch, ObjectReport
+from .show import renamer, show
 
 #: Lengths tried when n is symbolic: the claim must fit one of 1..MAX_SYMBOLIC_N.
 MAX_SYMBOLIC_N = 400
@@ -108,22 +108,23 @@ def _compare_concrete(claim: Claim, op: Conv, index_base: int | None,
         failed = [r for r in reports if r.status == "failed"]
         # a shape that does not fit is a worse reading than any number of wrong entries
         wrong = sum(len(r.mismatches) or 10**6 for r in failed)
-        passed = sum(1 for r in reports if r.status == "passed")
-        evaluated.append(((len(failed), wrong, -passed), convention, reports))
+        checked = sum(1 for r in reports if r.status != "skipped")
+        # the best reading checks the most objects, then has the fewest failures
+        evaluated.append(((-checked, len(failed), wrong), convention, reports))
     score, convention, reports = min(evaluated, key=lambda item: item[0])
     notes = []
     if detected is not None and convention.names == detected.names:
         notes.append(sentence)
-    elif detected is not None and score[0]:
+    elif detected is not None and score[1]:
         notes.append(sentence.replace("(detected", "(a reading tried").replace(
             "the claim writes", "the claim seems to write"))
     if index_base is None and letters(claim):
         other = next((s for s, c, _ in evaluated if c.names == convention.names
                       and c.index_base != convention.index_base), None)
         said = f"indices read {convention.index_base}-based (detected"
-        if other is not None and other[1] != score[1] and other[1] < 10**6:
-            said += (f"; the {1 - convention.index_base}-based reading gives {other[1]} wrong "
-                     f"entr{'y' if other[1] == 1 else 'ies'}")
+        if other is not None and other[2] != score[2] and other[2] < 10**6:
+            said += (f"; the {1 - convention.index_base}-based reading gives {other[2]} wrong "
+                     f"entr{'y' if other[2] == 1 else 'ies'}")
         notes.append(said + ")")
     return _result(claim, reports, notes)
 
@@ -352,8 +353,11 @@ def _named_part(obj: ClaimMatrix, context: _Context) -> str:
     if label and re.search(r"[_^]|\\(?:hat|tilde|bar|widetilde|widehat)\b", label):
         return f"a matrix named {label}"
     entries = [c.expr for row in obj.cells for c in row if c.kind == ENTRY and c.expr != 0]
-    if entries and all(raw_ref(e) is not None and context.resolver.role_of(e) is None
-                       for e in entries):
-        names = sorted({raw_ref(e).latex() for e in entries})[:3]
-        return f"a matrix of named blocks ({', '.join(names)})"
+    symbols = {x for e in entries for x in e.free_symbols}
+    ours = {context.op.kernel_symbol, context.op.input_symbol, context.op.output_symbol}
+    if obj.shape[1] > 1 and entries and all(e.free_symbols for e in entries) and all(
+            raw_ref(x) is not None and raw_ref(x).base not in ours for x in symbols):
+        names = sorted({raw_ref(x).latex() for x in symbols})[:3]
+        return (f"a matrix of named blocks or of letters other than the operator's "
+                f"({', '.join(names)})")
     return ""

@@ -10,7 +10,6 @@ from .limits import check_size
 from .model import Claim, ClaimMatrix
 from .tex import clean, displays, find_objects, line_col
 
-
 _LABEL_RE = re.compile(r"((?:\\[A-Za-z]+\s*\{[^{}=]*\}|[A-Za-z{}\\]+)(?:\s*[_^]\s*(?:\{[^{}=]*\}|"
                        r"\{[^{}=]*\{[^{}=]*\}[^{}=]*\}|\w))*)\s*=\s*(?:\\left\s*[\[(.]\s*)?$")
 

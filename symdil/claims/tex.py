@@ -43,6 +43,7 @@ _IGNORED = [
     r"\\(?:[,;:!>]|q?quad(?![A-Za-z])|displaystyle|textstyle|mathstrut|strut|smash"
     r"|underbrace|overbrace|boxed|tag\s*\{[^{}]*\}|label\s*\{[^{}]*\}|nonumber|notag)",
     r"\\(?:h|v)space\*?\s*\{[^{}]*\}", r"~",
+    r"\\rule\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}\s*\{[^{}]*\}", r"\\(?:vrule|hfill|hfil)(?![A-Za-z])",
 ]
 
 
