@@ -68,6 +68,8 @@ class DocumentReport:
                 else ""
             if prefix:
                 lines.append(f"    {prefix}")
+            if d.verdict == "unchecked":
+                lines.append("    nothing in the claim could be checked:")
             for obj in d.result.objects:
                 lines.append(f"    - {obj.status}: {obj.detail}")
             for note in d.result.notes:

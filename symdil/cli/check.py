@@ -1,4 +1,4 @@
-"""``symdil check``: every annotated display of a paper (.tex or .md) checked against its operator."""
+"""``symdil check``: every annotated display of a paper (.tex or .md) checked against its op."""
 
 from __future__ import annotations
 
