@@ -61,9 +61,9 @@ def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
     instance checks need a concrete operator).  ``claim_text``: LaTeX written by an author,
     compared entry by entry (``symdil.claims``); a claim that cannot be parsed raises
     ``ClaimParseError``; ``claim_index_base`` (0, 1 or None: detect) and ``claim_input_values``
-    (numbers for numeric columns) are passed to ``compare_claim``.  Raises ``SymdilError`` for an unknown ``against`` or when torch is
-    requested but not installed, and for an operator with more than ``MAX_INSTANCE_OUTPUTS``
-    outputs.
+    (numbers for numeric columns) are passed to ``compare_claim``.  Raises ``SymdilError`` for an
+    unknown ``against`` or when torch is requested but not installed, and for an operator with
+    more than ``MAX_INSTANCE_OUTPUTS`` outputs.
     """
     if against not in AGAINST:
         raise SymdilError(f"against must be None or 'torch', got {against!r}")
