@@ -144,20 +144,15 @@ def parse_values(text: str) -> list[str]:
 
 
 def _default_build(options: dict[str, Any]):
+    """The operator of an annotation, read exactly as the command line reads its options."""
     from ..cli.options import PaddingMode, conv_from_options
 
     if "padding_mode" in options:
         try:
-            options["padding_mode"] = PaddingMode(options["padding_mode"])
+            options["padding_mode"] = PaddingMode(options["padding_mode"].lower())
         except ValueError:
             raise SymdilError(f"--padding-mode must be one of zeros, circular, reflect, "
                               f"replicate, got {options['padding_mode']!r}") from None
-    for key in ("in_channels", "out_channels", "groups"):
-        if key in options:
-            if not re.fullmatch(r"[0-9]+", options[key]):
-                raise SymdilError(f"--{key.replace('_', '-')} must be a positive integer, got "
-                                  f"{options[key]!r}")
-            options[key] = int(options[key])
     return conv_from_options(**options)
 
 

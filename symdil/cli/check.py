@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import emit, user_errors
+from .common import check_extension, check_targets, emit, user_errors
 
 
 class CheckFormat(str, Enum):
@@ -20,9 +20,8 @@ class CheckFormat(str, Enum):
 def check(
     file: Annotated[Path, typer.Argument(help="A LaTeX (.tex) or Markdown (.md) file.",
                                          metavar="FILE")],
-    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Report format.")] = (
-        CheckFormat.text
-    ),
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", case_sensitive=False,
+                                             help="Report format.")] = CheckFormat.text,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Write to FILE (default: stdout).")
     ] = None,
@@ -32,8 +31,16 @@ def check(
 
     Exit status: 0 every annotated display passes, 1 one fails (or holds nothing checkable),
     2 a bad file, annotation or unreadable display.
+
+    Examples:
+
+    \b
+      symdil check paper.tex
+      symdil check notes.md --format json -o report.json
     """
     with user_errors():
+        check_extension("-o/--output", output, fmt.value)
+        check_targets([(output, "-o/--output")])
         from ..claims import check_document
         from ..claims.limits import read_claim_file
 

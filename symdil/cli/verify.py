@@ -6,19 +6,17 @@ import io
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from ..conv import Conv
-from ..spec import SymdilError
-from ..verification import VerificationReport
-from ..verification import verify as run_verify
+from ..errors import SymdilError
 from . import options as o
-from .common import emit, user_errors
+from .common import check_extension, check_targets, emit, user_errors
+
+if TYPE_CHECKING:  # imported when the command runs, so that --help stays fast
+    from ..conv import Conv
+    from ..verification import VerificationReport
 
 
 class VerifyFormat(str, Enum):
@@ -37,6 +35,10 @@ class IndexBase(str, Enum):
 
 def report_text(report: VerificationReport) -> str:
     """A rich table, one row per check: name, PASS/FAIL/n/a and the evidence."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title="symdil verify", show_lines=True)
     table.add_column("check", no_wrap=True)
     table.add_column("result", no_wrap=True)
@@ -87,7 +89,8 @@ def verify(
         typer.Option("--input-values", help="Numbers for the inputs (e.g. [bold]2,-1,3[/]), so "
                                             "that numeric columns of the claim can be checked."),
     ] = None,
-    fmt: Annotated[VerifyFormat, typer.Option("--format", "-f", help="Report format.")] = (
+    fmt: Annotated[VerifyFormat, typer.Option("--format", "-f", case_sensitive=False,
+                                              help="Report format.")] = (
         VerifyFormat.text
     ),
     output: Annotated[
@@ -97,8 +100,19 @@ def verify(
     """Verify a convolution: definition, identities, general case, numeric cross-check.
 
     Exit status: 0 every check passes, 1 a check fails, 2 bad arguments or an unparsable claim.
+
+    Examples:
+
+    \b
+      symdil verify --n 12 --kernel 3 --stride 2 --dilation 2 --padding same
+      symdil verify --n n --kernel 3 --dilation 2 --stride 2  # every n
+      symdil verify --n 6 --kernel 2 --dilation 2 --claim my_matrix.tex
     """
+    from ..verification import verify as run_verify
+
     with user_errors():
+        check_extension("-o/--output", output, fmt.value)
+        check_targets([(output, "-o/--output")])
         claim_text = _read_claim(claim) if claim is not None else None
         from ..claims.document import parse_values
 
