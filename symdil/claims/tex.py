@@ -9,6 +9,7 @@ plain-TeX ``\matrix{… \cr …}`` / ``\pmatrix{…}`` / ``\bmatrix{…}``; a di
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -84,8 +85,19 @@ def clean(text: str, markdown: bool = False) -> str:
     return re.compile("|".join(patterns), re.S).sub(_blank, text)
 
 
+_LINE_STARTS: dict[int, tuple[str, list[int]]] = {}
+
+
 def line_col(text: str, pos: int) -> tuple[int, int]:
-    return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
+    """1-based line and column of offset ``pos`` (line starts are computed once per text)."""
+    cached = _LINE_STARTS.get(id(text))
+    if cached is None or cached[0] is not text:
+        starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        _LINE_STARTS.clear()  # one text at a time: no unbounded cache
+        _LINE_STARTS[id(text)] = cached = (text, starts)
+    starts = cached[1]
+    line = bisect.bisect_right(starts, pos)
+    return line, pos - starts[line - 1] + 1
 
 
 @dataclass(frozen=True)
