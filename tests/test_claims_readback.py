@@ -96,3 +96,12 @@ def test_derivation_displays_read_back(op):
             assert not [o for o in result.objects if o.status == "failed"], result.detail
             checked += sum(o.status == "passed" for o in result.objects)
         assert checked >= 1  # (a 3-D derivation prints blocks T_{i,j}, not the whole matrix)
+
+
+def test_a_derivations_concrete_equation_reads_back():
+    op = Conv((3, 4), (2, 2))
+    claim = parse_claim(derive(op), "derive.tex", strict=False)
+    equations = [m for m in claim.matrices if m.lhs is not None]
+    assert [m.label for m in equations] == ["y_{0,0}"]
+    result = compare_claim(Claim("derive.tex", tuple(equations)), op)
+    assert result.passed and result.kind == "equation"

@@ -10,6 +10,7 @@ from typing import Any, Callable, Sequence
 import sympy
 
 from ..conv import Conv
+from ..symbols import split_name
 from ..spec import SymdilError
 from . import sketch
 from .cells import BLANK, ENTRY, Cell, raw_ref
@@ -84,6 +85,10 @@ def _fitting_lengths(claim: Claim, op: Conv) -> list[int]:
 
 
 def _could_fit(obj: ClaimMatrix, rows: int, cols: int) -> bool:
+    if obj.lhs is not None:
+        ref = raw_ref(next(iter(obj.lhs.expr.free_symbols)))
+        digits = [int(part) for part in ref.sub if part.isdigit()]
+        return not digits or max(digits) < rows
     height, width = obj.shape
     if obj.transposed and height == 1:
         height, width = width, 1
@@ -137,7 +142,7 @@ def _result(claim: Claim, reports: list[ObjectReport], notes: list[str]) -> Clai
     if failed:
         kind = failed[0].kind
     elif checked:
-        order = ("matrix", "transpose", "output", "input", "output names")
+        order = ("matrix", "transpose", "output", "input", "output names", "equation")
         kind = min((r.kind for r in checked), key=lambda k: order.index(k) if k in order else 9)
     else:
         kind = "none"
@@ -201,6 +206,8 @@ def _grid(obj: ClaimMatrix) -> tuple[tuple[Cell, ...], ...]:
 def _classify(obj: ClaimMatrix, context: _Context) -> str:
     if obj.note:
         return "skip"
+    if obj.lhs is not None:
+        return "equation"
     grid = _grid(obj)
     width = max((len(row) for row in grid), default=0)
     resolver = context.resolver
@@ -241,6 +248,8 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
         return ObjectReport("not checked", "skipped", where,
                             f"the {obj.environment} at {where} ({label}) is {_SKIP_REASONS[kind]}")
     op, values = context.op, context.values
+    if kind == "equation":
+        return _check_equation(claim, obj, context, where, label)
     if kind in ("numeric input", "numeric output", "output of numeric inputs") and values is None:
         return ObjectReport(kind, "skipped", where,
                             f"the column at {where} ({label}) holds no input symbol: it cannot be "
@@ -343,6 +352,57 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
     else:
         detail = f"{len(mismatches)} of {outcome.checked} {size} differ: {shown}{more}"
     return ObjectReport(name, "failed", where, detail, mismatches)
+
+
+def _output_row(op: Conv, symbol: sympy.Basic) -> int | None:
+    """The flat row of an output symbol ``y^{(o)}_{i,j}`` (None when it is not one)."""
+    parts = split_name(getattr(symbol, "name", ""))
+    if parts is None or parts[0] != op.output_symbol:
+        return None
+    index = tuple(int(i) for i in parts[2] or ("0",)) + tuple(int(i) for i in parts[1])
+    shape = op.output_shape
+    if len(index) != len(shape) or any(not 0 <= i < size for i, size in zip(index, shape)):
+        return None
+    flat = 0
+    for i, size in zip(index, shape):
+        flat = flat * size + i
+    return flat
+
+
+def _check_equation(claim: Claim, obj: ClaimMatrix, context: _Context, where: str,
+                    label: str) -> ObjectReport:
+    op, resolver = context.op, context.resolver
+    (placeholder,) = obj.lhs.expr.free_symbols
+    name = resolver.symbol(placeholder)
+    if resolver.role_of(placeholder) != OUTPUT:
+        return ObjectReport("not checked", "skipped", where,
+                            f"the equation {obj.label} = … at {where} ({label}) is not about an "
+                            "output of the operator")
+    row = _output_row(op, name)
+    if row is None:
+        return ObjectReport("equation", "failed", where,
+                            f"the equation {obj.label} = … at {where} ({label}) names an output "
+                            f"the operator does not have (it has {op.shape[0]} outputs, shape "
+                            f"{op.output_shape})")
+    substitute = ({op.input_symbol_at(c): v for c, v in enumerate(context.values)}
+                  if context.values is not None else {})
+    correct = sympy.Add(*(v * op.input_symbol_at(c) for c, v in op.row(row).items()))
+    (cell,) = obj.cells[0]
+    claimed = resolver.expr(cell.expr)
+    if substitute:
+        correct, claimed = correct.xreplace(substitute), claimed.xreplace(substitute)
+    if claimed == correct or sympy.expand(claimed - correct) == 0:
+        return ObjectReport("equation", "passed", where,
+                            f"the equation {obj.label} = … at {where} ({label}) agrees with "
+                            "the operator")
+    rename = renamer(op, resolver.convention)
+    mismatch = Mismatch(row, 0, row + 1, 1, str(claimed), str(correct), cell.text,
+                        f"{claim.source}:{cell.line}:{cell.column}", f"equation ({label})",
+                        show(correct, rename))
+    return ObjectReport("equation", "failed", where,
+                        f"the equation {obj.label} = … at {where} ({label}) differs: output "
+                        f"row {row + 1} (1-based; {row} 0-based): claimed {cell.text}, correct "
+                        f"{mismatch.correct_as_written}", (mismatch,))
 
 
 def _named_part(obj: ClaimMatrix, context: _Context) -> str:

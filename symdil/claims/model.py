@@ -30,6 +30,7 @@ class ClaimMatrix:
     error: str = ""
     start: int = 0  # offset of the object in the text
     label: str = ""  # the name written before it (``T_{0}`` in ``T_{0} = \\begin{bmatrix}``)
+    lhs: Cell | None = None  # an equation ``y_2 = …``: its left-hand side (cells hold the right)
 
     @property
     def shape(self) -> tuple[int, int]:

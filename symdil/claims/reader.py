@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .cells import FOREIGN
+from .cells import ENTRY, FOREIGN, CellError, classify, raw_ref
 from .errors import ClaimParseError
 from .limits import check_size
 from .model import Claim, ClaimMatrix
@@ -29,10 +29,6 @@ def parse_claim(text: str, source: str = "<claim>", markdown: bool | None = None
         markdown = source.lower().endswith((".md", ".markdown"))
     cleaned = clean(text, markdown)
     raw_objects = find_objects(text, cleaned, source, strict)
-    if not raw_objects and strict:
-        raise ClaimParseError(f"{source}:1:1: no matrix environment found (expected bmatrix, "
-                              "pmatrix, Bmatrix, vmatrix, matrix, smallmatrix, array or plain "
-                              "TeX \\matrix{…})")
     spans = displays(cleaned)
     outside = list(cleaned)
     for obj in raw_objects:
@@ -57,4 +53,75 @@ def parse_claim(text: str, source: str = "<claim>", markdown: bool | None = None
         matrices.append(ClaimMatrix(obj.environment, line, column, obj.rows, display,
                                     counters[display], side, obj.transposed, note, obj.error,
                                     obj.start, label))
+    with_objects = {m.display for m in matrices}
+    for index, span in enumerate(spans):
+        if index not in with_objects:
+            matrices += _equations(text, cleaned, span, index, source)
+    if not matrices and strict:
+        raise ClaimParseError(f"{source}:1:1: no matrix environment found (expected bmatrix, "
+                              "pmatrix, Bmatrix, vmatrix, matrix, smallmatrix, array or plain "
+                              "TeX \\matrix{…}) and no equation y_2 = … in a display")
     return Claim(source, tuple(matrices))
+
+
+_ROW_END_RE = re.compile(r"\\\\(?:\s*\[[^\]\n]*\])?|\\cr(?![A-Za-z])")
+_CONCRETE_INDEX_RE = re.compile(r"[0-9]+|[0-9nmNM+\- ]*[nmNM][0-9nmNM+\- ]*")
+
+
+def _top_level_split(text: str, start: int, separators: str) -> list[tuple[int, str]]:
+    """Pieces of ``text`` split at ``separators`` outside braces/brackets, with their offsets."""
+    pieces, depth, begin = [], 0, 0
+    for index, char in enumerate(text):
+        if char in "{([":
+            depth += 1
+        elif char in "})]":
+            depth -= 1
+        elif depth == 0 and char in separators and text[index - 1:index] not in ("\\", "<",
+                                                                               ">", "!"):
+            pieces.append((start + begin, text[begin:index]))
+            begin = index + 1
+    pieces.append((start + begin, text[begin:]))
+    return pieces
+
+
+def _equations(text: str, cleaned: str, span, display: int, source: str) -> list[ClaimMatrix]:
+    """Equations ``y_2 = k_0 a_2 + k_1 a_4`` of a display without matrices: a left-hand side
+    that is one indexed symbol with concrete indices, right-hand sides that read as entries.
+    Anything else (``y_i = \\sum_t …``, ``m = 4``) is not an equation about one output."""
+    found: list[ClaimMatrix] = []
+    content = cleaned[span.start:span.end]
+    lines, begin = [], 0
+    for end in _ROW_END_RE.finditer(content):
+        lines.append((span.start + begin, content[begin:end.start()]))
+        begin = end.end()
+    lines.append((span.start + begin, content[begin:]))
+    for offset, line in lines:
+        line = line.replace("&", " ")
+        for start, segment in _top_level_split(line, offset, ",;"):
+            parts = _top_level_split(segment, start, "=")
+            if len(parts) < 2 or len(segment) > 5_000:
+                continue
+            lhs_start, lhs_text = parts[0]
+            try:
+                lhs = classify(lhs_text, *line_col(text, lhs_start + len(lhs_text) -
+                                                   len(lhs_text.lstrip())))
+            except CellError:
+                continue
+            ref = raw_ref(lhs.expr) if lhs.kind == ENTRY else None
+            if ref is None or not ref.sub or not all(_CONCRETE_INDEX_RE.fullmatch(part)
+                                                     for part in ref.sub):
+                continue
+            for rhs_start, rhs_text in parts[1:]:
+                rhs_text = rhs_text.rstrip().rstrip(".").rstrip()
+                position = rhs_start + len(rhs_text) - len(rhs_text.lstrip())
+                try:
+                    rhs = classify(rhs_text, *line_col(text, position))
+                except CellError:
+                    continue
+                if rhs.kind != ENTRY:
+                    continue
+                line_no, column = line_col(text, position)
+                found.append(ClaimMatrix("equation", line_no, column, ((rhs,),), display,
+                                         len(found) + 1, 1, False, "", "", position,
+                                         " ".join(lhs_text.split()), lhs))
+    return found
