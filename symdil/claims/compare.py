@@ -10,8 +10,8 @@ from typing import Any, Callable, Sequence
 import sympy
 
 from ..conv import Conv
-from ..symbols import split_name
 from ..spec import SymdilError
+from ..symbols import split_name
 from . import sketch
 from .cells import BLANK, ENTRY, Cell, raw_ref
 from .conventions import INPUT, KERNEL, OUTPUT, Convention, Resolver, detect, identity, letters
