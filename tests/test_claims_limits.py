@@ -10,9 +10,11 @@ import sys
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from symdil import Conv
-from symdil.claims import compare_claim, parse_claim
+from symdil import Conv, SymdilError
+from symdil.claims import ClaimParseError, check_document, compare_claim, parse_claim
 from symdil.claims.cells import bounded_power
 from symdil.claims.limits import MAX_CELLS, MAX_CHARS, MAX_DEPTH
 
@@ -103,3 +105,33 @@ def test_claim_file_too_large_is_refused_before_reading(tmp_path):
         result = CliRunner().invoke(app, command)
         assert result.exit_code == 2
         assert "more than the limit" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+TOKENS = [r"\begin{bmatrix}", r"\end{bmatrix}", r"\begin{array}{cc}", r"\end{array}", "&", "\\\\",
+          r"\cr", "k_0", "k_{1}", "a_{n-1}", "y_0", "=", "+", "-", "^", "_", "{", "}", "(", ")",
+          "[", "]", "0", "1", r"\cdots", r"\vdots", r"\ddots", "...", r"\frac{1}{2}",
+          r"\multicolumn{2}{c}{0}", r"\pmatrix{", "x'", ",", r"\partial", r"\[", r"\]", "$$", "%",
+          "\n", " ", r"\text{", r"\bm", r"\theta", "{ab}", "^{(0,1)}", r"\left(", "k[0]",
+          "2^{10}", "\\\\\\\\", r"\_", r"\newcommand\z{\cellcolor{red}}", r"\z", "^T", "w_{11}",
+          "\\", "\\\n", "% symdil: --n 4 --kernel 2\n", "<!-- symdil: --n 3 -->"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=50))
+def test_any_token_soup_is_read_or_refused_in_one_line(tokens):
+    """No input makes the reader raise anything but a one-line SymdilError."""
+    text = "".join(tokens)
+    for op in (Conv(4, 2), Conv("n", 2, dilation=2), Conv((2, 3), (1, 2))):
+        try:
+            compare_claim(parse_claim(text, "f.tex"), op)
+        except SymdilError as error:
+            assert "\n" not in str(error)
+    try:
+        check_document(text, "f.tex")
+    except SymdilError as error:  # e.g. an environment that is never closed
+        assert "\n" not in str(error)
+
+
+def test_a_backslash_before_a_line_end_is_a_parse_error():
+    with pytest.raises(ClaimParseError, match="a backslash ends the entry"):
+        parse_claim("\\begin{bmatrix} 0 & 0\\\n & 1 \\end{bmatrix}", "f.tex")

@@ -163,7 +163,7 @@ def _balanced(text: str) -> bool:
 
 # ----- lexer ----------------------------------------------------------------------------------
 _NUMBER_RE = re.compile(r"\d+(?:\.\d*)?|\.\d+")
-_COMMAND_RE = re.compile(r"\\([A-Za-z]+|.)")
+_COMMAND_RE = re.compile(r"\\([A-Za-z]+|.)", re.S)
 _SPACE_RE = re.compile(r"\s*")
 
 
@@ -294,6 +294,8 @@ class _Lexer:
 
     def command(self) -> None:
         match = _COMMAND_RE.match(self.text, self.pos)
+        if match is None:
+            raise self.error("a backslash ends the entry")
         name = match[1]
         self.pos = match.end()
         if name in GREEK:
