@@ -153,3 +153,21 @@ def test_check_document_api():
     assert [d.verdict for d in report.displays] == ["passed", "failed"]
     assert report.exit_code == 1
     assert report.displays[1].result.mismatches[0].location == "paper.tex:13:15"
+
+
+def test_issue_example_own_equation_with_a5_changed_to_a4_in_y3_fails(tmp_path):
+    """Issue 10 §1: the tool's own M a = y with a_5 changed to a_4 in y_3 passed before."""
+    own = runner.invoke(app, ["matrix", "--n", "6", "--kernel", "2", "--dilation", "2",
+                              "--format", "latex"])
+    assert own.exit_code == 0
+    good = write(tmp_path, "own.tex", own.stdout)
+    base = ["verify", "--n", "6", "--kernel", "2", "--dilation", "2", "-f", "json", "--claim"]
+    assert runner.invoke(app, [*base, good]).exit_code == 0
+    changed = own.stdout.replace("a_{3} k_{0} + a_{5} k_{1}", "a_{3} k_{0} + a_{4} k_{1}")
+    assert changed != own.stdout
+    result = runner.invoke(app, [*base, write(tmp_path, "bad.tex", changed)])
+    assert result.exit_code == 1
+    detail = json.loads(result.stdout)["checks"][-1]["detail"]
+    assert "1 of 4 entries of the claimed 4×1 output vector" in detail
+    assert "row 4, column 1 (1-based; row 3, column 0 0-based)" in detail
+    assert "correct k_0 a_3 + k_1 a_5" in detail

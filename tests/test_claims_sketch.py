@@ -144,3 +144,20 @@ def test_kernel_letter_is_detected_and_said():
     result = check(text, Conv(3, 2))
     assert result.passed and "the claim writes the kernel as h (detected" in result.detail
     assert not check(text.replace("h_1 & 0", "h_0 & 0"), Conv(3, 2)).passed
+
+
+def test_a_stray_ampersand_ending_every_row_is_tolerated():
+    text = r"\begin{bmatrix} k_0 & k_1 & 0 & \\ 0 & k_0 & k_1 & \end{bmatrix}"
+    result = check(text, Conv(3, 2))
+    assert result.passed and "all 6 entries" in result.detail
+
+
+@pytest.mark.parametrize("kernel, signal", [("W", "x"), ("h", "u"), (r"\theta", "s")])
+def test_other_letters_are_detected(kernel, signal):
+    letter = kernel.lstrip("\\")
+    text = (rf"\[ \begin{{bmatrix}} {kernel}_0 & {kernel}_1 & 0 \\ 0 & {kernel}_0 & {kernel}_1 "
+            rf"\end{{bmatrix}} \begin{{bmatrix}} {signal}_0 \\ {signal}_1 \\ {signal}_2 "
+            rf"\end{{bmatrix}} \]")
+    result = check(text, Conv(3, 2))
+    assert result.passed and [o.kind for o in result.objects] == ["matrix", "input"]
+    assert f"the kernel as {letter} and the input as {signal} (detected" in result.detail

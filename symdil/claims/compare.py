@@ -192,15 +192,20 @@ def _where(claim: Claim, obj: ClaimMatrix) -> str:
 
 def _grid(obj: ClaimMatrix) -> tuple[tuple[Cell, ...], ...]:
     """The cells as a column when the object is a transposed row vector; ragged full matrices
-    padded (LaTeX reads a missing cell as empty); a stray trailing ``&`` column dropped."""
+    padded (LaTeX reads a missing cell as empty)."""
     cells = obj.cells if obj.elided else obj.padded()
     if obj.transposed and len(cells) == 1:
         return tuple((cell,) for cell in cells[0])
-    if not obj.elided and len(cells) and len(cells[0]) > 1 and all(
-            row[-1].kind == BLANK and not row[-1].text for row in cells) and any(
-            len(row) < max(len(r) for r in obj.cells) for row in obj.cells):
-        pass
     return cells
+
+
+def _without_trailing_empty_column(grid):
+    """The grid without a last column that is empty in every row (``&`` ending every row), or
+    None when there is no such column."""
+    if len(grid) and all(len(row) > 1 and row[-1].kind == BLANK and not row[-1].text
+                         for row in grid):
+        return tuple(row[:-1] for row in grid)
+    return None
 
 
 def _classify(obj: ClaimMatrix, context: _Context) -> str:
@@ -296,6 +301,10 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
                             "without comparing entries")
     plan = sketch.plan(grid)
     why = sketch.fits(plan, dims[0], dims[1], obj.elided)
+    trimmed = _without_trailing_empty_column(grid) if why else None
+    if trimmed is not None and not sketch.fits(sketch.plan(trimmed), dims[0], dims[1],
+                                               obj.elided):
+        grid, plan, why = trimmed, sketch.plan(trimmed), ""  # a stray & ends every row
     if (why or obj.elided and obj.label) and _named_part(obj, context):
         return ObjectReport("not checked", "skipped", where,
                             f"the {obj.environment} at {where} ({label}) is "
