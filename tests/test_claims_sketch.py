@@ -161,3 +161,14 @@ def test_other_letters_are_detected(kernel, signal):
     result = check(text, Conv(3, 2))
     assert result.passed and [o.kind for o in result.objects] == ["matrix", "input"]
     assert f"the kernel as {letter} and the input as {signal} (detected" in result.detail
+
+
+def test_an_input_symbol_in_one_cell_of_the_operator_is_a_wrong_entry_not_a_skip():
+    text = (r"\[ \begin{bmatrix} k_0 & k_1 & 0 \\ 0 & k_0 & a_1 \end{bmatrix}"
+            r"\begin{bmatrix} a_0 \\ a_1 \\ a_2 \end{bmatrix} \]")
+    result = check(text, Conv(3, 2))
+    assert not result.passed and result.kind == "matrix"
+    (mismatch,) = result.mismatches
+    assert (mismatch.row_0based, mismatch.column_0based, mismatch.claimed) == (1, 2, "a_1")
+    grid = r"\begin{bmatrix} k_0 a_0 & k_0 a_1 \\ k_0 a_2 & k_0 a_3 \end{bmatrix}"
+    assert "reshaped output" in check(grid, Conv(4, 1)).detail
