@@ -172,3 +172,8 @@ def test_an_input_symbol_in_one_cell_of_the_operator_is_a_wrong_entry_not_a_skip
     assert (mismatch.row_0based, mismatch.column_0based, mismatch.claimed) == (1, 2, "a_1")
     grid = r"\begin{bmatrix} k_0 a_0 & k_0 a_1 \\ k_0 a_2 & k_0 a_3 \end{bmatrix}"
     assert "reshaped output" in check(grid, Conv(4, 1)).detail
+
+
+def test_an_all_zero_matrix_is_compared_not_skipped():
+    result = check(r"\begin{bmatrix} 0 & 0 & 0 \\ 0 & 0 & 0 \end{bmatrix}", Conv(3, 2))
+    assert not result.passed and result.kind == "matrix" and len(result.mismatches) == 4

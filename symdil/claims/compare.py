@@ -226,7 +226,7 @@ def _classify(obj: ClaimMatrix, context: _Context) -> str:
         return "output names" if width == 1 else "reshaped output"
     if width > 1 and not (obj.transposed and len(grid) == 1):
         # a grid of outputs has an input in every entry; one stray input makes a wrong matrix
-        return "reshaped output" if all(INPUT in rs for rs in roles) else "matrix"
+        return "reshaped output" if roles and all(INPUT in rs for rs in roles) else "matrix"
     if INPUT in flat:
         return "output"
     if not flat:
