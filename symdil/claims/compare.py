@@ -116,6 +116,8 @@ def _compare_concrete(claim: Claim, op: Conv, index_base: int | None,
         checked = sum(1 for r in reports if r.status != "skipped")
         # the best reading checks the most objects, then has the fewest failures
         evaluated.append(((-checked, len(failed), wrong), convention, reports))
+        if checked and not failed and not any(r.status == "skipped" for r in reports):
+            break  # everything read and agrees: later readings cannot do better
     score, convention, reports = min(evaluated, key=lambda item: item[0])
     notes = []
     if detected is not None and convention.names == detected.names:
