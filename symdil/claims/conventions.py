@@ -76,8 +76,6 @@ def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
         if len(bases) == 1 and all(raw_ref(cell.expr) is not None for row in obj.cells
                                    for cell in row if cell.kind == ENTRY and cell.expr != 0):
             bare_columns.append((obj.side, obj.position, next(iter(bases))))
-        for _, ref in symbols:
-            products[ref.base] += 0
         for row in obj.cells:
             for cell in row:
                 if cell.kind == ENTRY and len(cell.expr.free_symbols) >= 2:
@@ -104,7 +102,7 @@ def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
     detected = Convention(tuple(names.items()))
     if detected.names == identity(op).names:
         return None, ""
-    said = [f"the {role} as {_show(letter)}" for letter, role in names.items()
+    said = [f"the {role} as {letter}" for letter, role in names.items()
             if letter != {KERNEL: op.kernel_symbol, INPUT: op.input_symbol,
                           OUTPUT: op.output_symbol}[role]]
     options = [f"--{role}-symbol {letter}" for letter, role in names.items() if role != OUTPUT
@@ -112,10 +110,6 @@ def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
     sentence = "the claim writes " + " and ".join(said) + " (detected" + (
         f"; {' '.join(options)} states it" if options else "") + ")"
     return detected, sentence
-
-
-def _show(letter: str) -> str:
-    return letter
 
 
 _INDEX_RE = re.compile(r"[0-9nmNM+\- ]+")
