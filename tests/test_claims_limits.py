@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from symdil import Conv, SymdilError
 from symdil.claims import ClaimParseError, check_document, compare_claim, parse_claim
-from symdil.claims.cells import bounded_power
+from symdil.claims.entry import bounded_power
 from symdil.claims.limits import MAX_CELLS, MAX_CHARS, MAX_DEPTH
 
 # Python expressions building each text (built in the child: some are megabytes long)

@@ -1,9 +1,11 @@
 r"""Reading other people's LaTeX: a claimed matrix, vector or sketch checked against the operator.
 
 Pipeline: ``tex`` (Markdown escapes, ignorable commands, displays, objects, cells) → ``cells``
-(one cell → an exact entry, a blank, an elision or a non-convolution marker) → ``reader``
+(one cell → an exact entry, a blank, an elision or a non-convolution marker; the entry is read by
+``entry`` into SymPy with symbols as written, ``refs``) → ``reader``
 (``parse_claim``) → ``conventions`` (letters and index base) → ``sketch`` (where each written cell
-lands) → ``compare`` (``compare_claim``) → ``document`` (``check_document``: annotated displays of
+lands) → ``compare`` (``compare_claim``; ``show`` writes values in the claim's own letters) →
+``document`` (``check_document``: annotated displays of
 a paper).  ``limits`` bounds what is read.
 """
 
