@@ -24,8 +24,9 @@ def test_verify_section_lists_every_check(tmp_path):
     text = target.read_text()
     report = verify(Conv(n=7, kernel=2, dilation=2))
     assert "Verification" in text
-    for check in report.checks:
-        assert check.name.replace("_", "\\_") in text
+    for check in report.checks:  # each by its human title, with its typeset sentence
+        assert check.title in text
+        assert check.detail_latex in text
     # the general-case statement proved by the checks, as LaTeX
     assert report.statement_latex in text
 

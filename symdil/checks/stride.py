@@ -43,10 +43,11 @@ def check_stride(op: Conv, matrix: Any = None) -> CheckResult:
     if not op.transposed:
         reference = variant(op, stride=1)
         m1 = spatial(reference, "m")
-        # only the selected rows are built (Conv.row is local): the work is the stride-s
-        # operator's, not the s times larger stride-1 operator's
-        selected = [dict(reference.row(flat_index((o, *[sa * ia for sa, ia in zip(s, i)]),
-                                                  (op.out_channels, *m1))))
+        # stride 1: every row, built at once; else only the selected rows, one by one (Conv.row
+        # is local), so the work is the stride-s operator's, not the s times larger stride-1 one
+        row_of = reference.rows.__getitem__ if set(s) == {1} else reference.row
+        selected = [dict(row_of(flat_index((o, *[sa * ia for sa, ia in zip(s, i)]),
+                                           (op.out_channels, *m1))))
                     for o in range(op.out_channels)
                     for i in itertools.product(*[range(length) for length in m])]
         if op.ndim == 1:
