@@ -18,8 +18,8 @@ from reference import Invalid, reference
 
 from symdil import Conv, SymdilError
 from symdil import checks as C
-from symdil.checks import kronecker as KR
 from symdil.checks import definition_outputs
+from symdil.checks import kronecker as KR
 from symdil.verification import verify
 
 CHECKS = {

@@ -15,9 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import reference
 
-from symdil import Conv
+from symdil import Conv, facts
 from symdil import checks as C
-from symdil import facts
 from symdil.conv import Conv as ConvClass
 from symdil.verification import verify
 

@@ -52,7 +52,7 @@ def check_stride(op: Conv, matrix: Any = None) -> CheckResult:
                     for i in itertools.product(*[range(length) for length in m])]
         if op.ndim == 1:
             what = f"rows 0, {s[0]}, ... of the stride-1 operator"
-            evidence = (f"stride {s[0]} = rows 0, {s[0]}, ..., {s[0] * (m[0] - 1)} of the "
+            evidence = (f"stride {s[0]} = rows {_progression(s[0], m[0], False)} of the "
                         f"stride-1 operator ({m1[0]} rows, padding {op.padding})")
             latex = (f"The stride-${num(s[0])}$ operator is rows "
                      f"${_progression(s[0], m[0])}$ of the stride-$1$ operator (${num(m1[0])}$ "
@@ -78,7 +78,7 @@ def check_stride(op: Conv, matrix: Any = None) -> CheckResult:
         padded = any(axis.output_padding for axis in axes)
         if op.ndim == 1:
             what = f"columns 0, {s[0]}, ... of the stride-1 transposed operator"
-            evidence = (f"transposed stride {s[0]} = columns 0, {s[0]}, ..., {s[0] * (n[0] - 1)} "
+            evidence = (f"transposed stride {s[0]} = columns {_progression(s[0], n[0], False)} "
                         f"of the stride-1 transposed operator on {long_n[0]} inputs ({gaps} "
                         f"between inputs{', output_padding zeros after' if padded else ''})")
             latex = (f"The transposed operator of stride ${num(s[0])}$ is columns "
@@ -103,9 +103,11 @@ def check_stride(op: Conv, matrix: Any = None) -> CheckResult:
     return CheckResult(name, True, evidence, detail_latex=latex)
 
 
-def _progression(step: int, count: int) -> str:
+def _progression(step: int, count: int, latex: bool = True) -> str:
     """``0, 2, \\dots, 10`` (every index written out when there are at most three)."""
-    values = [step * i for i in range(count)]
+    values = [step * i for i in range(min(count, 3))]
+    write = num if latex else str
     if count <= 3:
-        return ", ".join(num(v) for v in values)
-    return f"0, {num(step)}, \\dots, {num(values[-1])}"
+        return ", ".join(write(v) for v in values)
+    dots = "\\dots" if latex else "..."
+    return f"0, {write(step)}, {dots}, {write(step * (count - 1))}"
