@@ -15,6 +15,7 @@ import json
 import math
 import os
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,7 +105,13 @@ def _tap(value: Any) -> bool:
     if isinstance(value, list):
         return bool(value) and all(map(_tap, value))
     return _is_int(value) or (isinstance(value, float) and math.isfinite(value)) or (
-        isinstance(value, str) and bool(_NUMBER_RE.match(value)))
+        isinstance(value, str) and bool(_NUMBER_RE.match(value)) and len(value) <= 4300
+        and not _zero_denominator(value))
+
+
+def _zero_denominator(text: str) -> bool:
+    """``"1/0"``: a tap that divides by zero."""
+    return "/" in text and int(text.split("/")[1]) == 0
 
 
 def _padding_item(value: Any) -> bool:
@@ -253,6 +260,13 @@ def load_build(path: str | os.PathLike) -> BuildPlan:
         raise BuildFileError([f"{path}: cannot be read: {error.strerror}"]) from None
     except tomllib.TOMLDecodeError as error:
         raise BuildFileError([f"{path}: invalid TOML: {error}"]) from None
+    except RecursionError:
+        raise BuildFileError([f"{path}: invalid TOML: arrays or tables nested too deeply"]) \
+            from None
+    except ValueError:  # an integer longer than Python converts
+        raise BuildFileError([f"{path}: invalid TOML: an integer has more than "
+                              f"{sys.get_int_max_str_digits() or 4300:,} digits, the most "
+                              "symdil reads"]) from None
     except UnicodeDecodeError:
         raise BuildFileError([f"{path}: invalid TOML: the file is not UTF-8 text"]) from None
     defaults = data.get("defaults", {})
