@@ -177,3 +177,12 @@ def test_an_input_symbol_in_one_cell_of_the_operator_is_a_wrong_entry_not_a_skip
 def test_an_all_zero_matrix_is_compared_not_skipped():
     result = check(r"\begin{bmatrix} 0 & 0 & 0 \\ 0 & 0 & 0 \end{bmatrix}", Conv(3, 2))
     assert not result.passed and result.kind == "matrix" and len(result.mismatches) == 4
+
+
+def test_a_matrix_marked_transposed_must_have_the_transposes_shape():
+    text = r"\begin{bmatrix} k_0 & k_1 & 0 \\ 0 & k_0 & k_1 \end{bmatrix}^{\top}"
+    result = check(text, Conv(3, 2))
+    assert not result.passed and "marked ^T, so it must be the operator's 3×2 transpose" in \
+        result.detail
+    transposed = r"\begin{bmatrix} k_0 & 0 \\ k_1 & k_0 \\ 0 & k_1 \end{bmatrix}^{\top}"
+    assert check(transposed, Conv(3, 2)).passed

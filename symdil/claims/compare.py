@@ -316,6 +316,8 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
     if why:
         hint = " — the transpose's shape (rows are outputs, columns inputs)" if (
             name == "matrix" and (height, width) == (cols, rows) != (rows, cols)) else ""
+        if name == "transpose":
+            hint = f" (it is marked ^T, so it must be the operator's {cols}×{rows} transpose)"
         return ObjectReport(name, "failed", where,
                             f"shape mismatch: the claimed {obj.environment} at {where} ({label}) "
                             f"is {height}×{width}; the operator is {rows}×{cols}{hint}, its "
