@@ -1,7 +1,8 @@
 """symdil: dilated and strided convolutions as exact symbolic matrices, verified and typeset.
 
 The public API: ``Conv`` (the operator), ``verify`` (the checks), ``derive``/``Derivation`` (LaTeX
-and Markdown derivations), ``Handout`` (exercise sheets), ``Stack`` (a chain of layers), ``SymdilError`` (every invalid argument).
+and Markdown derivations), ``Handout`` (exercise sheets), ``Stack`` (a chain of layers),
+``from_torch`` (a PyTorch model as a Conv or Stack), ``SymdilError`` (every invalid argument).
 """
 
 from .conv import Conv
