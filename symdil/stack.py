@@ -18,13 +18,13 @@ layer ``l``:
   last layer down to the first.
 
 A transposed layer (``out[i s + t d - p] += k_t x[i]``) enters the recurrence as a stride of
-``1/s``: its output ``j`` reads the inputs ``(j + p - d t)/s`` that are integers, so the region maps
-by ``u <- min_t (j + p - d t)/s`` over the smallest admissible ``j >= u`` per tap, and
-``v`` likewise from above.  The region then depends on ``j mod s`` (a transposed layer's rows are
-not translates of each other), so with transposed layers ``receptive_field`` is the largest region
-over all rows, ``effective_stride`` is the fraction ``prod(forward s) / prod(transposed s)`` and the
-regions come from the exact recurrence (no closed form is claimed).  ``symdil.stack_checks`` proves
-every fact against the supports of the composed matrix's rows.
+``1/s``: its output ``j`` reads the inputs ``(j + p - d t)/s`` that are integers.  Which taps
+qualify depends on ``j mod s`` (a transposed layer's rows are not translates of each other), and a
+dilated layer above it can skip every admissible position, so the regions are computed exactly by
+mapping the set of positions (not just its ends) down through the layers; ``receptive_field`` is
+then the largest region over all rows, ``effective_stride`` the fraction
+``prod(forward s) / prod(transposed s)``, and no closed form is claimed.
+``symdil.stack_checks`` proves every fact against the supports of the composed matrix's rows.
 """
 
 from __future__ import annotations
@@ -337,27 +337,29 @@ class Stack:
         return None if any(r is None for r in regions) else tuple(regions)
 
     def _region(self, axis: int, i: int, upto: int) -> tuple[int, int] | None:
-        """Map the output interval [i, i] back through layers upto..1 (the recurrence)."""
-        low, high = i, i
-        for layer in reversed(self.layers[:upto]):
+        """Map output ``i`` back through layers upto..1: the recurrence on the interval ends
+        for forward layers (an affine map keeps the ends); with a transposed layer the exact
+        position sets, since only the positions divisible by its stride reach an input."""
+        layers = self.layers[:upto]
+        if not any(layer.transposed for layer in layers):
+            low, high = i, i
+            for layer in reversed(layers):
+                ax = layer.axes[axis]
+                low = ax.stride * low - ax.pad_before
+                high = ax.stride * high - ax.pad_before + ax.dilation * (ax.kernel_size - 1)
+            return low, high
+        positions = {i}
+        for layer in reversed(layers):
             ax = layer.axes[axis]
             s, d, K, p = ax.stride, ax.dilation, ax.kernel_size, ax.pad_before
-            if not layer.transposed:
-                low, high = s * low - p, s * high - p + d * (K - 1)
-                continue
-            # output j reads input (j + p - d t)/s for each tap t with s | j + p - d t
-            lows, highs = [], []
-            for t in range(K):
-                j = low + (d * t - p - low) % s  # smallest admissible j >= low
-                if j <= high:
-                    lows.append((j + p - d * t) // s)
-                j = high - (high + p - d * t) % s  # largest admissible j <= high
-                if j >= low:
-                    highs.append((j + p - d * t) // s)
-            if not lows:
+            if layer.transposed:  # output j reads input (j + p - d t)/s when it is an integer
+                positions = {(j + p - d * t) // s for j in positions for t in range(K)
+                             if (j + p - d * t) % s == 0}
+            else:
+                positions = {s * j - p + d * t for j in positions for t in range(K)}
+            if not positions:
                 return None
-            low, high = min(lows), max(highs)
-        return low, high
+        return min(positions), max(positions)
 
     # ----- symbols ---------------------------------------------------------------------------
     @property

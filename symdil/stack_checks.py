@@ -111,12 +111,14 @@ def check_receptive_field(stack: Stack, supports: Sequence[set[int]] | None = No
         hull = [(min(c[a] for c in cols), max(c[a] for c in cols)) for a in range(ndim)]
         inside_input = all(reg is not None and 0 <= reg[0] and reg[1] < in_shape[a + 1]
                            for a, reg in enumerate(regions))
+        if not (zeros or inside_input):
+            continue  # a padding mode folds the border rows' taps back into the input
         for a in range(ndim):
             widest[a] = max(widest[a], hull[a][1] - hull[a][0] + 1)
             region = regions[a]
             if region is None:
                 problems.append(f"row {r} reads columns but its region along axis {a} is empty")
-            elif (zeros or inside_input) and not region[0] <= hull[a][0] <= hull[a][1] <= region[1]:
+            elif not region[0] <= hull[a][0] <= hull[a][1] <= region[1]:
                 problems.append(f"row {r}: support {hull[a]} along axis {a} is not inside the "
                                 f"region {region}")
         if all(hull[a] == regions[a] for a in range(ndim)):
