@@ -10,6 +10,7 @@ from .derivation import Derivation, derive
 from .handout import Handout
 from .spec import SymdilError
 from .stack import SingleConv, Stack
+from .torch_model import from_torch
 from .verification import VerificationReport, verify
 
 __version__ = "0.1.0"
@@ -22,6 +23,7 @@ __all__ = [
     "SymdilError",
     "VerificationReport",
     "derive",
+    "from_torch",
     "verify",
     "__version__",
 ]

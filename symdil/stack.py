@@ -98,7 +98,7 @@ class Stack:
 
     def __init__(self, n: Any, layers: Sequence[Mapping[str, Any] | Conv],
                  input_symbol: str = "a", kernel_symbol: str = "k",
-                 output_symbol: str = "y") -> None:
+                 output_symbol: str = "y", biases: Sequence[Any] | None = None) -> None:
         names = {"input_symbol": validate_symbol_name("input_symbol", input_symbol),
                  "kernel_symbol": validate_symbol_name("kernel_symbol", kernel_symbol),
                  "output_symbol": validate_symbol_name("output_symbol", output_symbol)}
@@ -130,6 +130,29 @@ class Stack:
             lengths = tuple(axis.output_length for axis in conv.axes)
             channels = conv.out_channels
         self.layers: tuple[Conv, ...] = tuple(built)
+        self.biases: tuple[tuple | None, ...] = self._biases(biases)
+
+    def _biases(self, biases: Sequence[Any] | None) -> tuple[tuple | None, ...]:
+        if biases is None:
+            return (None,) * len(self.layers)
+        if isinstance(biases, (str, bytes)) or len(biases) != len(self.layers):
+            raise SymdilError(f"biases must hold one entry per layer ({len(self.layers)}), "
+                              f"None or one value per output channel, got {biases!r}")
+        out = []
+        for number, (layer, bias) in enumerate(zip(self.layers, biases), start=1):
+            if bias is None:
+                out.append(None)
+                continue
+            values = tuple(bias) if isinstance(bias, (list, tuple)) else None
+            if values is None or len(values) != layer.out_channels:
+                raise SymdilError(f"layer {number}: bias must be {layer.out_channels} value(s) "
+                                  f"(one per output channel), got {bias!r}")
+            try:
+                out.append(tuple(sympy.sympify(v, strict=True) for v in values))
+            except (sympy.SympifyError, TypeError):
+                raise SymdilError(f"layer {number}: bias values must be numbers or SymPy "
+                                  f"expressions, got {bias!r}") from None
+        return tuple(out)
 
     # ----- building the layers ---------------------------------------------------------------
     def _layer(self, number: int, layer: Any, lengths: tuple[int, ...], channels: int | None,
@@ -156,13 +179,11 @@ class Stack:
         else:
             raise SymdilError(f"{where} must be a dict of Conv arguments or a Conv, got "
                               f"{layer!r}")
-        previous = 1 if channels is None else channels
-        if "in_channels" not in args or (isinstance(layer, Conv) and channels is None):
-            args.setdefault("in_channels", previous)
-        if args["in_channels"] != previous:
-            source = "the input has" if channels is None else f"layer {number - 1} gives"
-            raise SymdilError(f"{where}: in_channels = {args['in_channels']!r} but {source} "
-                              f"{previous} channel(s)")
+        # the first layer's in_channels is the input's; later ones must match the chain
+        args.setdefault("in_channels", 1 if channels is None else channels)
+        if channels is not None and args["in_channels"] != channels:
+            raise SymdilError(f"{where}: in_channels = {args['in_channels']!r} but layer "
+                              f"{number - 1} gives {channels} channel(s)")
         base = args.get("kernel_symbol", self.kernel_symbol)
         concrete = isinstance(args["kernel"], (list, tuple)) and not (
             len(lengths) > 1 and _depth(args["kernel"]) == 1)
@@ -199,7 +220,8 @@ class Stack:
     def __repr__(self) -> str:
         return (f"Stack(n={self.n!r}, layers={list(self.layers)!r}, "
                 f"input_symbol={self.input_symbol!r}, kernel_symbol={self.kernel_symbol!r}, "
-                f"output_symbol={self.output_symbol!r})")
+                f"output_symbol={self.output_symbol!r}"
+                + (f", biases={list(self.biases)!r})" if any(self.biases) else ")"))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Stack) and repr(self) == repr(other)
@@ -423,11 +445,31 @@ class Stack:
         return sympy.SparseMatrix(*self.shape, entries)
 
     @cached_property
+    def bias(self) -> tuple | None:
+        """The offset ``b`` of the affine map ``y = M a + b`` (None without biases): each
+        layer's bias, carried through the layers after it, ``b = sum_l M_L ... M_{l+1} b_l``
+        (padding of an intermediate signal is zero, as in PyTorch)."""
+        if all(bias is None for bias in self.biases):
+            return None
+        offset: list | None = None
+        for layer, bias in zip(self.layers, self.biases):
+            if offset is not None:
+                offset = [sympy.Add(*[coef * offset[c] for c, coef in row.items()])
+                          for row in layer.rows]
+            if bias is not None:
+                size = _prod(layer.output_shape[1:])
+                offset = offset or [sympy.Integer(0)] * layer.shape[0]
+                offset = [value + bias[r // size] for r, value in enumerate(offset)]
+        return tuple(sympy.expand(value) for value in offset)
+
+    @cached_property
     def output(self) -> tuple:
-        """Each output as an exact polynomial in the taps of all layers and the inputs."""
+        """Each output as an exact polynomial in the taps of all layers and the inputs (plus
+        the offset ``b`` when there are biases)."""
         inputs = self.input
-        return tuple(sympy.Add(*[sympy.Mul(coef, inputs[col]) for col, coef in row.items()])
-                     for row in self._rows)
+        bias = self.bias or (0,) * self.shape[0]
+        return tuple(sympy.Add(*[sympy.Mul(coef, inputs[col]) for col, coef in row.items()],
+                               offset) for row, offset in zip(self._rows, bias))
 
     @property
     def nonzeros(self) -> int:
