@@ -396,6 +396,32 @@ class Stack:
     def output_symbol_at(self, row: int) -> sympy.Symbol:
         return self.layers[-1].output_symbol_at(row)
 
+    def input_symbol_at(self, col: int) -> sympy.Symbol:
+        return self.layers[0].input_symbol_at(col)
+
+    #: a stack always has a concrete n (the printer's general case does not apply)
+    symbolic = False
+
+    def row(self, r: int) -> dict[int, Any]:
+        """Row ``r`` of the composed matrix alone, without the product: the unit row vector
+        carried down through the layers' rows (work ~ the row's cone), for elided printing."""
+        if not isinstance(r, int) or isinstance(r, bool) or not 0 <= r < self.shape[0]:
+            raise SymdilError(f"row must be an integer in [0, {self.shape[0]}), got {r!r}")
+        if "_rows" in self.__dict__:
+            return dict(self._rows[r])
+        vector: dict[int, Any] = {r: sympy.Integer(1)}
+        for layer in reversed(self.layers):
+            acc: dict[int, list] = {}
+            for j, weight in vector.items():
+                for col, coef in layer.row(j).items():
+                    acc.setdefault(col, []).append(coef * weight)
+            vector = {}
+            for col in sorted(acc):
+                value = sympy.Add(*acc[col])
+                if value != 0:
+                    vector[col] = value
+        return vector
+
     # ----- the composed operator -------------------------------------------------------------
     @cached_property
     def nonzeros_bound(self) -> int:

@@ -14,6 +14,7 @@ from . import build as _build
 from . import derive as _derive
 from . import handout as _handout
 from . import matrix as _matrix
+from . import stack as _stack
 from . import verify as _verify
 
 app = typer.Typer(
@@ -48,6 +49,7 @@ app.command()(_derive.derive)
 app.command()(_verify.verify)
 app.command()(_handout.handout)
 app.command()(_build.build)
+app.command()(_stack.stack)
 
 
 def main() -> None:

@@ -1,0 +1,206 @@
+"""What a stack document may say: one frozen record per statement, each with its own predicate.
+
+A ``StackStatement(kind, params)`` is decided by ``holds(evidence)``, where ``evidence`` exposes the
+operator's sparse rows as the interface agreed for statements says: ``rows`` (the composed
+matrix, output row -> {input column: coefficient}), ``input_shape``/``output_shape``, and for a
+stack ``layer_rows``/``layer_shapes`` (each layer's own operator), so a test can pass the rows of
+an independent reference instead of symdil's.  ``stack_statements(stack)`` builds the statements
+a stack document prints; the templates phrase them by kind and never decide a fact.
+
+Kinds: ``layer_lengths`` (the table's sizes), ``receptive_field`` (r, S and P of layers 1..l along
+one axis), ``product`` (the composed matrix is the product of the layers' matrices),
+``region`` (the input region of one output), ``single_conv`` (the stack is one convolution, or
+is except for the listed border rows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+import sympy
+
+from .stack import Stack, _prod, _unflatten
+
+
+@dataclass(frozen=True)
+class StackEvidence:
+    """Rows to decide statements on: the composed matrix and each layer's matrix."""
+
+    rows: Sequence[Mapping[int, Any]]
+    input_shape: tuple
+    output_shape: tuple
+    layer_rows: Sequence[Sequence[Mapping[int, Any]]]
+    layer_shapes: Sequence[tuple[tuple, tuple]]  # (input_shape, output_shape) per layer
+
+    @classmethod
+    def of(cls, stack: Stack) -> "StackEvidence":
+        return cls(stack.rows, stack.input_shape, stack.output_shape,
+                   [layer.rows for layer in stack.layers],
+                   [(layer.input_shape, layer.output_shape) for layer in stack.layers])
+
+
+@dataclass(frozen=True)
+class StackStatement:
+    kind: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def holds(self, evidence: StackEvidence) -> bool:
+        return _PREDICATES[self.kind](self.params, evidence)
+
+
+def _same(a: Any, b: Any) -> bool:
+    return sympy.expand(sympy.sympify(a) - sympy.sympify(b)) == 0
+
+
+def _partial_supports(evidence: StackEvidence, upto: int) -> list[set[int]]:
+    """Supports of the rows of M_upto ... M_1, composed from the layers' supports."""
+    supports = [set(row) for row in evidence.layer_rows[0]]
+    for rows in evidence.layer_rows[1:upto]:
+        supports = [set().union(*[supports[c] for c in row]) if row else set() for row in rows]
+    return supports
+
+
+def _layer_lengths(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
+    shapes = [tuple(shape) for pair in evidence.layer_shapes for shape in pair]
+    want = [tuple(shape) for pair in params["shapes"] for shape in pair]
+    chained = all(evidence.layer_shapes[i][1] == evidence.layer_shapes[i + 1][0]
+                  for i in range(len(evidence.layer_shapes) - 1))
+    counts = all(len(rows) == _prod(shape[1]) for rows, shape in
+                 zip(evidence.layer_rows, evidence.layer_shapes))
+    return shapes == want and chained and counts
+
+
+def _receptive_field(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
+    """Every row of M_upto ... M_1 reads inside [S i - P, S i - P + r - 1] along the axis (rows
+    whose region lies in the input; all rows with zero padding), and a row whose region lies in
+    the input reads exactly its region, of size r (when such a row exists)."""
+    upto, axis, r, stride, before = (params[k] for k in ("upto", "axis", "r", "stride",
+                                                         "before"))
+    in_shape = evidence.layer_shapes[0][0]
+    out_shape = evidence.layer_shapes[upto - 1][1]
+    n = in_shape[axis + 1]
+    regions = params.get("regions")  # exact regions (transposed layers): {i: (u, v) or None}
+    for row, support in enumerate(_partial_supports(evidence, upto)):
+        i = _unflatten(row, out_shape)[axis + 1]
+        if regions is None:
+            low, high = stride * i - before, stride * i - before + r - 1
+        else:
+            region = regions.get(i)
+            if region is None:
+                if support:
+                    return False
+                continue
+            low, high = region
+        inside = 0 <= low and high <= n - 1
+        if not support or not (inside or params["zeros"]):
+            continue
+        positions = [_unflatten(c, in_shape)[axis + 1] for c in support]
+        if not low <= min(positions) <= max(positions) <= high:
+            return False
+        if inside and (min(positions), max(positions)) != (low, high):
+            return False
+        if inside and regions is not None and high - low + 1 > r:
+            return False
+    return True
+
+
+def _product(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
+    product = [dict(row) for row in evidence.layer_rows[0]]
+    for rows in evidence.layer_rows[1:]:
+        nxt = []
+        for row in rows:
+            acc: dict[int, Any] = {}
+            for c, coef in row.items():
+                for j, value in product[c].items():
+                    acc[j] = acc.get(j, 0) + coef * value
+            nxt.append(acc)
+        product = nxt
+    if len(product) != len(evidence.rows):
+        return False
+    return all(_same(got.get(c, 0), want.get(c, 0)) for got, want in zip(evidence.rows, product)
+               for c in set(got) | set(want))
+
+
+def _region(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
+    """Output ``row`` reads inside ``region`` (per axis); exactly the region when it lies in the
+    input."""
+    row, region = params["row"], params["region"]
+    in_shape = evidence.input_shape
+    support = evidence.rows[row]
+    if region is None:
+        return not support
+    for axis, (low, high) in enumerate(region):
+        positions = [_unflatten(c, in_shape)[axis + 1] for c in support]
+        if not positions:
+            continue
+        if not low <= min(positions) <= max(positions) <= high and params["zeros"]:
+            return False
+        if 0 <= low and high < in_shape[axis + 1] and (min(positions), max(positions)) != (
+                low, high):
+            return False
+    return True
+
+
+def _single_conv(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
+    from .conv import Conv
+
+    n = evidence.input_shape[1:]
+    candidate = Conv(n=n[0] if len(n) == 1 else n, **params["conv"])
+    border = set(params["border"])
+    if tuple(candidate.output_shape) != tuple(evidence.output_shape):
+        return False
+    for r, (got, want) in enumerate(zip(evidence.rows, candidate.rows)):
+        equal = all(_same(got.get(c, 0), want.get(c, 0)) for c in set(got) | set(want))
+        if equal == (r in border) and (r not in border or params["symbolic"]):
+            return False
+    return True
+
+
+_PREDICATES = {"layer_lengths": _layer_lengths, "receptive_field": _receptive_field,
+               "product": _product, "region": _region, "single_conv": _single_conv}
+
+
+def stack_statements(stack: Stack) -> list[StackStatement]:
+    """The statements of a stack document, in document order."""
+    zeros = all(layer.axes[0].padding_mode == "zeros" for layer in stack.layers)
+    out = [StackStatement("layer_lengths", {"shapes": [
+        (layer.input_shape, layer.output_shape) for layer in stack.layers]})]
+    for axis in range(stack.ndim):
+        fields = stack.receptive_fields(axis)
+        jumps = stack.jumps(axis)
+        for upto in range(1, len(stack.layers) + 1):
+            sub = stack.layers[:upto]
+            forward = not any(layer.transposed for layer in sub)
+            params: dict[str, Any] = {"upto": upto, "axis": axis, "r": fields[upto - 1],
+                                      "zeros": zeros, "closed_form": forward}
+            if forward:
+                before = sum(layer.axes[axis].pad_before * jumps[k]
+                             for k, layer in enumerate(sub))
+                stride = _prod([layer.axes[axis].stride for layer in sub])
+                params.update(stride=stride, before=before)
+            else:
+                m = sub[-1].axes[axis].output_length
+                params.update(stride=None, before=None, regions={
+                    i: stack._region(axis, i, upto) for i in range(m)})
+            out.append(StackStatement("receptive_field", params))
+    out.append(StackStatement("product", {"layers": len(stack.layers)}))
+    m = stack.output_shape[1:]
+    for index in (tuple(0 for _ in m), tuple(size - 1 for size in m)):
+        region = [stack._region(a, index[a], len(stack.layers)) for a in range(stack.ndim)]
+        flat = 0
+        for size, value in zip(m, index):
+            flat = flat * size + value
+        out.append(StackStatement("region", {
+            "row": flat, "index": index, "zeros": zeros,
+            "region": None if None in region else tuple(region)}))
+    single = stack.single_conv()
+    if single.candidate is not None:
+        conv = single.candidate.args
+        keys = ("kernel", "stride", "padding", "in_channels", "out_channels", "input_symbol",
+                "output_symbol", "kernel_symbol")
+        out.append(StackStatement("single_conv", {
+            "conv": {key: conv[key] for key in keys}, "border": single.border,
+            "symbolic": all(isinstance(t, sympy.Symbol) for t in stack.kernel),
+            "exists": single.conv is not None}))
+    return out
