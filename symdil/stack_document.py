@@ -122,7 +122,8 @@ class StackDocument:
             "regions": regions,
             "single": single_context,
             "affine": stack.bias is not None,
-            "kernel_names": printer._print(stack.kernel[0]) if stack.kernel else "",
+            "kernel_names": next((printer._print(tap) for tap in stack.kernel
+                                  if getattr(tap, "is_Symbol", False)), None),
         }
 
     def _matrix(self) -> str:
@@ -185,10 +186,10 @@ class StackDocument:
         single = stack.single_conv()
         candidate = single.candidate
         ndim = stack.ndim
-        one_channel = stack.input_shape[0] == 1 and stack.output_shape[0] == 1
         product = None
         taps = None
-        if ndim == 1 and one_channel:
+        if ndim == 1 and all(layer.in_channels == layer.out_channels == 1
+                             for layer in stack.layers):
             jumps = stack.jumps(0)
             factors = []
             for number, layer in enumerate(stack.layers, start=1):
@@ -215,6 +216,7 @@ class StackDocument:
             "taps": taps,
             "border": ", ".join(border),
             "border_count": len(single.border),
+            "symbolic": statement.params["symbolic"],
             "rows": stack.shape[0],
         }
 
