@@ -383,6 +383,31 @@ class Stack:
                 return None
         return min(positions), max(positions)
 
+    def clean_indices(self, axis: int) -> frozenset[int]:
+        """Output indices along ``axis`` whose rows read no padded position at any layer (exact
+        position sets): their support is their region's read set whatever the padding mode."""
+        cache = self.__dict__.setdefault("_clean_cache", {})
+        if axis not in cache:
+            clean = set()
+            for i in range(self.layers[-1].axes[axis].output_length):
+                positions = {i}
+                ok = True
+                for layer in reversed(self.layers):
+                    ax = layer.axes[axis]
+                    s, d, K, p = ax.stride, ax.dilation, ax.kernel_size, ax.pad_before
+                    if layer.transposed:
+                        positions = {(j + p - d * t) // s for j in positions for t in range(K)
+                                     if (j + p - d * t) % s == 0}
+                    else:
+                        positions = {s * j - p + d * t for j in positions for t in range(K)}
+                    if any(not 0 <= q < ax.n for q in positions):
+                        ok = False
+                        break
+                if ok:
+                    clean.add(i)
+            cache[axis] = frozenset(clean)
+        return cache[axis]
+
     # ----- symbols ---------------------------------------------------------------------------
     @property
     def kernel(self) -> tuple:

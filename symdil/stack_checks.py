@@ -114,7 +114,8 @@ def check_receptive_field(stack: Stack, supports: Sequence[set[int]] | None = No
             continue
         hull = [(min(c[a] for c in cols), max(c[a] for c in cols)) for a in range(ndim)]
         inside_input = all(reg is not None and 0 <= reg[0] and reg[1] < in_shape[a + 1]
-                           for a, reg in enumerate(regions))
+                           for a, reg in enumerate(regions)) if zeros and closed else all(
+            index[a] in stack.clean_indices(a) for a in range(ndim))
         if not (zeros or inside_input):
             continue  # a padding mode folds the border rows' taps back into the input
         for a in range(ndim):

@@ -88,12 +88,18 @@ def _receptive_field(params: Mapping[str, Any], evidence: StackEvidence) -> bool
         else:
             region = regions.get(i)
             if region is None:
-                if support:
+                if support and (params["zeros"] or i in params["clean"]):
                     return False
                 continue
             low, high = region
         inside = 0 <= low and high <= n - 1
-        if not support or not (inside or params["zeros"]):
+        if params.get("clean") is not None:
+            # a padding mode folds border reads back into the input, a transposed layer's
+            # cropped outputs are absent: only rows that read no padding are exact
+            inside = i in params["clean"]
+            if not inside and not params["zeros"]:
+                continue
+        if not support:
             continue
         positions = [_unflatten(c, in_shape)[axis + 1] for c in support]
         if not low <= min(positions) <= max(positions) <= high:
@@ -123,21 +129,59 @@ def _product(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
 
 
 def _region(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
-    """Output ``row`` reads inside ``region`` (per axis); exactly the region when it lies in the
-    input."""
-    row, region = params["row"], params["region"]
-    in_shape = evidence.input_shape
-    support = evidence.rows[row]
+    """Output ``index`` reads inside ``region`` (per axis), exactly the region when it lies in
+    the input; and a translate of it -- output ``index + q * period`` reads ``region + q *
+    shift`` along each axis -- lies in the input and is read exactly, so a region reaching into
+    the padding is decided too (when the input is long enough for such a translate)."""
+    index, region = tuple(params["index"]), params["region"]
+    in_shape, out_shape = evidence.input_shape, evidence.output_shape
+    support = evidence.rows[params["row"]]
     if region is None:
-        return not support
+        return not support or not params["zeros"]
+
+    def hull(cols: Any, axis: int) -> tuple[int, int] | None:
+        positions = [_unflatten(c, in_shape)[axis + 1] for c in cols]
+        return (min(positions), max(positions)) if positions else None
+
+    zeros = params["zeros"]
+    clean = params.get("clean")
+
+    def exact(axis: int, i: int, low: int, high: int) -> bool:
+        """Is output index i's read set along the axis its whole region?"""
+        if clean is None:  # zero padding, forward layers: a region inside the input is read
+            return 0 <= low and high < in_shape[axis + 1]
+        return i in clean[axis]
+
     for axis, (low, high) in enumerate(region):
-        positions = [_unflatten(c, in_shape)[axis + 1] for c in support]
-        if not positions:
+        seen = hull(support, axis)
+        if seen is None:
             continue
-        if not low <= min(positions) <= max(positions) <= high and params["zeros"]:
+        if zeros and not low <= seen[0] <= seen[1] <= high:
             return False
-        if 0 <= low and high < in_shape[axis + 1] and (min(positions), max(positions)) != (
-                low, high):
+        if exact(axis, index[axis], low, high) and seen != (low, high):
+            return False
+    # a translate inside the input, read exactly
+    choices = []
+    for axis, (low, high) in enumerate(region):
+        period, shift = params["period"][axis], params["shift"][axis]
+        n, m = in_shape[axis + 1], out_shape[axis + 1]
+        options = [q for q in range(-(index[axis] // period), (m - 1 - index[axis]) // period + 1)
+                   if 0 <= low + q * shift and high + q * shift < n
+                   and exact(axis, index[axis] + q * period, low + q * shift, high + q * shift)]
+        if not options:
+            return True  # no translate fits in this input: the region is not decided further
+        # the most central translate: its true region lies inside too whenever the input is
+        # long enough for it, so a claim that differs shows in that row's support
+        choices.append(min(options, key=lambda q: (abs(2 * (low + q * shift) + high - low
+                                                       - (n - 1)), q)))
+    position = tuple(i + q * p for i, q, p in zip(index, choices, params["period"]))
+    row = _unflatten(params["row"], out_shape)[0]  # the same output channel
+    for size, value in zip(out_shape[1:], position):
+        row = row * size + value
+    for axis, (low, high) in enumerate(region):
+        shifted = (low + choices[axis] * params["shift"][axis],
+                   high + choices[axis] * params["shift"][axis])
+        if hull(evidence.rows[row], axis) != shifted:
             return False
     return True
 
@@ -161,6 +205,16 @@ _PREDICATES = {"layer_lengths": _layer_lengths, "receptive_field": _receptive_fi
                "product": _product, "region": _region, "single_conv": _single_conv}
 
 
+class _Sub:
+    """Layers 1..upto of a stack, for ``clean_indices`` of a partial product."""
+
+    def __init__(self, stack: Stack, upto: int) -> None:
+        self.layers = stack.layers[:upto]
+        self.__dict__["_clean_cache"] = {}
+
+    clean_indices = Stack.clean_indices
+
+
 def stack_statements(stack: Stack) -> list[StackStatement]:
     """The statements of a stack document, in document order."""
     zeros = all(layer.axes[0].padding_mode == "zeros" for layer in stack.layers)
@@ -174,6 +228,8 @@ def stack_statements(stack: Stack) -> list[StackStatement]:
             forward = not any(layer.transposed for layer in sub)
             params: dict[str, Any] = {"upto": upto, "axis": axis, "r": fields[upto - 1],
                                       "zeros": zeros, "closed_form": forward}
+            if not (zeros and forward):
+                params["clean"] = _Sub(stack, upto).clean_indices(axis)
             if forward:
                 before = sum(layer.axes[axis].pad_before * jumps[k]
                              for k, layer in enumerate(sub))
@@ -191,9 +247,19 @@ def stack_statements(stack: Stack) -> list[StackStatement]:
         flat = 0
         for size, value in zip(m, index):
             flat = flat * size + value
+        period, shift = [], []
+        for a in range(stack.ndim):
+            forward = _prod([layer.axes[a].stride for layer in stack.layers
+                             if not layer.transposed])
+            transposed = _prod([layer.axes[a].stride for layer in stack.layers
+                                if layer.transposed])
+            period.append(transposed)  # out shift by prod(transposed s) = in shift prod(s)
+            shift.append(forward)
         out.append(StackStatement("region", {
-            "row": flat, "index": index, "zeros": zeros,
-            "region": None if None in region else tuple(region)}))
+            "row": flat, "index": index, "zeros": zeros, "period": tuple(period),
+            "clean": None if zeros and stack.forward_only else tuple(
+                stack.clean_indices(a) for a in range(stack.ndim)),
+            "shift": tuple(shift), "region": None if None in region else tuple(region)}))
     single = stack.single_conv()
     if single.candidate is not None:
         conv = single.candidate.args
