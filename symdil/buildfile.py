@@ -40,7 +40,8 @@ KEYS = {
 #: Keys of one table of a [[stack]] entry's ``layers`` (Conv arguments without n).
 LAYER_KEYS = ("kernel", "stride", "dilation", "padding", "padding_mode", "flip", "transposed",
               "output_padding", "kernel_symbol", "in_channels", "out_channels", "groups")
-DEFAULT_KEYS = tuple(dict.fromkeys(k for keys in KEYS.values() for k in keys if k != "name"))
+DEFAULT_KEYS = tuple(dict.fromkeys(k for keys in KEYS.values() for k in keys
+                                   if k not in ("name", "layers", "wavenet")))
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}\Z")
 _SYMBOL_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
 _NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)(/\d+)?\Z")

@@ -434,6 +434,9 @@ class Stack:
             raise SymdilError(f"row must be an integer in [0, {self.shape[0]}), got {r!r}")
         if "_rows" in self.__dict__:
             return dict(self._rows[r])
+        cache = self.__dict__.setdefault("_row_cache", {})
+        if r in cache:
+            return dict(cache[r])
         vector: dict[int, Any] = {r: sympy.Integer(1)}
         for layer in reversed(self.layers):
             acc: dict[int, list] = {}
@@ -445,7 +448,8 @@ class Stack:
                 value = sympy.Add(*acc[col])
                 if value != 0:
                     vector[col] = value
-        return vector
+        cache[r] = vector
+        return dict(vector)
 
     # ----- the composed operator -------------------------------------------------------------
     @cached_property

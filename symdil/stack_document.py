@@ -5,6 +5,7 @@ predicate ``StackDocument.check()`` (and ``--verify``) evaluates on the composed
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from typing import Any
 
@@ -14,9 +15,10 @@ from .printing import (
     EQUATION_SPACING,
     PAGE_WIDTH,
     SymdilLatexPrinter,
-    _equation_cells,
     array_width,
     bracket_matrix,
+    matrix_cells,
+    matrix_layout,
 )
 from .render import latex_text_error, needs_latin_fonts, render_template
 from .spec import SymdilError
@@ -26,6 +28,42 @@ from .stack_statements import StackEvidence, StackStatement, stack_statements
 FORMATS = ("latex", "markdown")
 #: Composed taps listed in full up to this many; beyond, the first and last three.
 MAX_TAPS_SHOWN = 8
+
+
+def _natural(symbol: Any) -> tuple:
+    """Sort key of a factor: numbers inside its name compared as numbers (k^{(2)} < k^{(10)})."""
+    name = str(symbol)
+    return tuple((0, int(part)) if part.isdigit() else (1, part)
+                 for part in re.split(r"(\d+)", name))
+
+
+class _StackPrinter(SymdilLatexPrinter):
+    """Products of taps in layer order: ``k^{(1)}_{0} k^{(2)}_{1} ... k^{(10)}_{0}`` (SymPy would
+    sort the names as strings, putting layer 10 after layer 1)."""
+
+    def _print_Mul(self, expr: Any) -> str:
+        coefficient, factors = expr.as_coeff_mul()
+        if not all(f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer
+                                   and f.exp > 0) for f in factors):
+            return super()._print_Mul(expr)
+        ordered = sorted(factors, key=lambda f: _natural(f.base if f.is_Pow else f))
+        text = " ".join(self._print(f) for f in ordered)
+        if coefficient == 1:
+            return text
+        if coefficient == -1:
+            return "- " + text
+        return self._print(coefficient) + " " + text
+
+
+def _chain(definition: str, terms: list[str], joiner: str, result: Any, per_line: int = 4
+           ) -> str:
+    """``definition = t_1 + ... + t_n = result`` as aligned lines of ``per_line`` terms."""
+    lines = [definition]
+    for start in range(0, len(terms), per_line):
+        chunk = joiner.join(terms[start:start + per_line])
+        lines.append(("&= " if start == 0 else r"&\quad" + joiner.rstrip() + " ") + chunk)
+    lines.append(f"&= {result}")
+    return " \\\\\n".join(lines)
 
 
 def _num(value: Any) -> str:
@@ -59,7 +97,7 @@ class StackDocument:
     # ----- the context ----------------------------------------------------------------------
     def context(self) -> dict[str, Any]:
         stack = self.stack
-        printer = SymdilLatexPrinter()
+        printer = _StackPrinter()
         ndim = stack.ndim
         by_kind: dict[str, list[StackStatement]] = {}
         for statement in self.statements:
@@ -117,7 +155,8 @@ class StackDocument:
             "table": table,
             "recurrences": recurrences,
             "product": {"equation": equation, "factors": r" ".join(
-                f"M_{{{number}}}" for number in range(layers, 0, -1)),
+                f"M_{{{number}}}" for number in range(layers, 0, -1)) if layers <= 4
+                else rf"M_{{{layers}}} M_{{{layers - 1}}} \cdots M_{{1}}",
                 "shape": f"{stack.shape[0]} \\times {stack.shape[1]}"},
             "regions": regions,
             "single": single_context,
@@ -130,9 +169,10 @@ class StackDocument:
         """``M = [...]`` elided, with as many columns (down to 3) and then rows (down to 3) as
         fit the page: a composed entry is a sum of products of one tap per layer, often wide."""
         rows = self.max_rows
+        printer = _StackPrinter()
         while True:
             for cols in range(self.max_cols, 2, -1):
-                cells = _equation_cells(self.stack, rows, cols)[0]
+                cells = matrix_cells(matrix_layout(self.stack, rows, cols), printer)
                 if array_width(cells) + EQUATION_SPACING <= PAGE_WIDTH or (cols == 3
                                                                            and rows == 3):
                     return "M = " + bracket_matrix(cells)
@@ -149,19 +189,19 @@ class StackDocument:
             r = fields[(axis, number)].params["r"]
             if fields[(axis, number)].params["closed_form"]:
                 lines.append(
-                    rf"r_{{{number}}} = r_{{{number - 1}}} + d_{{{number}}}(K_{{{number}}} - 1)"
+                    rf"r_{{{number}}} &= r_{{{number - 1}}} + d_{{{number}}}(K_{{{number}}} - 1)"
                     rf"J_{{{number}}} = {previous} + {ax.dilation} \cdot {ax.kernel_size - 1} "
                     rf"\cdot {_num(jumps[number - 1])} = {r}")
             else:
-                lines.append(rf"r_{{{number}}} = {r}")
+                lines.append(rf"r_{{{number}}} &= {r}")
             previous = r
         closed = last.params["closed_form"]
-        terms = " + ".join(
+        terms = ["1"] + [
             rf"{layer.axes[axis].dilation} \cdot {layer.axes[axis].kernel_size - 1} \cdot "
-            rf"{_num(jumps[k])}" for k, layer in enumerate(stack.layers))
-        pads = " + ".join(rf"{layer.axes[axis].pad_before} \cdot {_num(jumps[k])}"
-                          for k, layer in enumerate(stack.layers))
-        strides = r" \cdot ".join(str(layer.axes[axis].stride) for layer in stack.layers)
+            rf"{_num(jumps[k])}" for k, layer in enumerate(stack.layers)]
+        pads = [rf"{layer.axes[axis].pad_before} \cdot {_num(jumps[k])}"
+                for k, layer in enumerate(stack.layers)]
+        strides = [str(layer.axes[axis].stride) for layer in stack.layers]
         start = ""
         if closed:
             stride, before = last.params["stride"], last.params["before"]
@@ -171,12 +211,12 @@ class StackDocument:
             "lines": lines,
             "closed": closed,
             "r": last.params["r"],
-            "r_sum": rf"r = 1 + \sum_{{l=1}}^{{{len(stack.layers)}}} d_l (K_l - 1) J_l = 1 + "
-                     rf"{terms} = {last.params['r']}" if closed else None,
-            "stride": (rf"S = \prod_{{l=1}}^{{{len(stack.layers)}}} s_l = {strides} = "
-                       rf"{last.params['stride']}") if closed else None,
-            "padding": (rf"P = \sum_{{l=1}}^{{{len(stack.layers)}}} p_l J_l = {pads} = "
-                        rf"{last.params['before']}") if closed else None,
+            "r_sum": _chain(rf"r &= 1 + \sum_{{l=1}}^{{{len(stack.layers)}}} d_l (K_l - 1) J_l",
+                            terms, " + ", last.params["r"]) if closed else None,
+            "stride": _chain(rf"S &= \prod_{{l=1}}^{{{len(stack.layers)}}} s_l", strides,
+                             r" \cdot ", last.params["stride"], 10) if closed else None,
+            "padding": _chain(rf"P &= \sum_{{l=1}}^{{{len(stack.layers)}}} p_l J_l", pads,
+                              " + ", last.params["before"]) if closed else None,
             "region": (rf"[u_i, v_i] = [{start},\ {start} + {last.params['r'] - 1}]"
                        if closed else None),
         }
