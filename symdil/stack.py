@@ -563,7 +563,13 @@ class Stack:
     def single_conv(self) -> SingleConv:
         """The stack as one convolution: stride ``prod s_l``, taps the composed kernel, padding
         the effective padding; ``.conv`` is it when every row agrees, else None with
-        ``.reason``, and ``.interior``/``.border`` say which rows agree (see ``SingleConv``)."""
+        ``.reason``, and ``.border`` says which rows do not (see ``SingleConv``).  Computed
+        once per stack."""
+        if "_single" not in self.__dict__:
+            self.__dict__["_single"] = self._single_conv()
+        return self.__dict__["_single"]
+
+    def _single_conv(self) -> SingleConv:
         m = tuple(self.layers[-1].axes[a].output_length for a in range(self.ndim))
         none: tuple[tuple[int, ...], ...] = tuple(() for _ in m)
         if not self.forward_only:
