@@ -1,34 +1,40 @@
-"""Rendering: one Jinja2 environment, template lookup, escaping, and PDF compilation.
+"""Rendering: one sandboxed Jinja2 environment, template lookup, escaping, and PDF compilation.
 
 Templates use nbconvert-style delimiters that cannot clash with TeX -- ``((* … *))`` blocks,
 ``((( … )))`` variables, ``((= … =))`` comments -- with ``StrictUndefined`` (a missing variable
 is an error naming the template and the variable), ``trim_blocks``/``lstrip_blocks``, and
 autoescape off: math arrives pre-printed, and prose from users goes through the explicit
 ``latex_escape`` / ``markdown_escape`` filters, so ``\\input``, ``\\write18`` or ``\\catcode``
-can never be injected.
+can never be injected.  Templates are code: every environment is Jinja2's
+``SandboxedEnvironment``, and every template problem is one ``SymdilError`` naming the file and
+line.
+
+Layout: ``body/<document>.j2`` hold each document's words once; a format is
+``<format>/markup.j2`` (the macros the bodies call: em, code, display, itemize, heading, …) plus
+page shells (``<format>/derivation.*.j2``, ``document.*.j2``, ``handout*.j2``) that set ``markup``
+and include a body.
 
 Lookup: a user folder (``templates=DIR``, ``--templates DIR``) first, then the built-in templates --
 inside the installed package (``symdil/templates``, force-included in the wheel), else the top-level
-``templates/`` folder beside the source checkout (editable installs).
+``templates/`` folder beside the source checkout (editable installs).  A file in the user folder
+that is a symbolic link leading out of it is refused.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+# compile_pdf lives in symdil.pdf (output files and their clean-up); still importable from here
+from .pdf import PDFLATEX_INSTALL, compile_pdf  # noqa: F401
 from .spec import SymdilError
-
-PDFLATEX_INSTALL = "apt-get install texlive-latex-base texlive-latex-recommended"
 
 TEMPLATE_NAMES = {
     ("latex", False): "latex/derivation.tex.j2",
@@ -148,14 +154,20 @@ def latex_escape(text: Any) -> str:
     return "".join(out)
 
 
+def latex_code(text: Any) -> str:
+    """Code for ``\\texttt``: as ``latex_escape``, except that ``"`` stays a straight quote
+    (typewriter fonts print it as typed)."""
+    return "".join('"' if char == '"' else latex_escape(char) for char in str(text))
+
+
 # --------------------------------------------------------------------------------------------
 # The environment
 # --------------------------------------------------------------------------------------------
 
 
 def environment(user_dir: str | None = None) -> jinja2.Environment:
-    """The Jinja2 environment (user folder first, then the built-ins).  The built-in one is
-    cached; with a user folder a fresh environment reads the user's current files."""
+    """The sandboxed Jinja2 environment (user folder first, then the built-ins).  The built-in
+    one is cached; with a user folder a fresh environment reads the user's current files."""
     if user_dir is None:
         return _builtin_environment()
     return _make_environment(user_dir)
@@ -166,12 +178,73 @@ def _builtin_environment() -> jinja2.Environment:
     return _make_environment(None)
 
 
+class _FolderLoader(jinja2.FileSystemLoader):
+    """A template folder whose files must be UTF-8 text inside the folder: a symbolic link that
+    leads out of it is refused, and an unreadable or non-UTF-8 file is an error naming it."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(folder)
+        self.folder = os.path.realpath(folder)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        path = os.path.join(self.folder, *jinja2.loaders.split_template_path(template))
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
+        target = os.path.realpath(path)
+        if os.path.commonpath([self.folder, target]) != self.folder:
+            raise SymdilError(f"template {template} is a symbolic link to {target}, outside "
+                              f"the templates folder {self.folder}; refused")
+        if not os.path.isfile(target):
+            raise SymdilError(f"template {template} is not a regular file")
+        try:
+            with open(target, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            raise SymdilError(f"template {template} cannot be read: "
+                              f"{error.strerror or error}") from None
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[:error.start].count(b"\n") + 1
+            raise SymdilError(f"template {template}, line {line}: not UTF-8 text (byte "
+                              f"0x{data[error.start]:02x})") from None
+        mtime = os.path.getmtime(target)
+        return source, path, lambda: os.path.getmtime(target) == mtime
+
+
+#: What one ``*`` or ``**`` in a template may build: a text or list of 10^7 items, a number of
+#: 10^5 bits (``'x' * 10**11`` or ``10 ** 10 ** 10`` would exhaust memory or never finish).
+MAX_TEMPLATE_ITEMS = 10**7
+MAX_TEMPLATE_BITS = 10**5
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja2's sandbox with bounded ``*`` and ``**`` (it already bounds ``range``)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if (isinstance(seq, (str, list, tuple)) and isinstance(count, int)
+                        and len(seq) * count > MAX_TEMPLATE_ITEMS):
+                    raise SecurityError(f"a repetition of more than {MAX_TEMPLATE_ITEMS:,} "
+                                        "items")
+        elif (isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1
+              and right * abs(left).bit_length() > MAX_TEMPLATE_BITS):
+            raise SecurityError(f"a power of more than {MAX_TEMPLATE_BITS:,} bits")
+        return super().call_binop(context, operator, left, right)
+
+
 def _make_environment(user_dir: str | None) -> jinja2.Environment:
+    # Templates are code: a user's folder (or a build file's) must not run any, so every
+    # environment is sandboxed -- no attribute starting with "_", no unsafe callables, bounded
+    # range(), * and **.
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None:
-        loaders.append(jinja2.FileSystemLoader(user_dir))
-    loaders.append(jinja2.FileSystemLoader(str(builtin_templates())))
-    env = jinja2.Environment(
+        loaders.append(_FolderLoader(user_dir))
+    loaders.append(_FolderLoader(str(builtin_templates())))
+    env = _Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         block_start_string="((*",
         block_end_string="*))",
@@ -187,6 +260,7 @@ def _make_environment(user_dir: str | None) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["latex_escape"] = latex_escape
+    env.filters["latex_code"] = latex_code
     env.filters["markdown_escape"] = markdown_escape
     return env
 
@@ -223,12 +297,17 @@ def _short(path: str | None, roots: list[str]) -> str:
 
 
 def render_template(name: str, context: dict[str, Any], templates: Any = None) -> str:
-    """Render template ``name`` with ``context``; template problems become one-line SymdilErrors."""
+    """Render template ``name`` with ``context`` in the sandbox.  Every template problem -- a
+    syntax error, a missing variable, a Python error inside a template, an unsafe attribute, a
+    template that includes itself, a file that is unreadable, not UTF-8 or a symbolic link out
+    of the folder -- becomes one SymdilError naming the template file (and line)."""
     user = _user_dir(templates)
     env = environment(user)
     roots = [r for r in (user, str(builtin_templates())) if r]
     try:
         return env.get_template(name).render(**context)
+    except SymdilError:
+        raise
     except jinja2.TemplateNotFound as error:
         raise SymdilError(f"template {error.name!r} not found (looked in "
                           f"{', '.join(roots)})") from None
@@ -240,9 +319,20 @@ def render_template(name: str, context: dict[str, Any], templates: Any = None) -
         variable = _undefined_name(str(error))
         raise SymdilError(f"template {_short(file, roots)}, line {line}: undefined variable "
                           f"{variable} ({error.message})") from None
-    except jinja2.TemplateError as error:
+    except SecurityError as error:
         file, line = _template_frame(error)
-        raise SymdilError(f"template {_short(file, roots)}, line {line}: {error}") from None
+        raise SymdilError(f"template {_short(file, roots)}, line {line}: refused by the "
+                          f"sandbox: {error}") from None
+    except RecursionError as error:
+        file, line = _template_frame(error)
+        raise SymdilError(f"template {_short(file, roots)}, line {line}: templates include "
+                          "or call each other without end") from None
+    except Exception as error:  # a Python error inside a template: the template is at fault
+        file, line = _template_frame(error)
+        message = str(error).splitlines()[0] if str(error) else ""
+        raise SymdilError(f"template {_short(file, roots)}, line {line}: "
+                          f"{type(error).__name__}" + (f": {message}" if message else "")
+                          ) from None
 
 
 def _undefined_name(message: str) -> str:
@@ -268,38 +358,6 @@ def conv_latex_equation(op: Any) -> str:
     from .printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, matrix_equation
 
     return "$$\n" + matrix_equation(op, DEFAULT_MAX_ROWS, DEFAULT_MAX_COLS) + "\n$$"
-
-
-def compile_pdf(tex: str, timeout: float = 120.0) -> bytes:
-    """Compile a standalone LaTeX document with pdflatex (no shell escape) and return the PDF.
-
-    Missing pdflatex, or a compilation error, raise a one-line SymdilError.  The output does not
-    depend on the clock (SOURCE_DATE_EPOCH, and the document omits dates and trailer ids).
-    """
-    pdflatex = shutil.which("pdflatex")
-    if pdflatex is None:
-        raise SymdilError(f"--pdf needs pdflatex, which is not installed; install it with: "
-                          f"{PDFLATEX_INSTALL}")
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
-    with tempfile.TemporaryDirectory(prefix="symdil-pdf-") as folder:
-        source = Path(folder) / "document.tex"
-        source.write_text(tex, encoding="utf-8")
-        try:
-            result = subprocess.run(
-                [pdflatex, "-halt-on-error", "-interaction=nonstopmode", "-no-shell-escape",
-                 "document.tex"],
-                cwd=folder, env=env, capture_output=True, timeout=timeout,
-                stdin=subprocess.DEVNULL,
-            )
-        except subprocess.TimeoutExpired:
-            raise SymdilError(f"pdflatex did not finish within {timeout:.0f} s") from None
-        pdf = Path(folder) / "document.pdf"
-        if result.returncode != 0 or not pdf.is_file():
-            log = result.stdout.decode("utf-8", "replace")
-            first = next((line for line in log.splitlines() if line.startswith("!")),
-                         f"exit status {result.returncode}")
-            raise SymdilError(f"pdflatex failed: {first.lstrip('! ').strip()}")
-        return pdf.read_bytes()
 
 
 _MARKDOWN_TEXT_SPECIALS = set("\\`*_$[]|~")

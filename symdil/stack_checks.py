@@ -19,8 +19,8 @@ from typing import Any, Sequence
 import numpy as np
 import sympy
 
-from .checks import TORCH_INSTALL, CheckResult, not_applicable
-from .checktools import evaluate_rows, numpy_reference, same
+from .checks import TORCH_INSTALL, CheckResult, numpy_reference, same
+from .checks.numeric import evaluate_rows
 from .spec import SymdilError
 from .stack import Stack, _prod, _unflatten
 from .verification import VerificationReport, torch_available
@@ -48,11 +48,16 @@ def verify_stack(stack: Stack, against: str | None = None, seed: int = 0) -> Ver
     return VerificationReport(tuple(results))
 
 
+def _result(name: str, title: str | None, passed: bool, detail: str) -> CheckResult:
+    return CheckResult(name, passed, detail, title=title)
+
+
 # ----- 1. product ----------------------------------------------------------------------------
 
 def check_product(stack: Stack, rows: Sequence[dict] | None = None) -> CheckResult:
     """The composed rows (or ``rows``) against the layers applied in turn to the inputs."""
     name = "product"
+    title = "Composed product"
     rows = stack.rows if rows is None else rows
     values: list[Any] = list(stack.input)
     for layer, bias in zip(stack.layers, stack.biases):
@@ -65,13 +70,13 @@ def check_product(stack: Stack, rows: Sequence[dict] | None = None) -> CheckResu
     for r, (row, want) in enumerate(zip(rows, values)):
         got = sympy.Add(*[coef * inputs[col] for col, coef in row.items()], offsets[r])
         if sympy.expand(got - want) != 0:
-            return CheckResult(name, False, f"row {r}: the product gives {got}, the layers "
+            return _result(name, title, False, f"row {r}: the product gives {got}, the layers "
                                             f"applied in turn give {want}")
     if len(rows) != len(values):
-        return CheckResult(name, False, f"{len(rows)} rows, the layers give {len(values)}")
+        return _result(name, title, False, f"{len(rows)} rows, the layers give {len(values)}")
     nonzeros = sum(len(row) for row in rows)
     affine = " and the offset b" if stack.bias is not None else ""
-    return CheckResult(name, True, f"all {len(rows)} rows of M_{len(stack.layers)} ... M_1 "
+    return _result(name, title, True, f"all {len(rows)} rows of M_{len(stack.layers)} ... M_1 "
                                    f"({nonzeros} non-zeros){affine} equal the layers applied "
                                    "one after another to the input symbols")
 
@@ -91,7 +96,8 @@ def structural_supports(stack: Stack) -> list[set[int]]:
 def check_receptive_field(stack: Stack, supports: Sequence[set[int]] | None = None
                           ) -> CheckResult:
     """Regions, receptive field, effective stride and padding against the row supports."""
-    name = "receptive field"
+    name = "receptive_field"
+    title = "Receptive field"
     if supports is None:
         symbolic = all(isinstance(t, sympy.Symbol) for t in stack.kernel)
         supports = ([set(row) for row in stack.rows] if symbolic
@@ -142,18 +148,18 @@ def check_receptive_field(stack: Stack, supports: Sequence[set[int]] | None = No
         if len(problems) > 3:
             break
     if problems:
-        return CheckResult(name, False, "; ".join(problems[:3]))
+        return _result(name, title, False, "; ".join(problems[:3]))
     axes = lambda values: str(values[0]) if ndim == 1 else str(tuple(values))  # noqa: E731
     if full_rows == 0:
-        return CheckResult(name, True, f"every row's support lies in its region; no row sees "
+        return _result(name, title, True, f"every row's support lies in its region; no row sees "
                                        f"its whole region (the widest sees {axes(widest)} of "
                                        f"r = {axes(fields)}), so r is an upper bound here")
     if any(w != f for w, f in zip(widest, fields)):
-        return CheckResult(name, False, f"the widest row support is {axes(widest)}, the "
+        return _result(name, title, False, f"the widest row support is {axes(widest)}, the "
                                         f"receptive field {axes(fields)}")
     form = ("r = 1 + sum d_l (K_l - 1) J_l, region [S i - P, S i - P + r - 1]" if closed
             else "the region recurrence (transposed layers)")
-    return CheckResult(name, True, f"every row's support lies in its region; {full_rows} "
+    return _result(name, title, True, f"every row's support lies in its region; {full_rows} "
                                    f"row(s) see their whole region, of size r = {axes(fields)} "
                                    f"({form}; S = {axes(strides)}, P = {axes(pads)})")
 
@@ -162,10 +168,12 @@ def check_receptive_field(stack: Stack, supports: Sequence[set[int]] | None = No
 
 def check_single_conv(stack: Stack, rows: Sequence[dict] | None = None) -> CheckResult:
     """Interior rows equal the single convolution's rows; border rows (symbolic taps) differ."""
-    name = "single conv"
+    name = "single_conv"
+    title = "Single convolution"
     single = stack.single_conv()
     if single.candidate is None:
-        return not_applicable(name, single.reason)
+        return CheckResult(name, True, f"not applicable: {single.reason}", applicable=False,
+                           title=title)
     rows = stack.rows if rows is None else rows
     border = set(single.border)
     symbolic = all(isinstance(t, sympy.Symbol) for t in stack.kernel)
@@ -179,7 +187,7 @@ def check_single_conv(stack: Stack, rows: Sequence[dict] | None = None) -> Check
         if len(problems) >= 3:
             break
     if problems:
-        return CheckResult(name, False, "; ".join(problems))
+        return _result(name, title, False, "; ".join(problems))
     shape = stack.shape[0]
     kernel = single.candidate.axes
     sizes = "x".join(str(axis.kernel_size) for axis in kernel)
@@ -192,7 +200,7 @@ def check_single_conv(stack: Stack, rows: Sequence[dict] | None = None) -> Check
                                                        " structurally (concrete taps)"))
     if stack.bias is not None:
         what += " (the linear part M; the offset b is separate)"
-    return CheckResult(name, True, what)
+    return _result(name, title, True, what)
 
 
 # ----- 4. numeric -----------------------------------------------------------------------------
@@ -216,7 +224,8 @@ def _random_weights(stack: Stack, rng: random.Random) -> tuple[dict, list[np.nda
 def check_numeric(stack: Stack, against: str | None = None, seed: int = 0) -> CheckResult:
     """Random integer taps and inputs: the composed rows against each layer's NumPy reference
     (or ``torch.nn.Sequential``) applied in turn."""
-    name = "numeric" if against is None else "torch"
+    name = "numeric" if against is None else "numeric_torch"
+    title = None
     rng = random.Random(seed)
     values, arrays = _random_weights(stack, rng)
     x = np.array([rng.randint(-5, 5) for _ in range(stack.shape[1])], dtype=np.float64)
@@ -237,9 +246,9 @@ def check_numeric(stack: Stack, against: str | None = None, seed: int = 0) -> Ch
              else np.allclose(got, want, rtol=1e-9, atol=1e-9 * max(1.0, np.abs(want).max())))
     if want.shape != got.shape or not agree:
         bad = int(np.argmax(np.abs(got - want))) if want.shape == got.shape else -1
-        return CheckResult(name, False, f"{source} differs (output {bad})")
+        return _result(name, title, False, f"{source} differs (output {bad})")
     how = "exactly" if integers else "to 1e-9 relative (non-integer taps)"
-    return CheckResult(name, True, f"{len(got)} outputs equal {source} {how} on random "
+    return _result(name, title, True, f"{len(got)} outputs equal {source} {how} on random "
                                    f"integer inputs (seed {seed}); the linear part M")
 
 

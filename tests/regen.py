@@ -55,9 +55,7 @@ def cli_options(args: list[str]) -> dict[str, str | bool]:
     while index < len(args):
         key = args[index].lstrip("-").replace("-", "_")
         if index + 1 < len(args) and not args[index + 1].startswith("--"):
-            value = args[index + 1]
-            # Typer converts the integer options before they reach conv_from_options
-            options[key] = int(value) if key in ("in_channels", "out_channels", "groups") else value
+            options[key] = args[index + 1]  # the CLI passes every option as typed (a string)
             index += 2
         else:
             options[key] = True

@@ -75,9 +75,10 @@ def test_verify_against_torch_and_exit_codes() -> None:
                  "same", "--verify", "--against", "torch", "-f", "json")
     assert result.exit_code == 0, result.output
     checks = {c["name"]: c for c in json.loads(result.output)["verification"]["checks"]}
-    assert set(checks) == {"product", "receptive field", "single conv", "numeric", "torch"}
+    assert set(checks) == {"product", "receptive_field", "single_conv", "numeric",
+                           "numeric_torch"}
     assert all(c["passed"] for c in checks.values())
-    assert "border rows differ" in checks["single conv"]["detail"]
+    assert "border rows differ" in checks["single_conv"]["detail"]
 
 
 @pytest.mark.parametrize("args, message", [

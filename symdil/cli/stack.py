@@ -18,7 +18,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ..spec import SymdilError
+from ..errors import SymdilError
 from . import options as o
 from .common import check_extension, emit, user_errors
 
@@ -137,9 +137,9 @@ def stack(
         "e.g. [bold]\"kernel=2 dilation=4 padding=causal\"[/] (keys: kernel/k, stride/s, "
         "dilation/d, padding/p, mode, output_padding, out, groups; words: flip, transposed).",
         show_default=False)] = [],  # noqa: B006
-    wavenet: Annotated[Optional[int], typer.Option(
-        "--wavenet", help="Shorthand: N layers with 2 taps, dilations 1, 2, 4, ..., 2^(N-1), "
-        "causal padding (a WaveNet block).")] = None,
+    wavenet: Annotated[Optional[str], typer.Option(
+        "--wavenet", metavar="N", help="Shorthand: N layers with 2 taps, dilations 1, 2, 4, "
+        "..., 2^(N-1), causal padding (a WaveNet block).")] = None,
     dilations: Annotated[Optional[str], typer.Option(
         "--dilations", help="Shorthand: one layer per dilation ([bold]1,2,4,8[/]) with "
         "--kernel taps and --padding.")] = None,
@@ -147,11 +147,12 @@ def stack(
         "--kernel", "-k", help="Taps per layer with --dilations.")] = "2",
     padding: Annotated[str, typer.Option(
         "--padding", "-p", help="Padding per layer with --dilations.")] = "causal",
-    in_channels: o.InChannels = 1,
+    in_channels: o.InChannels = "1",
     input_symbol: o.InputSymbol = "a",
     kernel_symbol: Annotated[str, typer.Option(
         "--kernel-symbol", help="Base of the taps: layer l's are k^{(l)}_t.")] = "k",
-    fmt: Annotated[StackFormat, typer.Option("--format", "-f", help="Output format.")] = (
+    fmt: Annotated[StackFormat, typer.Option("--format", "-f", case_sensitive=False,
+                                             help="Output format.")] = (
         StackFormat.text),
     standalone: Annotated[bool, typer.Option(
         "--standalone", help="A complete LaTeX/Markdown document instead of a snippet.")] = False,
@@ -179,9 +180,12 @@ def stack(
         n_value = o.parse_n(n)
         if not isinstance(n_value, (int, tuple)):
             raise SymdilError(f"--n must be an integer (a stack needs a concrete n), got {n!r}")
-        layers = build_layers(n_value, layer, wavenet, dilations, kernel, padding)
-        if in_channels != 1:
-            layers[0].setdefault("in_channels", in_channels)
+        count = None if wavenet is None else o.parse_int("--wavenet", wavenet,
+                                                          "a number of layers from 1 to 30")
+        layers = build_layers(n_value, layer, count, dilations, kernel, padding)
+        channels = o.parse_int("--in-channels", in_channels, "a positive integer")
+        if channels != 1:
+            layers[0].setdefault("in_channels", channels)
         net = Stack(n_value, layers, input_symbol=input_symbol, kernel_symbol=kernel_symbol)
         report = None
         if verify:
