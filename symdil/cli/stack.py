@@ -133,24 +133,27 @@ def stack_text(summary: dict[str, Any]) -> str:
 def stack(
     n: o.N,
     layer: Annotated[list[str], typer.Option(
-        "--layer", "-l", help="One layer, repeat in order: space-separated key=value items, "
-        "e.g. [bold]\"kernel=2 dilation=4 padding=causal\"[/] (keys: kernel/k, stride/s, "
+        "--layer", "-l", metavar="SPEC",
+        help="One layer, repeat in order: space-separated key=value items, e.g. [bold]\"kernel=2 dilation=4 padding=causal\"[/] (keys: kernel/k, stride/s, "
         "dilation/d, padding/p, mode, output_padding, out, groups; words: flip, transposed).",
         show_default=False)] = [],  # noqa: B006
     wavenet: Annotated[Optional[str], typer.Option(
         "--wavenet", metavar="N", help="Shorthand: N layers with 2 taps, dilations 1, 2, 4, "
         "..., 2^(N-1), causal padding (a WaveNet block).")] = None,
     dilations: Annotated[Optional[str], typer.Option(
-        "--dilations", help="Shorthand: one layer per dilation ([bold]1,2,4,8[/]) with "
-        "--kernel taps and --padding.")] = None,
+        "--dilations", metavar="D,D,...",
+        help="Shorthand: one layer per dilation ([bold]1,2,4,8[/]) with --kernel taps and "
+        "--padding.")] = None,
     kernel: Annotated[str, typer.Option(
-        "--kernel", "-k", help="Taps per layer with --dilations.")] = "2",
+        "--kernel", "-k", metavar="K", help="Taps per layer with --dilations.")] = "2",
     padding: Annotated[str, typer.Option(
-        "--padding", "-p", help="Padding per layer with --dilations.")] = "causal",
+        "--padding", "-p", metavar="PADDING",
+        help="Padding per layer with --dilations.")] = "causal",
     in_channels: o.InChannels = "1",
     input_symbol: o.InputSymbol = "a",
     kernel_symbol: Annotated[str, typer.Option(
-        "--kernel-symbol", help="Base of the taps: layer l's are k^{(l)}_t.")] = "k",
+        "--kernel-symbol", metavar="NAME",
+        help="Base of the taps: layer l's are k^{(l)}_t.")] = "k",
     fmt: Annotated[StackFormat, typer.Option("--format", "-f", case_sensitive=False,
                                              help="Output format.")] = (
         StackFormat.text),
@@ -168,6 +171,13 @@ def stack(
     """A stack of convolutions: layer table, receptive field, regions, single convolution.
 
     Exit status: 0 success, 1 a --verify check fails, 2 bad arguments.
+
+    Examples:
+
+    \b
+      symdil stack --n 4096 --wavenet 10
+      symdil stack --n 12 -l "k=3 s=2 p=1" -l "k=2 d=2" -l "k=3 s=2 transposed p=1"
+      symdil stack --n 32 --dilations 1,2,4 --kernel 3 --padding same --verify
     """
     from ..stack import Stack
     from ..stack_summary import stack_summary
