@@ -134,7 +134,8 @@ def stack(
     n: o.N,
     layer: Annotated[list[str], typer.Option(
         "--layer", "-l", metavar="SPEC",
-        help="One layer, repeat in order: space-separated key=value items, e.g. [bold]\"kernel=2 dilation=4 padding=causal\"[/] (keys: kernel/k, stride/s, "
+        help="One layer, repeat in order: space-separated key=value items, e.g. "
+        "[bold]\"kernel=2 dilation=4 padding=causal\"[/] (keys: kernel/k, stride/s, "
         "dilation/d, padding/p, mode, output_padding, out, groups; words: flip, transposed).",
         show_default=False)] = [],  # noqa: B006
     wavenet: Annotated[Optional[str], typer.Option(
