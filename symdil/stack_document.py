@@ -240,7 +240,7 @@ class StackDocument:
             shown = list(enumerate(values))
             if len(shown) > MAX_TAPS_SHOWN:
                 shown = shown[:3] + [None] + shown[-3:]
-            taps = [None if item is None else rf"c_{{{item[0]}}} = {printer._print(item[1])}"
+            taps = [None if item is None else rf"c_{{{item[0]}}} &= {printer._print(item[1])}"
                     for item in shown]
         border = [printer._print(stack.output_symbol_at(r)) for r in single.border]
         if len(border) > 6:
@@ -279,10 +279,14 @@ class StackDocument:
             if false:
                 raise SymdilError(f"a statement of the stack document does not hold: "
                                   f"{', '.join(false)}")
-            checks = {"checks": [{"name": c.name, "passed": c.passed, "detail": c.detail,
+            checks = {"checks": [{"name": c.name, "title": getattr(c, "title", None),
+                                  "passed": c.passed, "detail": c.detail,
                                   "applicable": c.applicable} for c in report.checks],
                       "statements": len(results)}
         context.update(fmt=fmt, standalone=standalone, verification=checks, title=title,
-                       latin_fonts=needs_latin_fonts(title or ""))
-        text = render_template("body/stack_document.j2", context, templates)
+                       latin_fonts=needs_latin_fonts(title or ""),
+                       default_title=f"A stack of {context['layers']} convolutions: receptive "
+                       "field and composed operator")
+        shell = "latex/stack.tex.j2" if fmt == "latex" else "markdown/stack.md.j2"
+        text = render_template(shell, context, templates)
         return text if text.endswith("\n") else text + "\n"

@@ -128,7 +128,7 @@ def test_wavenet_document_says_the_numbers() -> None:
             "&= 1 + 1 \\cdot 1 \\cdot 1 + 2 \\cdot 1 \\cdot 1 + 4 \\cdot 1 \\cdot 1 \\\\\n"
             "&\\quad + 8 \\cdot 1 \\cdot 1 \\\\\n&= 16") in markdown
     assert "[u_i, v_i] = [i - 15,\\ i - 15 + 15]" in markdown
-    assert "Output $y_{0}$ reads the input region $[-15, 0]$" in markdown
+    assert "output $y_{0}$ reads the input region $[-15, 0]$" in markdown
     assert "C(z) = K_{1}\\!\\left(z^{1}\\right) K_{2}\\!\\left(z^{2}\\right)" in markdown
 
 
@@ -210,7 +210,7 @@ def test_build_entries(tmp_path: Path) -> None:
     want = StackDocument(net).render("markdown", False, verify_stack(net))
     assert (tmp_path / "out" / "wavenet.md").read_text() == want
     # the exact taps 0.5 and "1/2" reach the composed kernel as halves
-    assert r"c_{3} = \frac{1}{2} k^{(1)}_{1}" in (tmp_path / "out" / "enc.tex").read_text()
+    assert r"c_{3} &= \frac{1}{2} k^{(1)}_{1}" in (tmp_path / "out" / "enc.tex").read_text()
 
 
 def test_build_problems_name_entry_and_layer(tmp_path: Path) -> None:
