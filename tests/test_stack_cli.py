@@ -122,6 +122,17 @@ def test_documents_compile_and_parse(name) -> None:
     assert latex == StackDocument(Stack(*CASES[name])).render("latex", True, report)
 
 
+def test_symdil_verify_takes_a_stack() -> None:
+    import symdil
+
+    report = symdil.verify(Stack(*CASES["same"]))
+    assert report.passed
+    assert [c.name for c in report.checks] == ["product", "receptive_field", "single_conv",
+                                               "numeric"]
+    with pytest.raises(SymdilError, match="not a stack"):
+        symdil.verify(Stack(*CASES["same"]), claim_text="a")
+
+
 def test_wavenet_document_says_the_numbers() -> None:
     markdown = StackDocument(Stack(*CASES["wavenet"])).render("markdown")
     assert ("r &= 1 + \\sum_{l=1}^{4} d_l (K_l - 1) J_l \\\\\n"
