@@ -287,6 +287,8 @@ class StackDocument:
                        latin_fonts=needs_latin_fonts(title or ""),
                        default_title=f"A stack of {context['layers']} convolutions: receptive "
                        "field and composed operator")
-        shell = "latex/stack.tex.j2" if fmt == "latex" else "markdown/stack.md.j2"
+        shell = {("latex", False): "latex/stack.tex.j2",
+                 ("latex", True): "latex/stack_document.tex.j2"}.get(
+            (fmt, bool(standalone)), "markdown/stack.md.j2")
         text = render_template(shell, context, templates)
         return text if text.endswith("\n") else text + "\n"
