@@ -1,8 +1,9 @@
 """symdil: dilated and strided convolutions as exact symbolic matrices, verified and typeset.
 
 The public API: ``Conv`` (the operator), ``verify`` (the checks), ``derive``/``Derivation`` (LaTeX
-and Markdown derivations), ``Handout`` (exercise sheets), ``Stack`` (a chain of layers),
-``from_torch`` (a PyTorch model as a Conv or Stack), ``SymdilError`` (every invalid argument).
+and Markdown derivations), ``Handout`` (exercise sheets), ``statements`` (what a derivation
+states, each statement with ``holds``), ``Stack`` (a chain of layers), ``from_torch`` (a PyTorch
+model as a Conv or Stack), ``SymdilError`` (every invalid argument).
 
 The names are imported on first use, so ``import symdil`` (and the ``symdil`` command's
 ``--version`` and ``--help``) does not pay for SymPy, NumPy and Jinja2 up front.
@@ -28,6 +29,7 @@ _LAZY = {
     "Stack": "stack",
     "SingleConv": "stack",
     "from_torch": "torch_model",
+    "statements": "statements",  # the package itself, callable: symdil.statements(op)
 }
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "VerificationReport",
     "derive",
     "from_torch",
+    "statements",
     "verify",
     "__version__",
 ]
@@ -47,6 +50,7 @@ __all__ = [
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
     from .conv import Conv
     from .derivation import Derivation, derive
+    from . import statements
     from .handout import Handout
     from .stack import SingleConv, Stack
     from .torch_model import from_torch
@@ -57,7 +61,9 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'symdil' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = importlib.import_module(f".{module}", __name__)
+    if name != "statements":  # the statements package is callable and stays a package
+        value = getattr(value, name)
     globals()[name] = value  # later look-ups do not come back here
     return value
 

@@ -102,8 +102,8 @@ class StackDocument:
         by_kind: dict[str, list[StackStatement]] = {}
         for statement in self.statements:
             by_kind.setdefault(statement.kind, []).append(statement)
-        shapes = by_kind["layer_lengths"][0].params["shapes"]
-        fields = {(s.params["axis"], s.params["upto"]): s for s in by_kind["receptive_field"]}
+        shapes = by_kind["stack_layer_lengths"][0].params["shapes"]
+        fields = {(s.params["axis"], s.params["upto"]): s for s in by_kind["stack_receptive_field"]}
         table = []
         for number, layer in enumerate(stack.layers, start=1):
             (in_shape, out_shape) = shapes[number - 1]
@@ -127,7 +127,7 @@ class StackDocument:
         for axis in range(ndim):
             recurrences.append(self._recurrence(axis, fields))
         regions = []
-        for statement in by_kind["region"]:
+        for statement in by_kind["stack_region"]:
             index = statement.params["index"]
             region = statement.params["region"]
             name = printer._print(stack.output_symbol_at(statement.params["row"]))
@@ -137,7 +137,7 @@ class StackDocument:
                     [rf"[{u}, {v}]" for u, v in region]),
                 "index": ", ".join(map(str, index)),
             })
-        single = by_kind.get("single_conv", [None])[0]
+        single = by_kind.get("stack_single_conv", [None])[0]
         single_context = None
         if single is not None:
             single_context = self._single(single, printer)

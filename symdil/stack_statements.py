@@ -1,26 +1,29 @@
 """What a stack document may say: one frozen record per statement, each with its own predicate.
 
-A ``StackStatement(kind, params)`` is decided by ``holds(evidence)``, where ``evidence`` exposes the
+A stack statement is the shared ``symdil.statements.base.Statement(kind, params)``, decided by
+``holds(evidence)``, where ``evidence`` exposes the
 operator's sparse rows as the interface agreed for statements says: ``rows`` (the composed
 matrix, output row -> {input column: coefficient}), ``input_shape``/``output_shape``, and for a
 stack ``layer_rows``/``layer_shapes`` (each layer's own operator), so a test can pass the rows of
 an independent reference instead of symdil's.  ``stack_statements(stack)`` builds the statements
 a stack document prints; the templates phrase them by kind and never decide a fact.
 
-Kinds: ``layer_lengths`` (the table's sizes), ``receptive_field`` (r, S and P of layers 1..l along
-one axis), ``product`` (the composed matrix is the product of the layers' matrices),
-``region`` (the input region of one output), ``single_conv`` (the stack is one convolution, or
-is except for the listed border rows).
+Kinds (registered with ``symdil.statements.base.register``): ``stack_layer_lengths`` (the table's
+sizes), ``stack_receptive_field`` (r, S and P of layers 1..l along one axis), ``stack_product``
+(the composed matrix is the product of the layers' matrices), ``stack_region`` (the input region
+of one output), ``stack_single_conv`` (the stack is one convolution, or is except for the listed
+border rows).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 import sympy
 
 from .stack import Stack, _prod, _unflatten
+from .statements.base import Statement, register
 
 
 @dataclass(frozen=True)
@@ -40,13 +43,9 @@ class StackEvidence:
                    [(layer.input_shape, layer.output_shape) for layer in stack.layers])
 
 
-@dataclass(frozen=True)
-class StackStatement:
-    kind: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-
-    def holds(self, evidence: StackEvidence) -> bool:
-        return _PREDICATES[self.kind](self.params, evidence)
+#: A stack statement is the shared ``symdil.statements`` record; its kinds (``stack_...``) are
+#: registered below with their predicates.
+StackStatement = Statement
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -61,6 +60,7 @@ def _partial_supports(evidence: StackEvidence, upto: int) -> list[set[int]]:
     return supports
 
 
+@register("stack_layer_lengths", "each layer's input and output shape, chained")
 def _layer_lengths(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
     shapes = [tuple(shape) for pair in evidence.layer_shapes for shape in pair]
     want = [tuple(shape) for pair in params["shapes"] for shape in pair]
@@ -71,6 +71,8 @@ def _layer_lengths(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
     return shapes == want and chained and counts
 
 
+@register("stack_receptive_field", "receptive field, effective stride and padding of layers "
+          "1..l along an axis, against the row supports")
 def _receptive_field(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
     """Every row of M_upto ... M_1 reads inside [S i - P, S i - P + r - 1] along the axis (rows
     whose region lies in the input; all rows with zero padding), and a row whose region lies in
@@ -111,6 +113,7 @@ def _receptive_field(params: Mapping[str, Any], evidence: StackEvidence) -> bool
     return True
 
 
+@register("stack_product", "the composed rows are the product of the layers' rows")
 def _product(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
     product = [dict(row) for row in evidence.layer_rows[0]]
     for rows in evidence.layer_rows[1:]:
@@ -128,6 +131,7 @@ def _product(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
                for c in set(got) | set(want))
 
 
+@register("stack_region", "the input region of one output (and of its most central translate)")
 def _region(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
     """Output ``index`` reads inside ``region`` (per axis), exactly the region when it lies in
     the input; and a translate of it -- output ``index + q * period`` reads ``region + q *
@@ -186,6 +190,7 @@ def _region(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
     return True
 
 
+@register("stack_single_conv", "the stack equals one convolution except on the listed border rows")
 def _single_conv(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
     from .conv import Conv
 
@@ -201,10 +206,6 @@ def _single_conv(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
     return True
 
 
-_PREDICATES = {"layer_lengths": _layer_lengths, "receptive_field": _receptive_field,
-               "product": _product, "region": _region, "single_conv": _single_conv}
-
-
 class _Sub:
     """Layers 1..upto of a stack, for ``clean_indices`` of a partial product."""
 
@@ -218,7 +219,7 @@ class _Sub:
 def stack_statements(stack: Stack) -> list[StackStatement]:
     """The statements of a stack document, in document order."""
     zeros = all(layer.axes[0].padding_mode == "zeros" for layer in stack.layers)
-    out = [StackStatement("layer_lengths", {"shapes": [
+    out = [Statement("stack_layer_lengths", {"shapes": [
         (layer.input_shape, layer.output_shape) for layer in stack.layers]})]
     for axis in range(stack.ndim):
         fields = stack.receptive_fields(axis)
@@ -239,8 +240,8 @@ def stack_statements(stack: Stack) -> list[StackStatement]:
                 m = sub[-1].axes[axis].output_length
                 params.update(stride=None, before=None, regions={
                     i: stack._region(axis, i, upto) for i in range(m)})
-            out.append(StackStatement("receptive_field", params))
-    out.append(StackStatement("product", {"layers": len(stack.layers)}))
+            out.append(Statement("stack_receptive_field", params))
+    out.append(Statement("stack_product", {"layers": len(stack.layers)}))
     m = stack.output_shape[1:]
     for index in (tuple(0 for _ in m), tuple(size - 1 for size in m)):
         region = [stack._region(a, index[a], len(stack.layers)) for a in range(stack.ndim)]
@@ -255,7 +256,7 @@ def stack_statements(stack: Stack) -> list[StackStatement]:
                                 if layer.transposed])
             period.append(transposed)  # out shift by prod(transposed s) = in shift prod(s)
             shift.append(forward)
-        out.append(StackStatement("region", {
+        out.append(Statement("stack_region", {
             "row": flat, "index": index, "zeros": zeros, "period": tuple(period),
             "clean": None if zeros and stack.forward_only else tuple(
                 stack.clean_indices(a) for a in range(stack.ndim)),
@@ -265,7 +266,7 @@ def stack_statements(stack: Stack) -> list[StackStatement]:
         conv = single.candidate.args
         keys = ("kernel", "stride", "padding", "in_channels", "out_channels", "input_symbol",
                 "output_symbol", "kernel_symbol")
-        out.append(StackStatement("single_conv", {
+        out.append(Statement("stack_single_conv", {
             "conv": {key: conv[key] for key in keys}, "border": single.border,
             "symbolic": all(isinstance(t, sympy.Symbol) for t in stack.kernel),
             "exists": single.conv is not None}))

@@ -186,16 +186,18 @@ def test_a_wrong_statement_is_caught() -> None:
     net = Stack(*CASES["wavenet"])
     evidence = StackEvidence.of(net)
     statements = stack_statements(net)
-    field = next(s for s in statements if s.kind == "receptive_field" and s.params["upto"] == 4)
+    field = next(s for s in statements
+                 if s.kind == "stack_receptive_field" and s.params["upto"] == 4)
     assert field.holds(evidence)
     wrong = type(field)(field.kind, {**field.params, "r": 15})
     assert not wrong.holds(evidence)
     wrong = type(field)(field.kind, {**field.params, "before": 14})
     assert not wrong.holds(evidence)
-    region = next(s for s in statements if s.kind == "region")
-    assert not type(region)("region", {**region.params, "region": ((-14, 0),)}).holds(evidence)
-    single = next(s for s in statements if s.kind == "single_conv")
-    assert not type(single)("single_conv", {**single.params, "border": (3,)}).holds(evidence)
+    region = next(s for s in statements if s.kind == "stack_region")
+    wrong = type(region)("stack_region", {**region.params, "region": ((-14, 0),)})
+    assert not wrong.holds(evidence)
+    single = next(s for s in statements if s.kind == "stack_single_conv")
+    assert not type(single)("stack_single_conv", {**single.params, "border": (3,)}).holds(evidence)
 
 
 # ----- build files ----------------------------------------------------------------------------
