@@ -38,9 +38,13 @@ def test_wavenet_shorthand_text() -> None:
     result = run("stack", "--n", "32", "--wavenet", "4")
     assert result.exit_code == 0, result.output
     assert "receptive field:   16" in result.output
-    assert "effective padding: [15, 0] (before, after)" in result.output
-    assert "region of the first output: [-15, 0]" in result.output
-    assert "single convolution: stride 1, padding [15, 0], 16 composed taps" in result.output
+    assert "effective padding: (15, 0) (before, after)" in result.output
+    assert "region of the first output: (-15, 0)" in result.output
+    assert "single convolution: stride 1, padding (15, 0), 16 composed taps" in result.output
+    titled = run("stack", "--n", "8", "--wavenet", "2", "-f", "markdown", "--standalone",
+                 "--title", "Two *layers*")
+    assert titled.exit_code == 0 and titled.output.startswith("# Two \\*layers\\*\n")
+    assert "--title applies" in run("stack", "--n", "8", "--wavenet", "2", "--title", "x").output
 
 
 def test_layers_and_shorthands_agree() -> None:

@@ -104,13 +104,22 @@ def build_layers(n_value: Any, layer: list[str], wavenet: Optional[int],
     return [parse_layer(text, ndim, number) for number, text in enumerate(layer, start=1)]
 
 
+def _cell(value: Any) -> str:
+    """JSON-ready values as text: lists as tuples ``(1, 0)``, booleans as yes/no."""
+    if isinstance(value, list):
+        return "(" + ", ".join(_cell(item) for item in value) + ")"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 def stack_text(summary: dict[str, Any]) -> str:
     """The summary as aligned plain text."""
-    lines = [f"stack of {len(summary['layers'])} layer(s), input {summary['input_shape']}, "
-             f"output {summary['output_shape']}"]
+    lines = [f"stack of {len(summary['layers'])} layer(s), input (channels, *n) = "
+             f"{_cell(summary['input_shape'])}, output {_cell(summary['output_shape'])}"]
     header = ("layer", "input", "K", "s", "d", "padding", "transposed", "output", "r so far",
               "jump")
-    rows = [header] + [tuple(str(row[key]) for key in (
+    rows = [header] + [tuple(_cell(row[key]) for key in (
         "layer", "input_length", "kernel", "stride", "dilation", "padding", "transposed",
         "output_length", "receptive_field", "jump")) for row in summary["layers"]]
     widths = [max(len(row[c]) for row in rows) for c in range(len(header))]
@@ -118,13 +127,14 @@ def stack_text(summary: dict[str, Any]) -> str:
         lines.append("  ".join(cell.rjust(width) for cell, width in zip(row, widths)))
     lines.append(f"receptive field:   {summary['receptive_field']}")
     lines.append(f"effective stride:  {summary['effective_stride']}")
-    lines.append(f"effective padding: {summary['effective_padding']} (before, after)")
-    lines.append(f"region of the first output: {summary['region_first']}")
-    lines.append(f"region of the last output:  {summary['region_last']}")
+    lines.append(f"effective padding: {_cell(summary['effective_padding'])} (before, after)")
+    lines.append(f"region of the first output: {_cell(summary['region_first'])}")
+    lines.append(f"region of the last output:  {_cell(summary['region_last'])}")
     single = summary["single_conv"]
     if single["exists"]:
-        lines.append(f"single convolution: stride {single['stride']}, padding "
-                     f"{single['padding']}, {single['taps']} composed taps (every row equal)")
+        lines.append(f"single convolution: stride {_cell(single['stride'])}, padding "
+                     f"{_cell(single['padding'])}, {single['taps']} composed taps (every row "
+                     "equal)")
     else:
         lines.append(f"single convolution: none ({single['reason']})")
     return "\n".join(lines) + "\n"
@@ -166,6 +176,9 @@ def stack(
     against: Annotated[Optional[Against], typer.Option(
         "--against", help="With --verify: also run torch.nn.Sequential on random integers.")
     ] = None,
+    title: Annotated[Optional[str], typer.Option(
+        "--title", metavar="TEXT", help="Title of a --standalone document (plain text; "
+        "escaped).")] = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write to FILE atomically (default: stdout).")] = None,
 ) -> None:
@@ -186,6 +199,10 @@ def stack(
     with user_errors():
         if fmt in (StackFormat.latex, StackFormat.markdown):
             check_extension("-o/--output", output, fmt.value, False)
+        if title is not None and not (standalone and fmt in (StackFormat.latex,
+                                                              StackFormat.markdown)):
+            raise SymdilError("--title applies to --standalone LaTeX/Markdown documents; add "
+                              "--standalone and --format latex or markdown")
         if against is not None and not verify:
             raise SymdilError("--against torch applies with --verify; add --verify")
         n_value = o.parse_n(n)
@@ -222,7 +239,7 @@ def stack(
                 raise typer.Exit(1)
             from ..stack_document import StackDocument
 
-            text = StackDocument(net).render(fmt.value, standalone, report)
+            text = StackDocument(net).render(fmt.value, standalone, report, title)
         emit(text, output)
     if report is not None and not report.passed:
         raise typer.Exit(1)
