@@ -48,9 +48,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from . import statements
     from .conv import Conv
     from .derivation import Derivation, derive
-    from . import statements
     from .handout import Handout
     from .stack import SingleConv, Stack
     from .torch_model import from_torch
