@@ -23,6 +23,7 @@ from . import check as _check
 from . import derive as _derive
 from . import handout as _handout
 from . import matrix_command as _matrix
+from . import stack as _stack
 from . import verify as _verify
 
 app = typer.Typer(
@@ -95,6 +96,7 @@ app.command()(_verify.verify)
 app.command()(_handout.handout)
 app.command()(_build.build)
 app.command()(_check.check)
+app.command()(_stack.stack)
 _plain_help_everywhere(app)  # after the last registration: help texts without markup
 
 
