@@ -138,8 +138,24 @@ def _pattern(line_: Line) -> list[dict[int, dict[int, int]]]:
     return [{c: {t: 1 for t in w} for c, w in row.items()} for row in line_.taps]
 
 
+_OUTER_CACHE: dict[tuple[int, bool], tuple[Line, list[dict[int, set[int]]]]] = {}
+
+
 def _outer(line_: Line, transposed: bool) -> list[dict[int, set[int]]]:
-    """Outer lines (rows forward, columns transposed): outer index -> {inner index: taps}."""
+    """Outer lines (rows forward, columns transposed): outer index -> {inner index: taps}
+    (cached for the last few patterns: predicates ask for every line of one pattern)."""
+    key = (id(line_), transposed)
+    hit = _OUTER_CACHE.get(key)
+    if hit is not None and hit[0] is line_:
+        return hit[1]
+    if len(_OUTER_CACHE) > 64:
+        _OUTER_CACHE.clear()
+    result = _outer_lines(line_, transposed)
+    _OUTER_CACHE[key] = (line_, result)
+    return result
+
+
+def _outer_lines(line_: Line, transposed: bool) -> list[dict[int, set[int]]]:
     if not transposed:
         return [{c: set(w) for c, w in row.items()} for row in line_.taps]
     cols: list[dict[int, set[int]]] = [{} for _ in range(line_.n)]
