@@ -41,9 +41,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from . import statements
     from .conv import Conv
     from .derivation import Derivation, derive
-    from . import statements
     from .handout import Handout
     from .verification import VerificationReport, verify
 

@@ -55,13 +55,6 @@ def _root(
     """symdil: convolution arithmetic as verified mathematics on the page."""
 
 
-# one line per command
-app.command()(_matrix.matrix)
-app.command()(_derive.derive)
-app.command()(_verify.verify)
-app.command()(_handout.handout)
-app.command()(_build.build)
-
 _RICH_TAG_RE = re.compile(r"(?<!\\)\[/?(?:bold|dim|italic|b|i|u|red|green|yellow|cyan|blue|"
                           r"magenta)?(?: [a-z]+)*\]")
 
@@ -94,28 +87,13 @@ def _plain_help_everywhere(typer_app: Any) -> None:
                 parameter.default.help = plain_help(parameter.default.help)
 
 
-_plain_help_everywhere(app)
-
-
-def _flags_without_type() -> None:
-    """Typer 0.29 prints every flag as ``--flip <bool>``, which reads as if it took a value
-    (``--flip true`` then fails); show flags bare, as Click does."""
-    from typer.core import TyperOption
-
-    shown = TyperOption.display_type_rich
-    if getattr(shown, "_symdil", False):
-        return
-
-    def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
-        if getattr(self, "is_flag", False) and not getattr(self, "count", False):
-            return None
-        return shown(self, ctx)
-
-    display_type_rich._symdil = True  # type: ignore[attr-defined]
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
-
-
-_flags_without_type()
+# one line per command
+app.command()(_matrix.matrix)
+app.command()(_derive.derive)
+app.command()(_verify.verify)
+app.command()(_handout.handout)
+app.command()(_build.build)
+_plain_help_everywhere(app)  # after the last registration: help texts without markup
 
 
 def _plain_values_without_pydantic() -> None:
