@@ -19,9 +19,11 @@ from .. import __version__
 
 # the command modules, not their functions, are bound here: ``symdil.cli.derive`` stays a module
 from . import build as _build
+from . import check as _check
 from . import derive as _derive
 from . import handout as _handout
 from . import matrix_command as _matrix
+from . import stack as _stack
 from . import verify as _verify
 
 app = typer.Typer(
@@ -93,6 +95,8 @@ app.command()(_derive.derive)
 app.command()(_verify.verify)
 app.command()(_handout.handout)
 app.command()(_build.build)
+app.command()(_check.check)
+app.command()(_stack.stack)
 _plain_help_everywhere(app)  # after the last registration: help texts without markup
 
 
