@@ -12,6 +12,7 @@ from .. import __version__
 # the command modules, not their functions, are bound here: ``symdil.cli.derive`` stays a module
 from . import build as _build
 from . import derive as _derive
+from . import figure as _figure
 from . import handout as _handout
 from . import matrix as _matrix
 from . import verify as _verify
@@ -48,6 +49,7 @@ app.command()(_derive.derive)
 app.command()(_verify.verify)
 app.command()(_handout.handout)
 app.command()(_build.build)
+app.command()(_figure.figure)
 
 
 def main() -> None:

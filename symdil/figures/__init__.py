@@ -1,0 +1,42 @@
+"""Figures drawn from the operator: window, matrix (and stack) pictures as data, then TikZ or SVG.
+
+``figure(op, kind)`` builds a ``Figure`` (cells, edges and notes, each naming the row, column and
+tap it shows); ``to_svg``/``to_tikz`` write it; ``render_figure(op, kind, fmt)`` does both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..spec import SymdilError
+from .matrix import matrix_figure
+from .model import Figure
+from .svg import inline_svg, to_svg
+from .tikz import tikz_document, to_tikz
+from .window import window_figure
+
+KINDS = ("window", "matrix")
+FORMATS = ("tikz", "svg")
+
+
+def figure(op: Any, kind: str = "window", *, at: Any = None, max_rows: int | None = None,
+           max_cols: int | None = None) -> Figure:
+    """The figure of ``op``: ``kind`` is ``window`` (``at``: the first of the two outputs drawn)
+    or ``matrix`` (``max_rows``/``max_cols``: elision limits, as for the printed matrix)."""
+    if kind == "window":
+        return window_figure(op, at)
+    if kind == "matrix":
+        return matrix_figure(op, max_rows, max_cols)
+    raise SymdilError(f"figure kind must be one of {', '.join(KINDS)}, got {kind!r}")
+
+
+def render_figure(op: Any, kind: str = "window", fmt: str = "svg", **options: Any) -> str:
+    """The figure written as ``svg`` (an SVG 1.1 document) or ``tikz`` (a tikzpicture)."""
+    if fmt not in FORMATS:
+        raise SymdilError(f"figure format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    drawn = figure(op, kind, **options)
+    return to_svg(drawn) if fmt == "svg" else to_tikz(drawn)
+
+
+__all__ = ["Figure", "figure", "inline_svg", "matrix_figure", "render_figure", "tikz_document",
+           "to_svg", "to_tikz", "window_figure"]
