@@ -182,7 +182,7 @@ def _draw(op: Conv, rows: list, cols: list, row_lines: Any, col_lines: Any) -> F
                                                           math=False),
                           "legend-label", "start", small=True))
     m, n = op.shape
-    shown = f"{m} x {n} operator matrix"
+    shown = f"{m} × {n} operator matrix"
     if MARKER in rows or MARKER in cols:
         shown += " (elided)"
     notes.append(Note(0, legend_y + 1.55, Label(shown, math=False), "caption", "start",

@@ -47,7 +47,7 @@ def _text(x: float, y: float, label: Label, size: float, anchor: str, fill: str 
         if italic:
             attrs.append('font-style="italic"')
         # spaces around + and - would collapse in SVG: no-break spaces keep them
-        body = escape(text).replace(" ", "\u00a0")
+        body = escape(text).replace(" ", "\u00a0") if label.math else escape(text)
         parts.append(f"<tspan {' '.join(attrs)}>{body}</tspan>" if attrs else
                      f"<tspan>{body}</tspan>")
     return (f'<text x="{_px(x)}" y="{_px(y)}" font-family="{family}" font-size="{_n(size)}" '

@@ -1,4 +1,4 @@
-"""The window figure: which samples of the (padded) input one output reads, for two outputs in a row.
+"""The window figure: which samples of the (padded) input an output reads, two outputs in a row.
 
 1-D: two panels, one per output (``y_i`` and ``y_{i+1}``, so the stride shows as the shift of the
 taps); each has the input row with its padding cells (``0`` for zeros; for a padding mode the
@@ -254,8 +254,9 @@ _ROLE = {"input": "input", "mode": "pad", "zero": "pad", "inserted": "inserted"}
 
 
 def _input_cell(op: Conv, x: float, y: float, w: float, h: float, kind: str,
-                index: Any, tap: tuple[int, int] | None) -> list[Cell]:
-    """The cell of one view position (and, for a tap, its kernel label inside)."""
+                index: Any, tap: tuple[int, int] | None, position: Sequence[int]) -> list[Cell]:
+    """The cell of one view position (ids: the column it holds, and for a tap the output row and
+    kernel index; ``pos0``, ``pos1``: its position in the padded / zero-inserted view)."""
     ids: tuple = ()
     if index is not None:
         ids = (("col", _flat(index, [a.n for a in op.axes])),)
@@ -268,7 +269,8 @@ def _input_cell(op: Conv, x: float, y: float, w: float, h: float, kind: str,
         fill, strong = tap_fill(k), True
     role = "tap" if tap is not None else _ROLE[kind]
     cells = [Cell(x, y, w, h, role, label, fill, dashed=kind != "input", strong=strong,
-                  ids=ids + (("view", kind),))]
+                  ids=ids + (("view", kind),)
+                  + tuple((f"pos{a}", u) for a, u in enumerate(position)))]
     return cells
 
 
@@ -336,7 +338,7 @@ def _window_1d(op: Conv, outputs: list[int]) -> Figure:
                 tap = (o, kernel_index)
                 if index is not None:
                     hits.setdefault(index[0], []).append(kernel_index)
-            cells.extend(_input_cell(op, k * w, top, w, h, kind, index, tap))
+            cells.extend(_input_cell(op, k * w, top, w, h, kind, index, tap, (u,)))
         _check_against_row(op, o, hits)
         out_top = top + 3.0
         notes.append(Note(-0.4, out_top + 0.68, Label("output", math=False), "axis-label",
@@ -420,7 +422,7 @@ def _window_2d(op: Conv, outputs: list[tuple[int, ...]]) -> Figure:
                     if index is not None:
                         col = _flat(index, [a.n for a in op.axes])
                         hits.setdefault(col, []).append(tap[1])
-                cells.extend(_input_cell(op, x, y, size, size, kind, index, tap))
+                cells.extend(_input_cell(op, x, y, size, size, kind, index, tap, (u0, u1)))
                 if tap is not None:
                     cells[-1] = _with_kernel_label(cells[-1])
                     notes.append(Note(x + size / 2, y + size - 0.18, _kernel_label(op, tap[1]),
