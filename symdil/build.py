@@ -104,6 +104,24 @@ def _render_derivation(target: Target, compile_pdfs: bool) -> dict[str, str | by
             out[fmt] = _stage("formats", "pdf", compile_pdf, tex) if compile_pdfs else tex
         else:
             out[fmt] = render(fmt, target.standalone)
+    if target.figures:
+        out.update(_stage("figures", True, _figure_files, target, compile_pdfs))
+    return out
+
+
+def _figure_files(target: Target, compile_pdfs: bool) -> dict[str, str | bytes]:
+    """The figures as files of their own, keyed ``file:<name>``: SVG beside a Markdown document
+    (which links them), PDF beside a PDF."""
+    from .figures import available_kinds, figure, tikz_document, to_svg
+
+    out: dict[str, str | bytes] = {}
+    for kind in available_kinds(target.op):
+        drawn = figure(target.op, kind)
+        if "markdown" in target.formats:
+            out[f"file:{target.name}-{kind}.svg"] = to_svg(drawn)
+        if "pdf" in target.formats:
+            tex = tikz_document(drawn)
+            out[f"file:{target.name}-{kind}.pdf"] = compile_pdf(tex) if compile_pdfs else tex
     return out
 
 
@@ -134,7 +152,8 @@ def render_target(target: Target, compile_pdfs: bool = True) -> dict[str, bytes]
     render = _render_derivation if target.kind == "derivation" else _render_handout
     rendered = render(target, compile_pdfs)
     names = target.files()
-    return {names[key]: data.encode("utf-8") if isinstance(data, str) else data
+    return {(key[5:] if key.startswith("file:") else names[key]):
+            data.encode("utf-8") if isinstance(data, str) else data
             for key, data in rendered.items()}
 
 

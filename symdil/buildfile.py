@@ -32,7 +32,8 @@ CONV_KEYS = ("n", "kernel", "stride", "dilation", "padding", "padding_mode", "fl
              "out_channels", "groups")
 _COMMON = ("formats", "max_rows", "max_cols", "templates", "title")
 KEYS = {
-    "derivation": ("name",) + CONV_KEYS + _COMMON[:1] + ("standalone", "verify") + _COMMON[1:],
+    "derivation": ("name",) + CONV_KEYS + _COMMON[:1] + ("standalone", "verify", "figures")
+    + _COMMON[1:],
     "handout": ("name", "exercises", "seed", "solutions", "solutions_file") + _COMMON,
 }
 DEFAULT_KEYS = tuple(dict.fromkeys(k for keys in KEYS.values() for k in keys if k != "name"))
@@ -68,6 +69,7 @@ class Target:
     handout: Handout | None = None
     standalone: bool = False
     verify: bool = False
+    figures: bool = False  # window/matrix figures in the documents, and as files of their own
     max_rows: int | None = None
     max_cols: int | None = None
     templates: Path | None = None  # resolved against the build file's folder
@@ -142,6 +144,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "exercises": _at_least(1), "seed": _at_least(0),
     "in_channels": _INT, "out_channels": _INT, "groups": _INT,
     "flip": _BOOL, "transposed": _BOOL, "standalone": _BOOL, "verify": _BOOL, "solutions": _BOOL,
+    "figures": _BOOL,
     "padding_mode": _STR, "input_symbol": _STR, "kernel_symbol": _STR, "output_symbol": _STR,
     "templates": _STR, "title": _STR,
 }
@@ -206,8 +209,10 @@ def _target(kind: str, values: dict, base: Path, problem: Report) -> Target | No
         handout = Handout(values.get("exercises", 6), values.get("seed", 0),
                           values.get("solutions", "solutions_file" in values),
                           values.get("solutions_file"))
-    options = {key: values[key] for key in ("standalone", "verify", "max_rows", "max_cols",
-                                            "title") if key in values}
+    options = {key: values[key] for key in ("standalone", "verify", "figures", "max_rows",
+                                            "max_cols", "title") if key in values}
+    if options.get("figures") and op is not None and op.symbolic:
+        problem("'figures' needs a concrete n (the general case has no finite picture)")
     formats = tuple(dict.fromkeys(values.get("formats", ["latex"])))
     if "name" not in values:
         return None

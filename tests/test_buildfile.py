@@ -151,7 +151,7 @@ ENTRY = '[[derivation]]\nname = "down"\nn = 16\nkernel = 2\n'
     ("strid = 2", "derivation[1] \"down\": unknown key 'strid' (allowed: name, n, kernel, stride, "
      "dilation, padding, padding_mode, flip, transposed, output_padding, input_symbol, "
      "kernel_symbol, output_symbol, in_channels, out_channels, groups, formats, standalone, "
-     "verify, max_rows, max_cols, templates, title); did you mean 'stride'?"),
+     "verify, figures, max_rows, max_cols, templates, title); did you mean 'stride'?"),
     ("stride = 1.5", "derivation[1] \"down\": 'stride' must be an integer or a list of integers "
      "(one per axis), got 1.5 (a float)"),
     ("flip = \"yes\"", "derivation[1] \"down\": 'flip' must be true or false, got \"yes\" (a string)"),
@@ -261,8 +261,8 @@ def test_every_problem_is_reported_in_file_order(tmp_path):
         "derivation[1]: stride must be a positive integer, got 0",
         "derivation[2] \"ok\": unknown key 'colour' (allowed: name, n, kernel, stride, dilation, "
         "padding, padding_mode, flip, transposed, output_padding, input_symbol, kernel_symbol, "
-        "output_symbol, in_channels, out_channels, groups, formats, standalone, verify, max_rows, "
-        "max_cols, templates, title)",
+        "output_symbol, in_channels, out_channels, groups, formats, standalone, verify, figures, "
+        "max_rows, max_cols, templates, title)",
         "handout[1] \"sheet\": 'seed' must be an integer >= 0, got 1.5 (a float)",
         "handout[1] \"sheet\": 'solutions_file' needs solutions = true (or leave 'solutions' out)",
         "unknown table 'derivatoin' (allowed: [defaults], [[derivation]], [[handout]])",
@@ -287,7 +287,7 @@ def test_defaults_apply_where_they_fit_and_are_checked_once(tmp_path):
         "defaults: unknown key 'name' (allowed: n, kernel, stride, dilation, padding, "
         "padding_mode, flip, transposed, output_padding, input_symbol, kernel_symbol, "
         "output_symbol, in_channels, out_channels, groups, formats, standalone, verify, "
-        "max_rows, max_cols, templates, title, exercises, seed, solutions, solutions_file)"]
+        "figures, max_rows, max_cols, templates, title, exercises, seed, solutions, solutions_file)"]
 
 
 def test_handout_rejects_derivation_keys(tmp_path):

@@ -13,7 +13,7 @@ from .matrix import matrix_figure
 from .model import Figure
 from .svg import inline_svg, to_svg
 from .tikz import tikz_document, to_tikz
-from .window import window_figure
+from .window import check_window, window_figure
 
 KINDS = ("window", "matrix")
 FORMATS = ("tikz", "svg")
@@ -30,6 +30,18 @@ def figure(op: Any, kind: str = "window", *, at: Any = None, max_rows: int | Non
     raise SymdilError(f"figure kind must be one of {', '.join(KINDS)}, got {kind!r}")
 
 
+def available_kinds(op: Any) -> tuple[str, ...]:
+    """The figure kinds drawn for ``op`` in documents: the matrix always (concrete n), the
+    window for 1-D and 2-D operators with one channel and at most ``MAX_TAPS`` taps per axis."""
+    if op.symbolic:
+        return ()
+    try:
+        check_window(op)
+    except SymdilError:
+        return ("matrix",)
+    return ("window", "matrix")
+
+
 def render_figure(op: Any, kind: str = "window", fmt: str = "svg", **options: Any) -> str:
     """The figure written as ``svg`` (an SVG 1.1 document) or ``tikz`` (a tikzpicture)."""
     if fmt not in FORMATS:
@@ -38,5 +50,5 @@ def render_figure(op: Any, kind: str = "window", fmt: str = "svg", **options: An
     return to_svg(drawn) if fmt == "svg" else to_tikz(drawn)
 
 
-__all__ = ["Figure", "figure", "inline_svg", "matrix_figure", "render_figure", "tikz_document",
-           "to_svg", "to_tikz", "window_figure"]
+__all__ = ["Figure", "available_kinds", "figure", "inline_svg", "matrix_figure",
+           "render_figure", "tikz_document", "to_svg", "to_tikz", "window_figure"]

@@ -116,7 +116,8 @@ def _around(size: int, focus: Sequence[int], limit: int) -> list:
     return visible_positions(size, focus, limit)
 
 
-def _refuse(op: Conv) -> None:
+def check_window(op: Conv) -> None:
+    """Raise SymdilError unless a window figure can be drawn for ``op``."""
     if op.symbolic:
         raise SymdilError("figures need a concrete n (the general case has no finite picture), "
                           f"got n = {op.axes[0].n}")
@@ -185,7 +186,7 @@ def _check_against_row(op: Conv, row: int, hits: dict[int, list[int]]) -> None:
 def window_figure(op: Conv, at: Any = None) -> Figure:
     """The window figure of ``op`` (1-D or 2-D, one channel, concrete n).  ``at``: the first of
     the two consecutive outputs drawn (an int, or one index per axis; default 0)."""
-    _refuse(op)
+    check_window(op)
     first, second = _focus(op, at)
     outputs = [first] if first == second else [first, second]
     if op.ndim == 1:
