@@ -93,6 +93,10 @@ def _not_applicable_reason(detail: str) -> str:
     return reason.rstrip(".")
 
 
+def _optional_text(value: Any) -> str | None:
+    return None if value is None or str(value).strip() == "" else str(value).strip()
+
+
 def normalize_verification(verification: Any) -> dict | None:
     """Plain data for the template: ``{"checks": [...], "not_applicable": [...], "statement"}``.
 
@@ -134,8 +138,11 @@ def normalize_verification(verification: Any) -> dict | None:
         detail = "" if detail is None else str(detail).strip()
         if not applicable:
             detail = _not_applicable_reason(detail)
+        # title and detail_latex (a human name, a sentence with inline math) are symdil's own
+        # LaTeX when present; the templates fall back to the escaped name and detail
         checks.append({"name": name, "passed": passed, "applicable": applicable,
-                       "detail": detail})
+                       "detail": detail, "title": _optional_text(get(item, "title")),
+                       "detail_latex": _optional_text(get(item, "detail_latex"))})
     failed = [check["name"] for check in checks if not check["passed"]]
     if failed:
         raise SymdilError(f"verification failed ({', '.join(failed)}); the derivation is not "
@@ -235,7 +242,7 @@ class Derivation:
         prose = [title]
         if section is not None:
             prose += [section["statement"]] + [check[key] for check in (
-                section["checks"] + section["not_applicable"]) for key in ("name", "detail")]
+                section["checks"] + section["not_applicable"]) for key in ("name", "detail", "title")]
         context["latin_fonts"] = needs_latin_fonts(*prose)
         return render_document(fmt, standalone, context, templates)
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from .spec import SymdilError
 
@@ -148,14 +149,20 @@ def latex_escape(text: Any) -> str:
     return "".join(out)
 
 
+def latex_code(text: Any) -> str:
+    """Code for ``\\texttt``: as ``latex_escape``, except that ``"`` stays a straight quote
+    (typewriter fonts print it as typed)."""
+    return "".join('"' if char == '"' else latex_escape(char) for char in str(text))
+
+
 # --------------------------------------------------------------------------------------------
 # The environment
 # --------------------------------------------------------------------------------------------
 
 
 def environment(user_dir: str | None = None) -> jinja2.Environment:
-    """The Jinja2 environment (user folder first, then the built-ins).  The built-in one is
-    cached; with a user folder a fresh environment reads the user's current files."""
+    """The sandboxed Jinja2 environment (user folder first, then the built-ins).  The built-in
+    one is cached; with a user folder a fresh environment reads the user's current files."""
     if user_dir is None:
         return _builtin_environment()
     return _make_environment(user_dir)
@@ -166,12 +173,48 @@ def _builtin_environment() -> jinja2.Environment:
     return _make_environment(None)
 
 
+class _FolderLoader(jinja2.FileSystemLoader):
+    """A template folder whose files must be UTF-8 text inside the folder: a symbolic link that
+    leads out of it is refused, and an unreadable or non-UTF-8 file is an error naming it."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(folder)
+        self.folder = os.path.realpath(folder)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        path = os.path.join(self.folder, *jinja2.loaders.split_template_path(template))
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
+        target = os.path.realpath(path)
+        if os.path.commonpath([self.folder, target]) != self.folder:
+            raise SymdilError(f"template {template} is a symbolic link to {target}, outside "
+                              f"the templates folder {self.folder}; refused")
+        if not os.path.isfile(target):
+            raise SymdilError(f"template {template} is not a regular file")
+        try:
+            with open(target, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            raise SymdilError(f"template {template} cannot be read: "
+                              f"{error.strerror or error}") from None
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[:error.start].count(b"\n") + 1
+            raise SymdilError(f"template {template}, line {line}: not UTF-8 text (byte "
+                              f"0x{data[error.start]:02x})") from None
+        mtime = os.path.getmtime(target)
+        return source, path, lambda: os.path.getmtime(target) == mtime
+
+
 def _make_environment(user_dir: str | None) -> jinja2.Environment:
+    # Templates are code: a user's folder (or a build file's) must not run any, so every
+    # environment is sandboxed -- no attribute starting with "_", no unsafe callables.
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None:
-        loaders.append(jinja2.FileSystemLoader(user_dir))
-    loaders.append(jinja2.FileSystemLoader(str(builtin_templates())))
-    env = jinja2.Environment(
+        loaders.append(_FolderLoader(user_dir))
+    loaders.append(_FolderLoader(str(builtin_templates())))
+    env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         block_start_string="((*",
         block_end_string="*))",
@@ -187,6 +230,7 @@ def _make_environment(user_dir: str | None) -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters["latex_escape"] = latex_escape
+    env.filters["latex_code"] = latex_code
     env.filters["markdown_escape"] = markdown_escape
     return env
 
@@ -223,12 +267,17 @@ def _short(path: str | None, roots: list[str]) -> str:
 
 
 def render_template(name: str, context: dict[str, Any], templates: Any = None) -> str:
-    """Render template ``name`` with ``context``; template problems become one-line SymdilErrors."""
+    """Render template ``name`` with ``context`` in the sandbox.  Every template problem -- a
+    syntax error, a missing variable, a Python error inside a template, an unsafe attribute, a
+    template that includes itself, a file that is unreadable, not UTF-8 or a symbolic link out
+    of the folder -- becomes one SymdilError naming the template file (and line)."""
     user = _user_dir(templates)
     env = environment(user)
     roots = [r for r in (user, str(builtin_templates())) if r]
     try:
         return env.get_template(name).render(**context)
+    except SymdilError:
+        raise
     except jinja2.TemplateNotFound as error:
         raise SymdilError(f"template {error.name!r} not found (looked in "
                           f"{', '.join(roots)})") from None
@@ -240,9 +289,20 @@ def render_template(name: str, context: dict[str, Any], templates: Any = None) -
         variable = _undefined_name(str(error))
         raise SymdilError(f"template {_short(file, roots)}, line {line}: undefined variable "
                           f"{variable} ({error.message})") from None
-    except jinja2.TemplateError as error:
+    except SecurityError as error:
         file, line = _template_frame(error)
-        raise SymdilError(f"template {_short(file, roots)}, line {line}: {error}") from None
+        raise SymdilError(f"template {_short(file, roots)}, line {line}: refused by the "
+                          f"sandbox: {error}") from None
+    except RecursionError as error:
+        file, line = _template_frame(error)
+        raise SymdilError(f"template {_short(file, roots)}, line {line}: templates include "
+                          "or call each other without end") from None
+    except Exception as error:  # a Python error inside a template: the template is at fault
+        file, line = _template_frame(error)
+        message = str(error).splitlines()[0] if str(error) else ""
+        raise SymdilError(f"template {_short(file, roots)}, line {line}: "
+                          f"{type(error).__name__}" + (f": {message}" if message else "")
+                          ) from None
 
 
 def _undefined_name(message: str) -> str:
