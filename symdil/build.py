@@ -95,7 +95,8 @@ def _render_derivation(target: Target, compile_pdfs: bool) -> dict[str, str | by
     def render(fmt: str, standalone: bool) -> str:
         title = target.title if standalone else None
         return _stage("templates" if templates else None, templates and str(templates),
-                      derivation.render, fmt, standalone, templates, verification, title)
+                      derivation.render, fmt, standalone, templates, verification, title,
+                      target.figures, target.name)
 
     out: dict[str, str | bytes] = {}
     for fmt in target.formats:
@@ -111,7 +112,7 @@ def _render_derivation(target: Target, compile_pdfs: bool) -> dict[str, str | by
 
 def _figure_files(target: Target, compile_pdfs: bool) -> dict[str, str | bytes]:
     """The figures as files of their own, keyed ``file:<name>``: SVG beside a Markdown document
-    (which links them), PDF beside a PDF."""
+    (which links them), PDF beside a PDF (the documents themselves hold the figures too)."""
     from .figures import available_kinds, figure, tikz_document, to_svg
 
     out: dict[str, str | bytes] = {}

@@ -222,8 +222,11 @@ class Derivation:
 
     # ----- public ----------------------------------------------------------------------------
     def render(self, fmt: str = "latex", standalone: bool = False, templates: Any = None,
-               verification: Any = None, title: str | None = None) -> str:
-        """The derivation as LaTeX or Markdown (see ``derive``)."""
+               verification: Any = None, title: str | None = None, figures: bool = False,
+               figure_stem: str | None = None) -> str:
+        """The derivation as LaTeX or Markdown (see ``derive``).  ``figures``: the window and
+        matrix figures (``symdil.figures``) too -- TikZ in LaTeX, in Markdown links to
+        ``<figure_stem>-window.svg`` and ``-matrix.svg`` (``figure_files`` gives them)."""
         from .render import latex_text_error, needs_latin_fonts, render_document
 
         if fmt not in FORMATS:
@@ -239,6 +242,11 @@ class Derivation:
         context["verification"] = section
         context["title"] = title
         context["standalone"] = bool(standalone)
+        context["figures"] = None
+        if figures:
+            from .figures.embed import figure_context
+
+            context["figures"] = figure_context(self.op, fmt, figure_stem)
         prose = [title]
         if section is not None:
             prose += [section["statement"]] + [check[key] for check in (

@@ -134,3 +134,39 @@ def test_build_file_figures(tmp_path):
                                      'figures = true\n')
     with pytest.raises(BuildFileError, match="'figures' needs a concrete n"):
         build(tmp_path / "g.toml", tmp_path / "out2")
+
+
+def test_derive_figures_in_every_format(tmp_path):
+    result = runner.invoke(app, ["derive", *SEED, "--figures"])
+    assert result.exit_code == 0, result.output
+    assert "amsmath and tikz" in result.stdout and result.stdout.count("\\begin{tikzpicture}") == 2
+    tikz = result.stdout[result.stdout.index("% symdil figure: window"):]
+    assert drawn_rows(tikz_items(tikz)) == {0: {0: [0], 2: [1]}, 1: {1: [0], 3: [1]}}
+    standalone = runner.invoke(app, ["derive", *SEED, "--figures", "--standalone"]).stdout
+    assert "\\usepackage{tikz}" in standalone
+    assert "\\usepackage{tikz}" not in runner.invoke(app, ["derive", *SEED, "--standalone"]).stdout
+    page = tmp_path / "seed.md"
+    result = runner.invoke(app, ["derive", *SEED, "--figures", "-f", "markdown", "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    text = page.read_text()
+    assert "](seed-window.svg)" in text and "](seed-matrix.svg)" in text
+    window = (tmp_path / "seed-window.svg").read_text()
+    assert drawn_rows(svg_items(window)) == {0: {0: [0], 2: [1]}, 1: {1: [0], 3: [1]}}
+    result = runner.invoke(app, ["derive", *SEED, "--figures", "-f", "markdown"])
+    assert result.exit_code == 2 and "-o FILE.md" in result.output
+    result = runner.invoke(app, ["derive", "--n", "n", "-k", "3", "--figures"])
+    assert result.exit_code == 2 and "figures need a concrete n" in result.output
+    # channels: the matrix only
+    result = runner.invoke(app, ["derive", "--n", "4", "-k", "2", "--in-channels", "2",
+                                 "--figures"])
+    assert result.exit_code == 0 and result.stdout.count("\\begin{tikzpicture}") == 1
+
+
+@needs_tikz
+def test_derive_figures_pdf(tmp_path):
+    for args in (SEED, ["--n", "4,3", "-k", "2,2", "-d", "2,1"],
+                 ["--n", "5", "-k", "3", "-s", "2", "-p", "1", "--transposed"]):
+        result = runner.invoke(app, ["derive", *args, "--figures", "--pdf", "-o",
+                                     str(tmp_path / "d.pdf")])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / "d.pdf").read_bytes().startswith(b"%PDF")

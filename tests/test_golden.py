@@ -76,7 +76,7 @@ def test_the_cli_cases_are_the_derivations_of_examples_toml() -> None:
 def test_the_seed_command_writes_output_seed_tex(tmp_path: Path) -> None:
     target = tmp_path / "seed.tex"
     result = CliRunner().invoke(app, ["derive", *SEED_ARGS, "--format", "latex",
-                                      "--standalone", "-o", str(target)])
+                                      "--standalone", "--figures", "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert target.read_bytes() == (OUTPUT / "seed.tex").read_bytes()
 

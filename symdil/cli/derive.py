@@ -60,6 +60,11 @@ def derive(
     ),
     title: Annotated[Optional[str], typer.Option(
         "--title", help="Title of a --standalone document (plain text; escaped).")] = None,
+    figures: Annotated[bool, typer.Option(
+        "--figures", help="Add the window and matrix figures: TikZ in LaTeX (a standalone "
+        "document loads tikz; a snippet needs it), inline SVG in HTML, and for Markdown SVG "
+        "files written beside -o FILE.md as FILE-window.svg and FILE-matrix.svg, linked from "
+        "it.")] = False,
     verify: Annotated[bool, typer.Option(
         "--verify", help="Run every check of [bold]symdil verify[/] and append a verification "
         "section; a failed check fails the command (exit 1) and nothing is written.")] = False,
@@ -83,8 +88,16 @@ def derive(
                            "(run symdil verify for the evidence)", err=True)
                 raise typer.Exit(1)
             verification = verification_section(report)
+        stem = None
+        if figures and output is not None:
+            stem = (tex_path if pdf and tex_path is not None else output).stem
         text = Derivation(op, max_rows, max_cols).render(fmt.value, standalone, templates,
-                                                         verification, title)
+                                                         verification, title, figures, stem)
+        if figures and fmt.value == "markdown":
+            from ..figures.embed import figure_files
+
+            for name, svg in figure_files(op, stem).items():
+                emit(svg, output.with_name(name))
         if pdf:
             document = compile_pdf(text)
             if tex_path is not None:
