@@ -85,7 +85,8 @@ def _verification(target: Target) -> dict[str, Any]:
 
 def _render_derivation(target: Target, compile_pdfs: bool) -> dict[str, str | bytes]:
     templates = target.templates
-    if target.title is not None and not target.standalone and "pdf" not in target.formats:
+    if target.title is not None and not target.standalone and not {"pdf", "html"} & set(
+            target.formats):
         raise _EntryError("title", target.title, "a title applies to standalone documents and "
                           "PDFs; add standalone = true")
     derivation = _stage(None, None, Derivation, target.op, target.max_rows or DEFAULT_MAX_ROWS,
@@ -104,7 +105,7 @@ def _render_derivation(target: Target, compile_pdfs: bool) -> dict[str, str | by
             tex = render("latex", True)
             out[fmt] = _stage("formats", "pdf", compile_pdf, tex) if compile_pdfs else tex
         else:
-            out[fmt] = render(fmt, target.standalone)
+            out[fmt] = render(fmt, target.standalone or fmt == "html")
     if target.figures:
         out.update(_stage("figures", True, _figure_files, target, compile_pdfs))
     return out

@@ -25,8 +25,8 @@ import sympy
 from .conv import Conv
 from .spec import SymdilError
 
-FORMATS = ("latex", "markdown", "pdf")
-EXTENSIONS = {"latex": ".tex", "markdown": ".md", "pdf": ".pdf"}
+FORMATS = ("latex", "markdown", "pdf", "html")
+EXTENSIONS = {"latex": ".tex", "markdown": ".md", "pdf": ".pdf", "html": ".html"}
 CONV_KEYS = ("n", "kernel", "stride", "dilation", "padding", "padding_mode", "flip", "transposed",
              "output_padding", "input_symbol", "kernel_symbol", "output_symbol", "in_channels",
              "out_channels", "groups")

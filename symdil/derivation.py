@@ -63,7 +63,7 @@ from .printing import (
 )
 from .spec import SymdilError
 
-FORMATS = ("latex", "markdown")
+FORMATS = ("latex", "markdown", "html")
 
 _I = sympy.Symbol("i", integer=True)
 _T = sympy.Symbol("t", integer=True)

@@ -35,14 +35,14 @@ def emit(text: str | bytes, output: Optional[Path]) -> None:
 
 #: File extensions symdil knows, by what is written into the file.
 _EXTENSIONS = {"LaTeX": (".tex", ".ltx", ".latex"), "Markdown": (".md", ".markdown"),
-               "PDF": (".pdf",)}
+               "PDF": (".pdf",), "HTML": (".html", ".htm"), "SVG": (".svg",)}
 
 
 def check_extension(option: str, path: Optional[Path], fmt: str, pdf: bool) -> None:
     """Refuse a file whose extension names another format than the one written into it.
 
     ``--format latex`` writes LaTeX (.tex), or with ``--pdf`` a PDF (.pdf) or LaTeX and a PDF
-    (.tex); ``--format markdown`` writes Markdown (.md).  No extension, or one symdil does not
+    (.tex); ``--format markdown`` writes Markdown (.md), ``--format html`` a page (.html).  No extension, or one symdil does not
     know, is accepted as it is.
     """
     if path is None:
@@ -51,12 +51,14 @@ def check_extension(option: str, path: Optional[Path], fmt: str, pdf: bool) -> N
     kind = next((kind for kind, suffixes in _EXTENSIONS.items() if suffix in suffixes), None)
     if fmt == "markdown":
         allowed, fits = ".md", kind in (None, "Markdown")
+    elif fmt == "html":
+        allowed, fits = ".html", kind in (None, "HTML")
     elif pdf:
         allowed, fits = ".tex or .pdf", kind in (None, "LaTeX", "PDF")
     else:
         allowed, fits = ".tex (or .pdf with --pdf)", kind in (None, "LaTeX")
     if not fits:
-        written = "Markdown" if fmt == "markdown" else "LaTeX"
+        written = {"markdown": "Markdown", "html": "HTML"}.get(fmt, "LaTeX")
         raise SymdilError(f"{option} {str(path)!r} is named as {kind} ({path.suffix}) but "
                           f"--format {fmt} writes {written}; name it {allowed}, or change "
                           "--format")

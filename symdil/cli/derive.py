@@ -21,6 +21,7 @@ from .common import check_extension, emit, user_errors
 class DeriveFormat(str, Enum):
     latex = "latex"
     markdown = "markdown"
+    html = "html"
 
 
 def pdf_target(output: Optional[Path]) -> tuple[Optional[Path], Path]:
@@ -36,7 +37,8 @@ def pdf_target(output: Optional[Path]) -> tuple[Optional[Path], Path]:
 @o.conv_command
 def derive(
     op: Conv,
-    fmt: Annotated[DeriveFormat, typer.Option("--format", "-f", help="Output format.")] = (
+    fmt: Annotated[DeriveFormat, typer.Option("--format", "-f", help="Output format "
+                   "([bold]html[/]: a self-contained page, math as MathML).")] = (
         DeriveFormat.latex
     ),
     standalone: Annotated[bool, typer.Option(
@@ -77,6 +79,8 @@ def derive(
                 raise SymdilError("--pdf compiles LaTeX; use it with --format latex")
             standalone = True
             tex_path, pdf_path = pdf_target(output)
+        if fmt is DeriveFormat.html:
+            standalone = True  # an HTML document is always a whole page
         if title is not None and not standalone:
             raise SymdilError("--title applies to --standalone documents; add --standalone")
         verification = None

@@ -19,6 +19,7 @@ from .derive import pdf_target
 class HandoutFormat(str, Enum):
     latex = "latex"
     markdown = "markdown"
+    html = "html"
 
 
 def handout(
@@ -41,7 +42,7 @@ def handout(
     ),
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write to FILE atomically (default: stdout); its extension, if "
-        "any, must fit --format (.tex, or .pdf with --pdf; .md).")] = None,
+        "any, must fit --format (.tex, or .pdf with --pdf; .md; .html).")] = None,
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="Compile with pdflatex: [bold]-o x.pdf[/] writes the PDF only, "
         "[bold]-o x.tex[/] writes x.tex and x.pdf.")] = False,

@@ -15,7 +15,7 @@ from ..conv import Conv
 from ..facts import basic_facts
 from ..spec import SymdilError
 from . import options as o
-from .common import emit, user_errors
+from .common import check_extension, emit, user_errors
 
 
 class MatrixFormat(str, Enum):
@@ -23,6 +23,7 @@ class MatrixFormat(str, Enum):
     latex = "latex"
     markdown = "markdown"
     json = "json"
+    html = "html"
 
 
 # The dense JSON matrix has m*n strings; past this many it is refused (the Python API's
@@ -136,6 +137,21 @@ def _elided_table(op: Conv, rows: list, cols: list) -> str:
     )
 
 
+def matrix_html(op: Conv) -> str:
+    """A self-contained page: the elided matrix equation (MathML) and the matrix figure."""
+    from ..figures import inline_svg, matrix_figure
+    from ..printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, latex, matrix_equation
+    from ..render import render_template
+
+    rows, cols = op.shape
+    context = {
+        "rows": latex(rows), "cols": latex(cols),
+        "equation": matrix_equation(op, DEFAULT_MAX_ROWS, DEFAULT_MAX_COLS),
+        "figure": inline_svg(matrix_figure(op)),
+    }
+    return render_template("html/matrix.html.j2", context)
+
+
 def matrix_equation_document(op: Conv, fmt: MatrixFormat) -> str:
     from ..printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, matrix_equation
 
@@ -163,6 +179,9 @@ def matrix(
             text = matrix_json(op)
         elif fmt is MatrixFormat.text:
             text = matrix_text(op)
+        elif fmt is MatrixFormat.html:
+            check_extension("-o/--output", output, "html", False)
+            text = matrix_html(op)
         else:
             text = matrix_equation_document(op, fmt)
         emit(text, output)

@@ -142,8 +142,10 @@ _GREEK = {
     "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ",
     "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
 }
-_SYMBOLS = {"cdot": "·", "cdots": "⋯", "vdots": "⋮", "ddots": "⋱", "ldots": "…", "times": "×",
-            "dots": "…", "infty": "∞", "to": "→", "quad": " ", ",": " ", "colon": ":"}
+_SYMBOLS = {"cdot": "·", "cdots": "⋯", "vdots": "⋮", "ddots": "⋱", "ldots": "…", "times": " × ",
+            "dots": "…", "infty": "∞", "to": "→", "quad": " ", "qquad": "  ", ",": " ", " ": " ",
+            ";": " ", ":": " ", "!": "", "colon": ":", "le": "≤", "ge": "≥", "in": "∈",
+            "mapsto": "↦", "bmod": " mod ", "mid": "|"}
 _SPACING = {"left", "right", "mathrm", "mathit", "displaystyle", "textstyle"}
 _TOKEN_RE = re.compile(r"\\([A-Za-z]+|.)|([_^])|([{}])|(\s+)|(.)", re.S)
 
