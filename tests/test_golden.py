@@ -48,7 +48,7 @@ def test_every_golden_snippet_is_current(golden) -> None:
 
 def test_every_output_text_file_is_what_symdil_build_writes(outputs) -> None:
     texts = {path: data for path, data in outputs.items() if path.suffix != ".pdf"}
-    assert {path.suffix for path in texts} == {".tex", ".md", ".svg"}
+    assert {path.suffix for path in texts} == {".tex", ".md", ".svg", ".html"}
     stale = [str(path.relative_to(ROOT)) for path, data in texts.items()
              if not path.is_file() or path.read_bytes() != data]
     assert not stale, f"{STALE}: {stale}"

@@ -438,8 +438,9 @@ def _window_2d(op: Conv, outputs: list[tuple[int, ...]]) -> Figure:
         cells.append(Cell(fx - 0.06, fy - 0.06, fw + 0.12, fh + 0.12, "footprint", None, "none",
                           strong=True, ids=(("row", row),)))
         out_top = top + len(slots[0]) * size + 1.6
-        notes.append(Note(left, out_top - 0.3, Label("output", math=False), "axis-label",
-                          "start"))
+        # below the output grid: the arrow comes in from above
+        notes.append(Note(left, out_top + len(out_slots[0]) * size + 0.5,
+                          Label("output", math=False), "axis-label", "start"))
         target = None
         for r, i0 in enumerate(out_slots[0]):
             for c, i1 in enumerate(out_slots[1]):
