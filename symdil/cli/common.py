@@ -42,8 +42,8 @@ def check_extension(option: str, path: Optional[Path], fmt: str, pdf: bool) -> N
     """Refuse a file whose extension names another format than the one written into it.
 
     ``--format latex`` writes LaTeX (.tex), or with ``--pdf`` a PDF (.pdf) or LaTeX and a PDF
-    (.tex); ``--format markdown`` writes Markdown (.md), ``--format html`` a page (.html).  No extension, or one symdil does not
-    know, is accepted as it is.
+    (.tex); ``--format markdown`` writes Markdown (.md), ``--format html`` a page (.html).  No
+    extension, or one symdil does not know, is accepted as it is.
     """
     if path is None:
         return
