@@ -1,9 +1,13 @@
-"""Time ``symdil verify`` at n = 4096 (the issue's scale target) and in 2-D/3-D, check by check.
+"""``verify`` costs time proportional to the operator's non-zeros, in 1-D, 2-D and 3-D.
 
-Run: ``python benchmarks/bench_verify.py [n]``.  Prints seconds per check and in total for a few
-1-D configurations of length n, then 2-D and 3-D ones (16x16 is ``symdil verify --n 16,16
---kernel 3,3 --dilation 2 --padding same``); every check must pass.  A benchmark prints figures,
-it asserts nothing about time.
+Run: ``python benchmarks/bench_verify.py [--quick]``.  For each configuration it runs
+``symdil.verify`` (every check, as the CLI does) and prints the wall and CPU seconds, the
+non-zeros, the work estimate the guard uses (``checks.cost.verify_work``), and microseconds of CPU
+per non-zero.  Proportionality shows as a flat last column while the sizes grow 10-50 times; the
+ratio of the largest to the smallest configuration of each dimension is printed at the end.  The
+3-D 40x40x40 3x3x3 operator is issue 11's example (``symdil verify --n 40,40,40 --kernel 3,3,3``;
+``--quick`` stops at 24x24x24).  Every check must pass.  A benchmark prints figures; it asserts
+nothing about time (CPU time is printed because the machine's 2 cores are shared).
 """
 
 from __future__ import annotations
@@ -11,67 +15,50 @@ from __future__ import annotations
 import sys
 import time
 
-from symdil import Conv, checks
-from symdil.general import check_general
-from symdil.kronecker import check_kronecker
-
-CHECKS = [
-    ("definition", checks.check_definition),
-    ("dilation_identity", checks.check_dilation),
-    ("stride_identity", checks.check_stride),
-    ("transposition", checks.check_transposition),
-    ("polyphase", checks.check_polyphase),
-    ("formulas", checks.check_formulas),
-    ("kronecker", check_kronecker),
-    ("general_case", check_general),
-    ("numeric", checks.check_numeric),
-]
+from symdil import Conv
+from symdil.checks.cost import MAX_VERIFY_WORK, verify_work
+from symdil.verification import verify
 
 
-def configurations(n: int) -> list[tuple[str, Conv]]:
-    return [
-        ("K=3 s=2 d=2 same", Conv(n, 3, stride=2, dilation=2, padding="same")),
-        ("K=3 s=1 d=2 same", Conv(n, 3, dilation=2, padding="same")),
-        ("K=5 s=1 d=3 same reflect", Conv(n, 5, dilation=3, padding="same",
-                                          padding_mode="reflect")),
-        ("K=3 s=2 d=2 p=1 transposed", Conv(n, 3, stride=2, dilation=2, padding=1,
-                                            transposed=True, output_padding=1)),
+def configurations(quick: bool) -> list[tuple[str, str, Conv]]:
+    # every configuration is past definition.OUTPUT_CHECK_LIMIT (Conv.output, one SymPy sum per
+    # row at about 60 us per non-zero, is compared only below it), so the columns compare alike
+    configs = [
+        ("1-D", "n=16384 K=3 d=2 same", Conv(16384, 3, dilation=2, padding="same")),
+        ("1-D", "n=65536 K=3 d=2 same", Conv(65536, 3, dilation=2, padding="same")),
+        ("1-D", "n=262144 K=3 d=2 same", Conv(262144, 3, dilation=2, padding="same")),
+        ("2-D", "64x64 K=3x3 d=2 same", Conv((64, 64), 3, dilation=2, padding="same")),
+        ("2-D", "128x128 K=3x3 d=2 same", Conv((128, 128), 3, dilation=2, padding="same")),
+        ("2-D", "256x256 K=3x3 d=2 same", Conv((256, 256), 3, dilation=2, padding="same")),
+        ("3-D", "16x16x16 K=3x3x3", Conv((16, 16, 16), 3)),
+        ("3-D", "24x24x24 K=3x3x3", Conv((24, 24, 24), 3)),
     ]
-
-
-def nd_configurations() -> list[tuple[str, Conv]]:
-    return [
-        ("16x16 K=3x3 d=2 same", Conv((16, 16), (3, 3), dilation=2, padding="same")),
-        ("64x64 K=3x3 d=2 same", Conv((64, 64), (3, 3), dilation=2, padding="same")),
-        ("16x16 s=2 C=4 g=2 reflect", Conv((16, 16), 3, stride=2, dilation=2, padding="same",
-                                           padding_mode="reflect", in_channels=4,
-                                           out_channels=4, groups=2)),
-        ("8x8 K=3x3 s=2 transposed", Conv((8, 8), 3, stride=2, dilation=2, padding=1,
-                                          transposed=True, output_padding=1)),
-        ("8x8x8 K=3 d=2 same", Conv((8, 8, 8), 3, dilation=2, padding="same")),
-    ]
+    if not quick:
+        configs.append(("3-D", "40x40x40 K=3x3x3", Conv((40, 40, 40), 3)))
+    return configs
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 4096
-    print(f"symdil verify at n = {n} (seconds)")
-    header = "".join(f"{name[:12]:>13}" for name, _ in CHECKS)
-    print(f"{'configuration':<28}{'build':>8}{header}{'total':>9}")
-    for label, op in configurations(n) + nd_configurations():
-        start = time.perf_counter()
-        op.matrix  # noqa: B018 - building the operator is part of what a user waits for
-        op.output  # noqa: B018
-        build = time.perf_counter() - start
-        times = []
-        for name, check in CHECKS:
-            begin = time.perf_counter()
-            result = check(op)
-            times.append(time.perf_counter() - begin)
-            if not result.passed:
-                raise SystemExit(f"{label}: {name} failed: {result.detail}")
-        total = build + sum(times)
-        cells = "".join(f"{t:>13.2f}" for t in times)
-        print(f"{label:<28}{build:>8.2f}{cells}{total:>9.2f}")
+    quick = "--quick" in sys.argv[1:]
+    print(f"symdil verify: seconds per non-zero (guard: work <= {MAX_VERIFY_WORK:,})")
+    print(f"{'dim':<5}{'configuration':<26}{'non-zeros':>11}{'work':>11}{'wall s':>9}"
+          f"{'CPU s':>9}{'CPU us/nnz':>12}")
+    per_dim: dict[str, list[float]] = {}
+    for dim, label, op in configurations(quick):
+        work = sum(verify_work(op))
+        wall, cpu = time.perf_counter(), time.process_time()
+        report = verify(op)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        if not report.passed:
+            raise SystemExit(f"{label}: {[c.name for c in report.failed]} failed")
+        nonzeros = op.nonzeros
+        micro = cpu / nonzeros * 1e6
+        per_dim.setdefault(dim, []).append(micro)
+        print(f"{dim:<5}{label:<26}{nonzeros:>11,}{work:>11,}{wall:>9.2f}{cpu:>9.2f}"
+              f"{micro:>12.1f}", flush=True)
+    for dim, values in per_dim.items():
+        print(f"{dim}: CPU per non-zero, largest / smallest configuration: "
+              f"{values[-1] / values[0]:.2f}x")
 
 
 if __name__ == "__main__":

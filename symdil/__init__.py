@@ -2,15 +2,30 @@
 
 The public API: ``Conv`` (the operator), ``verify`` (the checks), ``derive``/``Derivation`` (LaTeX
 and Markdown derivations), ``Handout`` (exercise sheets), ``SymdilError`` (every invalid argument).
+
+The names are imported on first use, so ``import symdil`` (and the ``symdil`` command's
+``--version`` and ``--help``) does not pay for SymPy, NumPy and Jinja2 up front.
 """
 
-from .conv import Conv
-from .derivation import Derivation, derive
-from .handout import Handout
-from .spec import SymdilError
-from .verification import VerificationReport, verify
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import SymdilError
 
 __version__ = "0.1.0"
+
+#: public name -> the module that defines it
+_LAZY = {
+    "Conv": "conv",
+    "Derivation": "derivation",
+    "derive": "derivation",
+    "Handout": "handout",
+    "VerificationReport": "verification",
+    "verify": "verification",
+}
+
 __all__ = [
     "Conv",
     "Derivation",
@@ -21,3 +36,22 @@ __all__ = [
     "verify",
     "__version__",
 ]
+
+if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from .conv import Conv
+    from .derivation import Derivation, derive
+    from .handout import Handout
+    from .verification import VerificationReport, verify
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'symdil' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups do not come back here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

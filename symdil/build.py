@@ -11,16 +11,17 @@ The same build file gives byte-identical files.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from .buildfile import BuildFileError, BuildPlan, Target, load_build
 from .derivation import Derivation
 from .handout import Handout
-from .io import write_atomic
+from .io import check_target, write_files
+from .pdf import PDFLATEX_INSTALL, PdfError, compile_pdf
 from .printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
-from .render import compile_pdf
 from .spec import SymdilError
 
 #: ``progress(label, done, total)``: called before each entry renders and once at the end.
@@ -43,12 +44,27 @@ class BuildResult:
     out_dir: Path
     written: tuple[Path, ...]
     unchanged: tuple[Path, ...]
+    skipped: tuple[str, ...] = field(default=())  # PDF names left out by --no-pdf
 
 
 class _EntryError(Exception):
-    def __init__(self, key: str | None, value: Any, message: str) -> None:
+    def __init__(self, key: str | None, value: Any, message: str,
+                 log: tuple[str, str] | None = None) -> None:
         super().__init__(message)
         self.key, self.value, self.message = key, value, message
+        self.log = log  # (file name, pdflatex log) of a failed PDF
+
+
+def _compile(target: Target, name: str, tex: str) -> bytes:
+    """One PDF of an entry; a pdflatex error names its log, ``<name>.log`` beside the output."""
+    try:
+        return compile_pdf(tex)
+    except PdfError as error:
+        log_name = Path(name).stem + ".log"
+        message = str(error.with_log(f"{log_name} in the output folder", None))
+        raise _EntryError("formats", "pdf", message, (log_name, error.log)) from None
+    except SymdilError as error:
+        raise _EntryError("formats", "pdf", str(error)) from None
 
 
 def entry_labels(plan: BuildPlan) -> list[str]:
@@ -83,7 +99,8 @@ def _verification(target: Target) -> dict[str, Any]:
                        for c in report.checks]}
 
 
-def _render_derivation(target: Target, compile_pdfs: bool) -> dict[str, str | bytes]:
+def _render_derivation(target: Target, compile_pdfs: bool,
+                       skip_pdf: bool = False) -> dict[str, str | bytes]:
     templates = target.templates
     if target.title is not None and not target.standalone and not {"pdf", "html"} & set(
             target.formats):
@@ -101,9 +118,11 @@ def _render_derivation(target: Target, compile_pdfs: bool) -> dict[str, str | by
 
     out: dict[str, str | bytes] = {}
     for fmt in target.formats:
+        if fmt == "pdf" and skip_pdf:
+            continue
         if fmt == "pdf":
             tex = render("latex", True)
-            out[fmt] = _stage("formats", "pdf", compile_pdf, tex) if compile_pdfs else tex
+            out[fmt] = _compile(target, target.files()[fmt], tex) if compile_pdfs else tex
         else:
             out[fmt] = render(fmt, target.standalone or fmt == "html")
     if target.figures:
@@ -127,7 +146,8 @@ def _figure_files(target: Target, compile_pdfs: bool) -> dict[str, str | bytes]:
     return out
 
 
-def _render_handout(target: Target, compile_pdfs: bool) -> dict[str, str | bytes]:
+def _render_handout(target: Target, compile_pdfs: bool,
+                    skip_pdf: bool = False) -> dict[str, str | bytes]:
     spec = target.handout
     separate = spec.solutions_file is not None
     sheet = _stage(None, None, Handout, spec.exercises, spec.seed,
@@ -138,50 +158,74 @@ def _render_handout(target: Target, compile_pdfs: bool) -> dict[str, str | bytes
     parts = [("", "handout")] + ([("solutions-", "solutions")] if separate else [])
     for prefix, part in parts:
         for fmt in target.formats:
+            if fmt == "pdf" and skip_pdf:
+                continue
             text = _stage("templates" if templates else None, templates and str(templates),
                           sheet.render, "latex" if fmt == "pdf" else fmt, part, templates)
-            out[prefix + fmt] = _stage("formats", "pdf", compile_pdf, text) \
+            out[prefix + fmt] = _compile(target, target.files()[prefix + fmt], text) \
                 if fmt == "pdf" and compile_pdfs else text
     return out
 
 
-def render_target(target: Target, compile_pdfs: bool = True) -> dict[str, bytes]:
+def render_target(target: Target, compile_pdfs: bool = True,
+                  skip_pdf: bool = False) -> dict[str, bytes]:
     """File name -> bytes of every document of one entry (raises ``_EntryError``).
 
     ``compile_pdfs=False`` gives, under each ``.pdf`` name, the LaTeX source it is compiled from
-    (for checks that compare PDFs by their text).
+    (for checks that compare PDFs by their text); ``skip_pdf=True`` leaves the PDFs out.
     """
     render = _render_derivation if target.kind == "derivation" else _render_handout
-    rendered = render(target, compile_pdfs)
+    rendered = render(target, compile_pdfs, skip_pdf)
     names = target.files()
     return {(key[5:] if key.startswith("file:") else names[key]):
             data.encode("utf-8") if isinstance(data, str) else data
             for key, data in rendered.items()}
 
 
+def pdf_names(plan: BuildPlan) -> list[str]:
+    """The PDF files of the plan (what ``--no-pdf`` leaves out)."""
+    return [name for target in plan.targets for key, name in target.files().items()
+            if key.endswith("pdf")]
+
+
+def need_pdflatex(plan: BuildPlan) -> None:
+    """Refuse up front, before rendering anything, a plan with PDFs when pdflatex is missing."""
+    names = pdf_names(plan)
+    if names and shutil.which("pdflatex") is None:
+        raise BuildFileError([f"{plan.path}: {', '.join(names)}: 'formats' = \"pdf\" needs "
+                              f"pdflatex, which is not installed; install it with: "
+                              f"{PDFLATEX_INSTALL}; or run symdil build --no-pdf to write "
+                              "everything else"])
+
+
 def render_plan(plan: BuildPlan, progress: Progress | None = None,
-                compile_pdfs: bool = True) -> list[Document]:
+                compile_pdfs: bool = True, skip_pdf: bool = False) -> list[Document]:
     """Every document of the plan, in memory and in file order; raise ``BuildFileError``
     naming file, entry and key for each entry that fails (after trying all of them).
-    ``compile_pdfs``: see ``render_target``."""
+    ``compile_pdfs``, ``skip_pdf``: see ``render_target``.  The error's ``logs`` holds
+    ``(file name, text)`` of the pdflatex log of each PDF that failed."""
     labels = entry_labels(plan)
     documents: list[Document] = []
     problems: list[str] = []
+    logs: list[tuple[str, str]] = []
     total = len(plan.targets)
     for index, (target, label) in enumerate(zip(plan.targets, labels)):
         if progress is not None:
             progress(label, index, total)
         try:
-            files = render_target(target, compile_pdfs)
+            files = render_target(target, compile_pdfs, skip_pdf)
         except _EntryError as error:
             where = f"'{error.key}' = {_shown(error.value)}: " if error.key else ""
             problems.append(f"{plan.path}: {label}: {where}{error.message}")
+            logs.extend([error.log] if error.log else [])
             continue
         documents.extend(Document(name, data, label) for name, data in files.items())
     if progress is not None:
         progress("", total, total)
     if problems:
-        raise BuildFileError(problems)
+        failure = BuildFileError(problems)
+        failure.logs = logs
+        raise failure
     return documents
 
 
@@ -191,41 +235,56 @@ def _shown(value: Any) -> str:
     return f'"{value}"' if isinstance(value, str) else str(value)
 
 
-def write_documents(documents: list[Document], out_dir: str | os.PathLike) -> BuildResult:
-    """Write each document under ``out_dir`` atomically, only when its bytes change."""
+def write_documents(documents: list[Document], out_dir: str | os.PathLike,
+                    skipped: tuple[str, ...] = ()) -> BuildResult:
+    """Write every document under ``out_dir``, all of them or none (``symdil.io.write_files``:
+    every target checked first, a failure part-way rolls back), each only when its bytes
+    change."""
     folder = Path(out_dir)
     # Catch what would stop the writes half-way before the first one.
     if folder.exists() and not folder.is_dir():
         raise BuildFileError([f"--out-dir {str(folder)!r} is not a folder"])
-    blocked = [str(folder / d.name) for d in documents if (folder / d.name).is_dir()]
-    if blocked:
-        raise BuildFileError([f"{path}: is a folder, the build writes a file there"
-                              for path in blocked])
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise BuildFileError([f"--out-dir {str(folder)!r} cannot be created: "
-                              f"{error.strerror}"]) from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise BuildFileError([f"--out-dir {str(folder)!r} is not writable"])
-    written, unchanged = [], []
+    problems = []
     for document in documents:
-        path = folder / document.name
         try:
-            changed = write_atomic(path, document.data)
-        except OSError as error:
-            raise BuildFileError([f"{path}: cannot be written ({document.entry}): "
-                                  f"{error.strerror}"]) from None
-        (written if changed else unchanged).append(path)
-    return BuildResult(folder, tuple(written), tuple(unchanged))
+            check_target(folder / document.name, "")
+        except SymdilError as error:
+            problems.append(f"{document.entry}: {str(error).strip()}")
+    if problems:
+        raise BuildFileError(problems)
+    try:
+        result = write_files([(folder / d.name, d.data, d.entry) for d in documents])
+    except SymdilError as error:
+        raise BuildFileError([str(error)]) from None
+    return BuildResult(folder, result.written, result.unchanged, skipped)
+
+
+def write_logs(error: BuildFileError, out_dir: str | os.PathLike) -> None:
+    """Keep the pdflatex log of each failed PDF in ``out_dir`` (the one thing a failing build
+    writes, so that the error it names can be read)."""
+    logs = getattr(error, "logs", ())
+    if logs:
+        try:
+            write_files([(Path(out_dir) / name, text, "the pdflatex log") for name, text in logs])
+        except SymdilError:
+            pass
 
 
 def build(path: str | os.PathLike, out_dir: str | os.PathLike = "output",
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, skip_pdf: bool = False) -> BuildResult:
     """Load, validate and render everything in ``path``, then write it under ``out_dir``.
 
-    Raises ``BuildFileError`` (and writes nothing) when the file or any entry fails.
+    Raises ``BuildFileError`` (and writes nothing but the pdflatex log of a PDF that failed)
+    when the file or any entry fails, or when it has PDFs, pdflatex is missing and
+    ``skip_pdf`` is false; ``skip_pdf=True`` writes everything but the PDFs.
     """
     plan = load_build(path)
-    documents = render_plan(plan, progress)
-    return write_documents(documents, out_dir)
+    if not skip_pdf:
+        need_pdflatex(plan)
+    try:
+        documents = render_plan(plan, progress, skip_pdf=skip_pdf)
+    except BuildFileError as error:
+        write_logs(error, out_dir)
+        raise
+    skipped = tuple(pdf_names(plan)) if skip_pdf else ()
+    return write_documents(documents, out_dir, skipped)

@@ -15,6 +15,7 @@ import json
 import math
 import os
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,7 +107,13 @@ def _tap(value: Any) -> bool:
     if isinstance(value, list):
         return bool(value) and all(map(_tap, value))
     return _is_int(value) or (isinstance(value, float) and math.isfinite(value)) or (
-        isinstance(value, str) and bool(_NUMBER_RE.match(value)))
+        isinstance(value, str) and bool(_NUMBER_RE.match(value)) and len(value) <= 4300
+        and not _zero_denominator(value))
+
+
+def _zero_denominator(text: str) -> bool:
+    """``"1/0"``: a tap that divides by zero."""
+    return "/" in text and int(text.split("/")[1]) == 0
 
 
 def _padding_item(value: Any) -> bool:
@@ -131,7 +138,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
           _PER_AXIS + ", or a symbol name such as \"n\" for the general case"),
     "kernel": (lambda v: _is_int(v) or (isinstance(v, list) and _tap(v)),
                "a number of taps K, a list of sizes (one per axis), or in 1-D a list of tap "
-               "values such as [1, -2, 1] or [\"1/2\", \"1/2\"]"),
+               "values such as [1, -2, 1] or [\"1/2\", \"1/2\"] (no zero denominator)"),
     "stride": (_ints, _PER_AXIS), "dilation": (_ints, _PER_AXIS),
     "output_padding": (_ints, _PER_AXIS),
     "padding": (lambda v: isinstance(v, str) or _padding_item(v) or (
@@ -258,6 +265,13 @@ def load_build(path: str | os.PathLike) -> BuildPlan:
         raise BuildFileError([f"{path}: cannot be read: {error.strerror}"]) from None
     except tomllib.TOMLDecodeError as error:
         raise BuildFileError([f"{path}: invalid TOML: {error}"]) from None
+    except RecursionError:
+        raise BuildFileError([f"{path}: invalid TOML: arrays or tables nested too deeply"]) \
+            from None
+    except ValueError:  # an integer longer than Python converts
+        raise BuildFileError([f"{path}: invalid TOML: an integer has more than "
+                              f"{sys.get_int_max_str_digits() or 4300:,} digits, the most "
+                              "symdil reads"]) from None
     except UnicodeDecodeError:
         raise BuildFileError([f"{path}: invalid TOML: the file is not UTF-8 text"]) from None
     defaults = data.get("defaults", {})

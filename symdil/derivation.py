@@ -136,13 +136,15 @@ def normalize_verification(verification: Any) -> dict | None:
                               f"{applicable!r} in {name!r}")
         detail = get(item, "detail", "")
         detail = "" if detail is None else str(detail).strip()
+        detail_latex = _optional_text(get(item, "detail_latex"))
         if not applicable:
             detail = _not_applicable_reason(detail)
-        # title and detail_latex (a human name, a sentence with inline math) are symdil's own
-        # LaTeX when present; the templates fall back to the escaped name and detail
+            detail_latex = detail_latex and _not_applicable_reason(detail_latex)
+        # title (a human name, plain text) and detail_latex (a sentence with inline math, symdil's
+        # own LaTeX) when present; the templates fall back to the escaped name and detail
         checks.append({"name": name, "passed": passed, "applicable": applicable,
                        "detail": detail, "title": _optional_text(get(item, "title")),
-                       "detail_latex": _optional_text(get(item, "detail_latex"))})
+                       "detail_latex": detail_latex})
     failed = [check["name"] for check in checks if not check["passed"]]
     if failed:
         raise SymdilError(f"verification failed ({', '.join(failed)}); the derivation is not "
@@ -249,8 +251,9 @@ class Derivation:
             context["figures"] = figure_context(self.op, fmt, figure_stem)
         prose = [title]
         if section is not None:
-            prose += [section["statement"]] + [check[key] for check in (
-                section["checks"] + section["not_applicable"]) for key in ("name", "detail", "title")]
+            prose += [section["statement"]] + [
+                check[key] for check in section["checks"] + section["not_applicable"]
+                for key in ("name", "detail", "title")]
         context["latin_fonts"] = needs_latin_fonts(*prose)
         return render_document(fmt, standalone, context, templates)
 

@@ -88,6 +88,7 @@ def row_entries(
             for t, j in taps[0]:
                 hits.setdefault(base + j, []).append(koffset + t)
     else:
+        plane = _prod(sizes)
         for combo in itertools.product(*taps):
             col = 0
             kidx = 0
@@ -95,12 +96,14 @@ def row_entries(
                 col = col * size + j
                 kidx = kidx * ksize + t
             for channel, koffset in channel_pairs:
-                hits.setdefault(channel * _prod(sizes) + col, []).append(koffset + kidx)
+                hits.setdefault(channel * plane + col, []).append(koffset + kidx)
     entries = {}
     for col in sorted(hits):
         idx = hits[col]
         coef = kernel[idx[0]] if len(idx) == 1 else sympy.Add(*[kernel[k] for k in idx])
-        if coef != 0:
+        # only a number can be zero here (SymPy cancels k - k to 0); `!= 0` on every symbol
+        # would run SymPy's comparison machinery once per entry
+        if not (coef.is_Number and coef == 0):
             entries[col] = coef
     return entries
 

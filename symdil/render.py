@@ -1,24 +1,29 @@
-"""Rendering: one Jinja2 environment, template lookup, escaping, and PDF compilation.
+"""Rendering: one sandboxed Jinja2 environment, template lookup, escaping, and PDF compilation.
 
 Templates use nbconvert-style delimiters that cannot clash with TeX -- ``((* … *))`` blocks,
 ``((( … )))`` variables, ``((= … =))`` comments -- with ``StrictUndefined`` (a missing variable
 is an error naming the template and the variable), ``trim_blocks``/``lstrip_blocks``, and
 autoescape off: math arrives pre-printed, and prose from users goes through the explicit
 ``latex_escape`` / ``markdown_escape`` filters, so ``\\input``, ``\\write18`` or ``\\catcode``
-can never be injected.
+can never be injected.  Templates are code: every environment is Jinja2's
+``SandboxedEnvironment``, and every template problem is one ``SymdilError`` naming the file and
+line.
+
+Layout: ``body/<document>.j2`` hold each document's words once; a format is
+``<format>/markup.j2`` (the macros the bodies call: em, code, display, itemize, heading, …) plus
+page shells (``<format>/derivation.*.j2``, ``document.*.j2``, ``handout*.j2``) that set ``markup``
+and include a body.
 
 Lookup: a user folder (``templates=DIR``, ``--templates DIR``) first, then the built-in templates --
 inside the installed package (``symdil/templates``, force-included in the wheel), else the top-level
-``templates/`` folder beside the source checkout (editable installs).
+``templates/`` folder beside the source checkout (editable installs).  A file in the user folder
+that is a symbolic link leading out of it is refused.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -27,9 +32,9 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+# compile_pdf lives in symdil.pdf (output files and their clean-up); still importable from here
+from .pdf import PDFLATEX_INSTALL, compile_pdf  # noqa: F401
 from .spec import SymdilError
-
-PDFLATEX_INSTALL = "apt-get install texlive-latex-base texlive-latex-recommended"
 
 TEMPLATE_NAMES = {
     ("latex", False): "latex/derivation.tex.j2",
@@ -339,38 +344,6 @@ def conv_latex_equation(op: Any) -> str:
     from .printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, matrix_equation
 
     return "$$\n" + matrix_equation(op, DEFAULT_MAX_ROWS, DEFAULT_MAX_COLS) + "\n$$"
-
-
-def compile_pdf(tex: str, timeout: float = 120.0) -> bytes:
-    """Compile a standalone LaTeX document with pdflatex (no shell escape) and return the PDF.
-
-    Missing pdflatex, or a compilation error, raise a one-line SymdilError.  The output does not
-    depend on the clock (SOURCE_DATE_EPOCH, and the document omits dates and trailer ids).
-    """
-    pdflatex = shutil.which("pdflatex")
-    if pdflatex is None:
-        raise SymdilError(f"--pdf needs pdflatex, which is not installed; install it with: "
-                          f"{PDFLATEX_INSTALL}")
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
-    with tempfile.TemporaryDirectory(prefix="symdil-pdf-") as folder:
-        source = Path(folder) / "document.tex"
-        source.write_text(tex, encoding="utf-8")
-        try:
-            result = subprocess.run(
-                [pdflatex, "-halt-on-error", "-interaction=nonstopmode", "-no-shell-escape",
-                 "document.tex"],
-                cwd=folder, env=env, capture_output=True, timeout=timeout,
-                stdin=subprocess.DEVNULL,
-            )
-        except subprocess.TimeoutExpired:
-            raise SymdilError(f"pdflatex did not finish within {timeout:.0f} s") from None
-        pdf = Path(folder) / "document.pdf"
-        if result.returncode != 0 or not pdf.is_file():
-            log = result.stdout.decode("utf-8", "replace")
-            first = next((line for line in log.splitlines() if line.startswith("!")),
-                         f"exit status {result.returncode}")
-            raise SymdilError(f"pdflatex failed: {first.lstrip('! ').strip()}")
-        return pdf.read_bytes()
 
 
 _MARKDOWN_TEXT_SPECIALS = set("\\`*_$[]|~")

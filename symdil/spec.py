@@ -14,6 +14,8 @@ from typing import Any
 
 import sympy
 
+from .errors import SymdilError
+
 PADDING_WORDS = ("valid", "same", "full", "causal")
 PADDING_MODES = ("zeros", "circular", "reflect", "replicate")
 GREEK = (
@@ -21,10 +23,6 @@ GREEK = (
     "tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
 ).split()
 _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
-
-
-class SymdilError(ValueError):
-    """An invalid argument: the message names the parameter, the value and what is allowed."""
 
 
 def _fail(message: str) -> SymdilError:

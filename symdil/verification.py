@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import checks
-from .checks import TORCH_INSTALL, CheckResult
+from .checks import TORCH_INSTALL, CheckResult, GeneralResult, check_general, check_kronecker
+from .checks.cost import MAX_VERIFY_WORK, verify_cost_problem  # noqa: F401 (re-exported)
+from .checks.general import general_cost_problem
 from .conv import Conv
-from .general import GeneralResult, check_general
-from .kronecker import check_kronecker
 from .spec import SymdilError
 
 AGAINST = (None, "torch")
@@ -34,8 +34,9 @@ class VerificationReport:
         return tuple(check for check in self.checks if not check.passed)
 
     def to_json(self) -> dict[str, Any]:
-        """``{"passed": bool, "checks": [{"name", "passed", "detail", "applicable"}, ...]}`` (a
-        dict, ready for ``json.dumps``); ``applicable: false`` marks a check that did not run."""
+        """``{"passed": bool, "checks": [{"name", "title", "passed", "applicable", "detail",
+        "detail_latex"}, ...]}`` (a dict, ready for ``json.dumps``); ``applicable: false`` marks a
+        check that did not run."""
         return {"passed": self.passed, "checks": [check.to_json() for check in self.checks]}
 
 
@@ -43,34 +44,30 @@ def torch_available() -> bool:
     return importlib.util.find_spec("torch") is not None
 
 
-# The instance checks are exact and sparse but build the whole operator several times over
-# (1-3 s at n = 4,096, linear in n; n = 1,000,000 took 522 s and 4.5 GB): past this many outputs
-# they are refused up front instead of running for minutes and gigabytes.
-MAX_INSTANCE_OUTPUTS = 65_536
-
-
 def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
            claim_source: str | None = None, seed: int = 0) -> VerificationReport:
     """Run every check on ``op``.
 
     Concrete n: definition, dilation identity, stride identity, transposition, polyphase,
-    formulas, the Kronecker identity (2-D and up only; not applicable with channels or a padding
-    mode other than zeros), the general case (for the same parameters with n symbolic), numeric
-    (NumPy), then PyTorch with ``against="torch"``.  Symbolic n: the general case only (the
-    instance checks need a concrete operator).  ``claim_text``: LaTeX written by an author,
+    formulas, padding split, printed rows, the Kronecker identity (2-D and up only; not
+    applicable with channels or a padding mode other than zeros), the general case (for the same
+    parameters with n symbolic), numeric (NumPy), then PyTorch with ``against="torch"``.
+    Symbolic n: padding split, printed rows and the general case (the instance checks need a
+    concrete operator).  ``claim_text``: LaTeX written by an author,
     compared entry by entry (``symdil.claims``); a claim that cannot be parsed raises
     ``ClaimParseError``.  Raises ``SymdilError`` for an unknown ``against`` or when torch is
-    requested but not installed, and for an operator with more than ``MAX_INSTANCE_OUTPUTS``
-    outputs.
+    requested but not installed, and, before any work, when the checks would take more than about
+    a minute (``checks.cost``: the work is proportional to the operator's entries; for symbolic n,
+    the proof's delta sums).
     """
     if against not in AGAINST:
         raise SymdilError(f"against must be None or 'torch', got {against!r}")
-    if not op.symbolic and op.shape[0] > MAX_INSTANCE_OUTPUTS:
-        raise SymdilError(
-            f"the instance checks build the whole operator: {op.shape[0]:,} outputs is more than "
-            f"{MAX_INSTANCE_OUTPUTS:,}; verify a smaller n, or --n n (1-D) for the proof that "
-            "holds for every n"
-        )
+    if op.symbolic:
+        too_long = general_cost_problem(op) if op.ndim == 1 else None
+    else:
+        too_long = verify_cost_problem(op)
+    if too_long is not None:
+        raise SymdilError(too_long)
     if against == "torch" and not torch_available():
         raise SymdilError(f"--against torch needs PyTorch, which is not installed: "
                           f"{TORCH_INSTALL}")
@@ -83,7 +80,11 @@ def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
         claim_result = compare_claim(claim, op)
     results: list[CheckResult] = []
     if op.symbolic:
-        results.append(check_general(op))
+        results += [
+            checks.check_padding_split(op, against=against, seed=seed),
+            checks.check_printed_rows(op),
+            check_general(op),
+        ]
     else:
         results += [
             checks.check_definition(op),
@@ -92,6 +93,8 @@ def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
             checks.check_transposition(op),
             checks.check_polyphase(op),
             checks.check_formulas(op),
+            checks.check_padding_split(op, against=against, seed=seed),
+            checks.check_printed_rows(op),
             *([check_kronecker(op)] if op.ndim > 1 else []),
             check_general(op),
             checks.check_numeric(op, seed=seed),

@@ -58,8 +58,7 @@ def cli_options(args: list[str]) -> dict[str, str | bool]:
         key = args[index].lstrip("-").replace("-", "_")
         if index + 1 < len(args) and not args[index + 1].startswith("--"):
             value = args[index + 1]
-            # Typer converts the integer options before they reach conv_from_options
-            options[key] = int(value) if key in ("in_channels", "out_channels", "groups") else value
+            options[key] = value  # every option reaches conv_from_options as its text
             index += 2
         else:
             options[key] = True

@@ -275,5 +275,5 @@ def test_a_folder_where_a_file_goes_writes_nothing(tmp_path: Path) -> None:
     (tmp_path / "out" / "sheet.md").mkdir(parents=True)
     result = invoke(str(paper), "--out-dir", str(tmp_path / "out"))
     assert result.exit_code == 2
-    assert "sheet.md: is a folder" in result.output
+    assert f"handout[1] \"sheet\": '{tmp_path / 'out' / 'sheet.md'}' is a folder" in result.output
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["sheet.md"]

@@ -161,12 +161,12 @@ ENTRY = '[[derivation]]\nname = "down"\nn = 16\nkernel = 2\n'
      "a list per axis of integers or [before, after] pairs, or one of \"valid\", \"same\", \"full\", "
      "\"causal\", got [[1, 2, 3]] (an array)"),
     ("max_rows = 2", "derivation[1] \"down\": 'max_rows' must be an integer >= 3, got 2 (an integer)"),
-    ("formats = [\"latex\", \"html\"]",
-     "derivation[1] \"down\": unknown format 'html' in 'formats' (allowed: latex, markdown, pdf)"),
+    ("formats = [\"latex\", \"docx\"]",
+     "derivation[1] \"down\": unknown format 'docx' in 'formats' (allowed: latex, markdown, pdf, html)"),
     ("formats = \"latex\"", "derivation[1] \"down\": 'formats' must be a non-empty list of "
-     "\"latex\", \"markdown\", \"pdf\", got \"latex\" (a string)"),
+     "\"latex\", \"markdown\", \"pdf\", \"html\", got \"latex\" (a string)"),
     ("formats = []", "derivation[1] \"down\": 'formats' must be a non-empty list of "
-     "\"latex\", \"markdown\", \"pdf\", got [] (an array)"),
+     "\"latex\", \"markdown\", \"pdf\", \"html\", got [] (an array)"),
     ("stride = 0", "derivation[1] \"down\": stride must be a positive integer, got 0"),
     ("padding = \"sam\"", "derivation[1] \"down\": padding must be an integer, a (before, after) "
      "pair or one of valid, same, full, causal; got 'sam'"),
@@ -192,12 +192,13 @@ def test_one_bad_key(tmp_path, extra, expected):
     ('n = "7"', "'n' must be an integer or a list of integers (one per axis), or a symbol name "
      "such as \"n\" for the general case, got \"7\" (a string)"),
     ('kernel = "3"', "'kernel' must be a number of taps K, a list of sizes (one per axis), or in "
-     "1-D a list of tap values such as [1, -2, 1] or [\"1/2\", \"1/2\"], got \"3\" (a string)"),
+     "1-D a list of tap values such as [1, -2, 1] or [\"1/2\", \"1/2\"] (no zero denominator), "
+     "got \"3\" (a string)"),
     ("kernel = [1, true]", "'kernel' must be a number of taps K, a list of sizes (one per axis), "
-     "or in 1-D a list of tap values such as [1, -2, 1] or [\"1/2\", \"1/2\"], got [1, true] "
+     "or in 1-D a list of tap values such as [1, -2, 1] or [\"1/2\", \"1/2\"] (no zero denominator), got [1, true] "
      "(an array)"),
     ("kernel = [1, nan]", "'kernel' must be a number of taps K, a list of sizes (one per axis), "
-     "or in 1-D a list of tap values such as [1, -2, 1] or [\"1/2\", \"1/2\"], got [1, NaN] "
+     "or in 1-D a list of tap values such as [1, -2, 1] or [\"1/2\", \"1/2\"] (no zero denominator), got [1, NaN] "
      "(an array)"),
 ])
 def test_wrong_type_for_a_conv_parameter(tmp_path, value, expected):
@@ -254,7 +255,7 @@ def test_every_problem_is_reported_in_file_order(tmp_path):
         name = "typo"
     """)
     assert found == [
-        "defaults: 'formats' must be a non-empty list of \"latex\", \"markdown\", \"pdf\", got "
+        "defaults: 'formats' must be a non-empty list of \"latex\", \"markdown\", \"pdf\", \"html\", got "
         "\"latex\" (a string)",
         "defaults: 'verify' must be true or false, got \"yes\" (a string)",
         "derivation[1]: missing required key 'name'",

@@ -18,8 +18,8 @@ from reference import Invalid, reference
 
 from symdil import Conv, SymdilError
 from symdil import checks as C
-from symdil import kronecker as KR
-from symdil.checktools import definition_outputs
+from symdil.checks import kronecker as KR
+from symdil.checks import definition_outputs
 from symdil.verification import verify
 
 CHECKS = {
@@ -421,7 +421,8 @@ def test_verify_runs_every_check_in_2d_including_kronecker() -> None:
     report = verify(Conv((16, 16), (3, 3), dilation=2, padding="same"))
     names = [check.name for check in report.checks]
     assert names == ["definition", "dilation_identity", "stride_identity", "transposition",
-                     "polyphase", "formulas", "kronecker", "general_case", "numeric"]
+                     "polyphase", "formulas", "padding_split", "printed_rows", "kronecker",
+                     "general_case", "numeric"]
     assert report.passed
     applicable = {check.name for check in report.checks if check.applicable}
     assert applicable >= set(CHECKS) | {"kronecker"}

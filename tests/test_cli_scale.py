@@ -9,7 +9,7 @@ import symdil
 from symdil import Conv, SymdilError
 from symdil.cli import app
 from symdil.cli.matrix import JSON_MAX_ENTRIES, TEXT_MAX_ROWS, matrix_text
-from symdil.verification import MAX_INSTANCE_OUTPUTS
+from symdil.checks.cost import MAX_VERIFY_WORK
 
 runner = CliRunner()
 
@@ -49,10 +49,11 @@ def test_json_refuses_a_dense_matrix_too_large():
 
 
 def test_instance_checks_refuse_huge_operators_quickly():
-    op = Conv(n=MAX_INSTANCE_OUTPUTS + 10, kernel=3)
-    with pytest.raises(SymdilError, match="instance checks build the whole operator"):
+    op = Conv(n=MAX_VERIFY_WORK // 3, kernel=3)
+    with pytest.raises(SymdilError, match="verify's work must be at most"):
         symdil.verify(op)
-    result = runner.invoke(app, ["derive", "--n", "1000000", "--kernel", "3", "--verify"])
+    result = runner.invoke(app, ["derive", "--n", str(MAX_VERIFY_WORK), "--kernel", "3",
+                                 "--verify"])
     assert result.exit_code == 2 and "--n n" in result.stderr
     # the general case has no such limit
     assert symdil.verify(Conv(n="n", kernel=3)).passed

@@ -82,9 +82,9 @@ def test_pdf_beside_the_tex_file(tmp_path: Path) -> None:
 
 
 def test_missing_pdflatex_is_a_one_line_error(tmp_path: Path, monkeypatch) -> None:
-    import symdil.render
+    import symdil.pdf
 
-    monkeypatch.setattr(symdil.render.shutil, "which", lambda name: None)
+    monkeypatch.setattr(symdil.pdf.shutil, "which", lambda name: None)
     result = run(*SEED_ARGS, "-o", str(tmp_path / "seed.tex"), "--pdf")
     assert result.exit_code == 2
     assert "apt-get install texlive-latex-base texlive-latex-recommended" in result.stderr
@@ -100,7 +100,12 @@ def test_a_failed_compile_leaves_existing_files_untouched(tmp_path: Path) -> Non
     target.write_text("previous\n")
     result = run(*SEED_ARGS, "--templates", str(tmp_path / "tpl"), "-o", str(target), "--pdf")
     assert result.exit_code == 2
-    assert "pdflatex failed: Undefined control sequence." in result.stderr
+    # the first error, its line and context, and where the log is kept (issue 12 §1)
+    log = tmp_path / "doc.log"
+    assert result.stderr.startswith(
+        "Error: pdflatex failed at line 1 of the LaTeX source: Undefined control sequence (l.1 ")
+    assert result.stderr.endswith(f"\\undefinedcommand); the log is {log}\n")
+    assert "! Undefined control sequence." in log.read_text()
     assert target.read_text() == "previous\n"
     assert not (tmp_path / "doc.pdf").exists()
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from reference import reference
 
 from symdil import Conv, SymdilError
-from symdil.general import check_general
+from symdil.checks import check_general
 
 n = sympy.Symbol("n", integer=True)
 

@@ -94,7 +94,7 @@ def test_templates_override(tmp_path: Path) -> None:
     (["--seed", "-3"], "seed"),
     (["--format", "markdown", "--pdf", "-o", "x.pdf"], "--pdf compiles LaTeX"),
     (["--pdf"], "--pdf needs -o/--output"),
-    (["-o", "h.tex", "--solutions-file", "h.tex"], "give the answer key a file of its own"),
+    (["-o", "h.tex", "--solutions-file", "h.tex"], "is the same file as -o/--output 'h.tex'; give each its own file"),
     (["--templates", "no/such/folder"], "templates folder 'no/such/folder' does not exist"),
     # --solutions used to be dropped silently when --solutions-file was given too
     (["--solutions", "--solutions-file", "k.tex", "-o", "h.tex"],

@@ -313,3 +313,28 @@ def test_an_unreadable_template_is_an_error(tmp_path: Path, monkeypatch) -> None
     with pytest.raises(SymdilError, match="^template latex/derivation.tex.j2 cannot be read: "
                                           "Permission denied$"):
         derive(SEED, "latex", templates=tmp_path)
+
+
+def test_a_check_title_is_plain_text() -> None:
+    check = {"name": "x", "passed": True, "title": "Row_sum & 100%", "detail_latex": "$1$"}
+    assert r"\textbf{Row\_sum \& 100\%}: $1$." in derive(SEED, "latex", verification=[check])
+    assert r"**Row\_sum & 100%**: $1$." in derive(SEED, "markdown", verification=[check])
+
+
+def test_a_not_applicable_reason_is_stated_once() -> None:
+    check = {"name": "split", "passed": True, "applicable": False, "title": "Padding split",
+             "detail": "not applicable: numbers", "detail_latex": "Not applicable: $p = (1, 1)$."}
+    latex = derive(SEED, "latex", verification=[check])
+    assert r"\item not applicable: \textbf{Padding split} ($p = (1, 1)$)." in latex
+
+
+def test_the_general_statement_is_typeset_once() -> None:
+    both = {"checks": [], "statement": "for n >= 3: y_i = k_0 a_i",
+            "statement_latex": r"For every $n \ge 3$: $y_{i} = k_{0} a_{i}$."}
+    for fmt in FORMATS:
+        text = derive(Conv("n", 2), fmt, verification=both)
+        assert text.count("Proved for the general case") == 1
+        assert r"Proved for the general case: For every $n \ge 3$: $y_{i} = k_{0} a_{i}$." in text
+    plain = {"checks": [], "statement": "for n >= 3: y_i = k_0 a_i"}
+    assert (r"Proved for the general case: for n \textgreater{}= 3: y\_i = k\_0 a\_i."
+            in derive(Conv("n", 2), "latex", verification=plain))

@@ -18,7 +18,8 @@ runner = CliRunner()
 # the module behind symdil.verify()
 verify_module = importlib.import_module("symdil.verification")
 INSTANCE_CHECKS = ["definition", "dilation_identity", "stride_identity", "transposition",
-                   "polyphase", "formulas", "general_case", "numeric"]
+                   "polyphase", "formulas", "padding_split", "printed_rows", "general_case",
+                   "numeric"]
 
 
 def run(*args: str):
@@ -40,7 +41,7 @@ def test_issue_example_passes_with_the_json_contract() -> None:
     assert document["passed"] is True
     assert [check["name"] for check in document["checks"]] == INSTANCE_CHECKS
     for check in document["checks"]:
-        assert set(check) == {"name", "passed", "detail", "applicable"}
+        assert set(check) == {"name", "title", "passed", "detail", "detail_latex", "applicable"}
         assert check["passed"] is True and isinstance(check["detail"], str) and check["detail"]
         assert check["applicable"] is True
 
@@ -55,7 +56,8 @@ def test_a_check_that_did_not_run_says_so_in_json() -> None:
 
 
 def test_text_format_is_a_table_with_one_row_per_check() -> None:
-    result = run("--n", "12", "--kernel", "3", "--stride", "2", "--dilation", "2")
+    result = run("--n", "12", "--kernel", "3", "--stride", "2", "--dilation", "2", "--padding",
+                 "same")
     assert result.exit_code == 0, result.output
     for name in INSTANCE_CHECKS:
         assert name in result.stdout
@@ -68,8 +70,9 @@ def test_general_case_for_symbolic_n() -> None:
     result = run("--n", "n", "--kernel", "3", "--dilation", "2", "--stride", "2", "-f", "json")
     assert result.exit_code == 0, result.output
     document = as_json(result)
-    assert [check["name"] for check in document["checks"]] == ["general_case"]
-    assert "For every integer n >= 5" in document["checks"][0]["detail"]
+    assert [check["name"] for check in document["checks"]] == ["padding_split", "printed_rows",
+                                                               "general_case"]
+    assert "For every integer n >= 5" in document["checks"][2]["detail"]
 
 
 def test_bad_arguments_exit_2_with_one_line() -> None:
@@ -88,8 +91,9 @@ def test_a_failing_check_exits_1(monkeypatch) -> None:
     document = as_json(result)
     assert document["passed"] is False
     failed = [c for c in document["checks"] if not c["passed"]]
-    assert failed == [{"name": "stride_identity", "passed": False,
-                       "detail": "deliberately failed", "applicable": True}]
+    assert failed == [{"name": "stride_identity", "title": "Stride identity", "passed": False,
+                       "detail": "deliberately failed", "detail_latex": "deliberately failed",
+                       "applicable": True}]
     text = run("--n", "8", "--kernel", "2")
     assert text.exit_code == 1 and "FAIL" in text.stdout and "1 check(s) failed" in text.stdout
 

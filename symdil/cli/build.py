@@ -4,24 +4,30 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Annotated, Iterator
+from typing import TYPE_CHECKING, Annotated, Any, Iterator
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..build import Progress as ProgressCallback
-from ..build import render_plan, write_documents
-from ..buildfile import load_build
 from .common import user_errors
+
+if TYPE_CHECKING:  # imported when the command runs, so that --help stays fast
+    from rich.console import Console
 
 
 @contextlib.contextmanager
-def progress_bar(console: Console, enabled: bool) -> Iterator[ProgressCallback | None]:
+def progress_bar(console: Console, enabled: bool) -> Iterator[Any]:
     """A rich progress bar on stderr while entries render (only when ``enabled``)."""
     if not enabled:
         yield None
         return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     bar = Progress(TextColumn("[bold]building[/]"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
                    transient=True)
@@ -40,23 +46,51 @@ def build(
         "entries.",
         metavar="FILE.toml", show_default=False)],
     out_dir: Annotated[Path, typer.Option(
-        "--out-dir", "-O", help="Folder the files are written to.")] = Path("output"),
+        "--out-dir", "-O", help="Folder the files are written to (created if missing).")] = (
+        Path("output")
+    ),
+    no_pdf: Annotated[bool, typer.Option(
+        "--no-pdf", help="Leave out the PDFs (no pdflatex needed) and write everything else. "
+        "Without it, PDF entries and no pdflatex stop the build before anything is "
+        "rendered.")] = False,
 ) -> None:
     """Build every document of a TOML file: [bold]<name>.tex[/], [bold].md[/], [bold].pdf[/].
 
     Everything is validated and rendered first; then only files whose bytes changed are written.
-    A failing build writes nothing and lists each problem with file, entry and key (exit 2).
+    A failing build writes nothing (but the pdflatex log of a PDF that failed) and lists each
+    problem with file, entry and key (exit 2).  What was written is listed on stderr.
+
+    Examples:
+
+    \b
+      symdil build examples.toml --out-dir out/
+      symdil build examples.toml --out-dir out/ --no-pdf  # without pdflatex
     """
+    from rich.console import Console
+
+    from ..build import need_pdflatex, pdf_names, render_plan, write_documents, write_logs
+    from ..buildfile import BuildFileError, load_build
+
     with user_errors():
         plan = load_build(build_file)
+        if not no_pdf:
+            need_pdflatex(plan)
         console = Console(stderr=True)
-        with progress_bar(console, len(plan.targets) > 1) as progress:
-            documents = render_plan(plan, progress)
-        result = write_documents(documents, out_dir)
+        try:
+            with progress_bar(console, len(plan.targets) > 1) as progress:
+                documents = render_plan(plan, progress, skip_pdf=no_pdf)
+        except BuildFileError as error:
+            write_logs(error, out_dir)
+            raise
+        skipped = tuple(pdf_names(plan)) if no_pdf else ()
+        result = write_documents(documents, out_dir, skipped)
     for path in result.written:
-        typer.echo(f"wrote      {path}")
+        typer.echo(f"wrote      {path}", err=True)
     for path in result.unchanged:
-        typer.echo(f"unchanged  {path}")
-    typer.echo(f"{len(result.written)} written, {len(result.unchanged)} unchanged "
+        typer.echo(f"unchanged  {path}", err=True)
+    for name in result.skipped:
+        typer.echo(f"skipped    {out_dir / name} (--no-pdf)", err=True)
+    skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
+    typer.echo(f"{len(result.written)} written, {len(result.unchanged)} unchanged{skipped} "
                f"({len(plan.targets)} entr{'y' if len(plan.targets) == 1 else 'ies'} of "
-               f"{build_file})")
+               f"{build_file})", err=True)

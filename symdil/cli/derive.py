@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ..conv import Conv
-from ..derivation import Derivation, verification_section
-from ..printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
-from ..render import compile_pdf
-from ..spec import SymdilError
-from ..verification import verify as run_checks
+from ..errors import SymdilError
 from . import options as o
-from .common import check_extension, emit, user_errors
+from .common import check_extension, check_targets, emit, user_errors, write_outputs
+
+if TYPE_CHECKING:
+    from ..conv import Conv
+    from ..verification import VerificationReport
+
+#: the defaults of --max-rows/--max-cols, those of ``symdil.printing`` (a test keeps them equal;
+#: importing printing here would make ``symdil --help`` import SymPy)
+DEFAULT_MAX_ROWS = 8
+DEFAULT_MAX_COLS = 10
+
+def run_checks(op: Conv) -> VerificationReport:
+    """``symdil.verify`` (imported when --verify asks for it)."""
+    from ..verification import verify
+
+    return verify(op)
 
 
 class DeriveFormat(str, Enum):
@@ -24,10 +34,11 @@ class DeriveFormat(str, Enum):
     html = "html"
 
 
-def pdf_target(output: Optional[Path]) -> tuple[Optional[Path], Path]:
+def pdf_target(output: Optional[Path], option: str = "-o/--output",
+               ) -> tuple[Optional[Path], Path]:
     """Where ``--pdf`` writes: ``-o x.pdf`` -> only x.pdf; ``-o x.tex`` -> x.tex and x.pdf."""
     if output is None:
-        raise SymdilError("--pdf needs -o/--output (FILE.tex writes FILE.tex and FILE.pdf; "
+        raise SymdilError(f"--pdf needs {option} (FILE.tex writes FILE.tex and FILE.pdf; "
                           "FILE.pdf writes the PDF only)")
     if output.suffix.lower() == ".pdf":
         return None, output
@@ -37,28 +48,32 @@ def pdf_target(output: Optional[Path]) -> tuple[Optional[Path], Path]:
 @o.conv_command
 def derive(
     op: Conv,
-    fmt: Annotated[DeriveFormat, typer.Option("--format", "-f", help="Output format "
-                   "([bold]html[/]: a self-contained page, math as MathML).")] = (
+    fmt: Annotated[DeriveFormat, typer.Option("--format", "-f", case_sensitive=False,
+                                             help="Output format ([bold]html[/]: a "
+                                             "self-contained page, math as MathML).")] = (
         DeriveFormat.latex
     ),
     standalone: Annotated[bool, typer.Option(
         "--standalone", help="A complete document (LaTeX: an article with preamble; Markdown: "
         "with its title) instead of a snippet.")] = False,
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write to FILE atomically (default: stdout).")] = None,
+        "--output", "-o", help="Write to FILE (default: stdout); folders are created, "
+        "nothing is half-written.")] = None,
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="Also compile the standalone LaTeX document with pdflatex: "
         "[bold]-o x.tex[/] writes x.tex and x.pdf, [bold]-o x.pdf[/] only the PDF.")] = False,
     templates: Annotated[Optional[Path], typer.Option(
         "--templates", help="Folder whose templates override the built-in ones by name "
         "(latex/derivation.tex.j2, latex/document.tex.j2, markdown/…).")] = None,
-    max_rows: Annotated[int, typer.Option(
-        "--max-rows", help="Largest number of matrix rows shown before eliding (>= 3).")] = (
-        DEFAULT_MAX_ROWS
+    max_rows: Annotated[str, typer.Option(
+        "--max-rows", metavar="INT",
+        help="Largest number of matrix rows shown before eliding (>= 3).")] = (
+        str(DEFAULT_MAX_ROWS)
     ),
-    max_cols: Annotated[int, typer.Option(
-        "--max-cols", help="Largest number of matrix columns shown before eliding (>= 3).")] = (
-        DEFAULT_MAX_COLS
+    max_cols: Annotated[str, typer.Option(
+        "--max-cols", metavar="INT",
+        help="Largest number of matrix columns shown before eliding (>= 3).")] = (
+        str(DEFAULT_MAX_COLS)
     ),
     title: Annotated[Optional[str], typer.Option(
         "--title", help="Title of a --standalone document (plain text; escaped).")] = None,
@@ -71,20 +86,47 @@ def derive(
         "--verify", help="Run every check of [bold]symdil verify[/] and append a verification "
         "section; a failed check fails the command (exit 1) and nothing is written.")] = False,
 ) -> None:
-    """Derive a convolution step by step: definition, sizes, matrix, structure, borders."""
+    """Derive a convolution step by step: definition, sizes, matrix, structure, borders.
+
+    Examples:
+
+    \b
+      symdil derive --n 7 --kernel 2 --dilation 2 --format markdown
+      symdil derive --n n --kernel 3 --dilation 2 --stride 2  # every n
+      symdil derive --n 7 --kernel 2 --dilation 2 --verify --pdf -o out/seed.tex
+    """
     with user_errors():
         check_extension("-o/--output", output, fmt.value, pdf)
+        tex_path = pdf_path = None
         if pdf:
             if fmt is not DeriveFormat.latex:
                 raise SymdilError("--pdf compiles LaTeX; use it with --format latex")
             standalone = True
             tex_path, pdf_path = pdf_target(output)
+            check_targets([(tex_path, "-o/--output"), (pdf_path, "-o/--output (its PDF)")])
+        else:
+            check_targets([(output, "-o/--output")])
         if fmt is DeriveFormat.html:
             standalone = True  # an HTML document is always a whole page
+        stem = None
+        if figures and output is not None:
+            stem = (tex_path if pdf and tex_path is not None else output).stem
+        figure_targets = []
+        if figures and fmt is DeriveFormat.markdown and output is not None:
+            from ..figures import available_kinds
+
+            figure_targets = [output.with_name(f"{stem}-{kind}.svg")
+                              for kind in available_kinds(op)]
+            check_targets([(output, "-o/--output")]
+                          + [(path, "-o/--output (its figure)") for path in figure_targets])
         if title is not None and not standalone:
             raise SymdilError("--title applies to --standalone documents; add --standalone")
+        rows = o.parse_int("--max-rows", max_rows)
+        cols = o.parse_int("--max-cols", max_cols)
         verification = None
         if verify:
+            from ..derivation import verification_section
+
             report = run_checks(op)
             if not report.passed:
                 failed = ", ".join(check.name for check in report.failed)
@@ -92,20 +134,38 @@ def derive(
                            "(run symdil verify for the evidence)", err=True)
                 raise typer.Exit(1)
             verification = verification_section(report)
-        stem = None
-        if figures and output is not None:
-            stem = (tex_path if pdf and tex_path is not None else output).stem
-        text = Derivation(op, max_rows, max_cols).render(fmt.value, standalone, templates,
-                                                         verification, title, figures, stem)
-        if figures and fmt.value == "markdown":
+        from ..derivation import Derivation
+
+        text = Derivation(op, rows, cols).render(fmt.value, standalone, templates,
+                                                 verification, title, figures, stem)
+        if figure_targets:
             from ..figures.embed import figure_files
 
-            for name, svg in figure_files(op, stem).items():
-                emit(svg, output.with_name(name))
+            svgs = figure_files(op, stem)
+            write_outputs([(output, text, "-o/--output")]
+                          + [(path, svgs[path.name], "-o/--output (its figure)")
+                             for path in figure_targets])
+            return
         if pdf:
-            document = compile_pdf(text)
-            if tex_path is not None:
-                emit(text, tex_path)
-            emit(document, pdf_path)
+            document = compile_with_log(text, pdf_path)
+            files = [(tex_path, text, "-o/--output")] if tex_path is not None else []
+            write_outputs([*files, (pdf_path, document, "-o/--output")])
         else:
             emit(text, output)
+
+
+def compile_with_log(text: str, pdf_path: Path) -> bytes:
+    """``compile_pdf``; on a pdflatex error its log is kept as ``<output>.log`` (the only file
+    written then) and the one-line error quotes the first error with its line number."""
+    from ..io import write_files
+    from ..pdf import PdfError, compile_pdf
+
+    try:
+        return compile_pdf(text)
+    except PdfError as error:
+        log_path: Optional[Path] = pdf_path.with_suffix(".log")
+        try:
+            write_files([(log_path, error.log, "the pdflatex log")])
+        except SymdilError:
+            log_path = None
+        raise error.with_log(log_path, None) from None

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ..conv import Conv
-from ..spec import SymdilError
+from ..errors import SymdilError
 from . import options as o
-from .common import emit, user_errors
+from .common import check_extension, check_targets, emit, user_errors, write_outputs
+
+if TYPE_CHECKING:
+    from ..conv import Conv
 
 
 class FigureKind(str, Enum):
@@ -22,28 +24,6 @@ class FigureKind(str, Enum):
 class FigureFormat(str, Enum):
     tikz = "tikz"
     svg = "svg"
-
-
-#: What each format writes, and the file extensions that name it.
-_NAMED = {".svg": "SVG", ".tex": "LaTeX", ".ltx": "LaTeX", ".tikz": "LaTeX", ".pdf": "PDF",
-          ".md": "Markdown", ".html": "HTML", ".htm": "HTML", ".json": "JSON"}
-
-
-def _check_name(path: Optional[Path], fmt: FigureFormat, pdf: bool) -> None:
-    if path is None:
-        return
-    kind = _NAMED.get(path.suffix.lower())
-    if fmt is FigureFormat.svg:
-        allowed, fits = ".svg", kind in (None, "SVG")
-    elif pdf:
-        allowed, fits = ".tex or .pdf", kind in (None, "LaTeX", "PDF")
-    else:
-        allowed, fits = ".tex or .tikz (or .pdf with --pdf)", kind in (None, "LaTeX")
-    if not fits:
-        written = "SVG" if fmt is FigureFormat.svg else "TikZ (LaTeX)"
-        raise SymdilError(f"-o/--output {str(path)!r} is named as {kind} ({path.suffix}) but "
-                          f"--format {fmt.value} writes {written}; name it {allowed}, or change "
-                          "--format")
 
 
 def _at(text: Optional[str]) -> Optional[tuple[int, ...]]:
@@ -63,12 +43,12 @@ def _at(text: Optional[str]) -> Optional[tuple[int, ...]]:
 def figure(
     op: Conv,
     kind: Annotated[FigureKind, typer.Option(
-        "--kind", help="[bold]window[/]: the taps of two consecutive outputs on the padded "
+        "--kind", case_sensitive=False, help="[bold]window[/]: the taps of two consecutive outputs on the padded "
         "input (zero-insertion view when transposed; 1-D and 2-D, one channel); "
         "[bold]matrix[/]: the operator matrix, entries coloured by kernel tap, elided like the "
         "printed matrix.")] = FigureKind.window,
     fmt: Annotated[FigureFormat, typer.Option(
-        "--format", "-f", help="[bold]tikz[/]: a tikzpicture for LaTeX (needs "
+        "--format", "-f", case_sensitive=False, help="[bold]tikz[/]: a tikzpicture for LaTeX (needs "
         "\\usepackage{tikz}); [bold]svg[/]: an SVG 1.1 image.")] = FigureFormat.svg,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write to FILE atomically (default: stdout).")] = None,
@@ -88,12 +68,21 @@ def figure(
         "--max-cols", help="Matrix: columns shown before eliding (>= 3; default 10 in 1-D, 16 "
         "for N-D or channels).")] = None,
 ) -> None:
-    """Draw a convolution: its window (which inputs each output reads) or its matrix."""
+    """Draw a convolution: its window (which inputs each output reads) or its matrix.
+
+    Examples:
+
+    \b
+      symdil figure --n 7 --kernel 2 --dilation 2 -o window.svg
+      symdil figure --n 7 --kernel 2 --dilation 2 --kind matrix -f tikz --pdf -o matrix.pdf
+      symdil figure --n 4,3 --kernel 2,2 --dilation 2,1 --at 0,1 -o grid.svg
+    """
     from ..figures import figure as build_figure
     from ..figures import tikz_document, to_svg, to_tikz
 
     with user_errors():
-        _check_name(output, fmt, pdf)
+        check_extension("-o/--output", output, fmt.value,
+                        pdf if fmt is FigureFormat.tikz else None)
         if fmt is FigureFormat.svg and (standalone or pdf):
             raise SymdilError("--standalone and --pdf apply to --format tikz (an SVG file is "
                               "already complete)")
@@ -101,19 +90,23 @@ def figure(
             raise SymdilError("--at applies to --kind window")
         if kind is FigureKind.window and (max_rows is not None or max_cols is not None):
             raise SymdilError("--max-rows/--max-cols apply to --kind matrix")
-        drawn = build_figure(op, kind.value, at=_at(at), max_rows=max_rows, max_cols=max_cols)
-        if fmt is FigureFormat.svg:
-            emit(to_svg(drawn), output)
-            return
+        tex_path = pdf_path = None
         if pdf:
-            from ..render import compile_pdf
             from .derive import pdf_target
 
             tex_path, pdf_path = pdf_target(output)
+            check_targets([(tex_path, "-o/--output"), (pdf_path, "-o/--output (its PDF)")])
+        else:
+            check_targets([(output, "-o/--output")])
+        drawn = build_figure(op, kind.value, at=_at(at), max_rows=max_rows, max_cols=max_cols)
+        if fmt is FigureFormat.svg:
+            emit(to_svg(drawn), output)
+        elif pdf:
+            from .derive import compile_with_log
+
             document = tikz_document(drawn)
-            data = compile_pdf(document)
-            if tex_path is not None:
-                emit(document, tex_path)
-            emit(data, pdf_path)
-            return
-        emit(tikz_document(drawn) if standalone else to_tikz(drawn), output)
+            data = compile_with_log(document, pdf_path)
+            files = [(tex_path, document, "-o/--output")] if tex_path is not None else []
+            write_outputs([*files, (pdf_path, data, "-o/--output")])
+        else:
+            emit(tikz_document(drawn) if standalone else to_tikz(drawn), output)

@@ -8,12 +8,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..exercises import MAX_EXERCISES
-from ..handout import Handout
-from ..render import compile_pdf
-from ..spec import SymdilError
-from .common import check_extension, emit, user_errors
-from .derive import pdf_target
+from ..errors import SymdilError
+from .common import check_extension, check_targets, emit, user_errors, write_outputs
+from .derive import compile_with_log, pdf_target
+from .options import parse_int
+
+#: ``symdil.exercises.MAX_EXERCISES`` (a test keeps them equal; importing it here would make
+#: ``symdil --help`` import SymPy)
+MAX_EXERCISES = 42
 
 
 class HandoutFormat(str, Enum):
@@ -23,13 +25,14 @@ class HandoutFormat(str, Enum):
 
 
 def handout(
-    exercises: Annotated[int, typer.Option(
-        "--exercises", "-e", help=f"How many exercises, at most {MAX_EXERCISES}, each on an "
-        "operator of its own (their kinds cycle: output length, fill in the matrix, zero "
-        "diagonals, one output, same padding, transposed shape, 2-D blocks).")] = 6,
-    seed: Annotated[int, typer.Option(
-        "--seed", help="Seed of the exercises: the same seed gives the same file, byte for "
-        "byte.")] = 0,
+    exercises: Annotated[str, typer.Option(
+        "--exercises", "-e", metavar="INT",
+        help=f"How many exercises, at most {MAX_EXERCISES}, each on an operator of its own "
+        "(their kinds cycle: output length, fill in the matrix, zero "
+        "diagonals, one output, same padding, transposed shape, 2-D blocks).")] = "6",
+    seed: Annotated[str, typer.Option(
+        "--seed", metavar="INT",
+        help="Seed of the exercises: the same seed gives the same file, byte for byte.")] = "0",
     solutions: Annotated[bool, typer.Option(
         "--solutions", help="Add the answer key to the handout as a last section, on pages of "
         "its own (not with --solutions-file).")] = False,
@@ -37,12 +40,14 @@ def handout(
         "--solutions-file", help="Write the answer key to FILE, a document of its own; the "
         "handout then has none (not with --solutions). With --pdf, [bold]key.pdf[/] writes the "
         "PDF only, [bold]key.tex[/] both.")] = None,
-    fmt: Annotated[HandoutFormat, typer.Option("--format", "-f", help="Output format.")] = (
+    fmt: Annotated[HandoutFormat, typer.Option("--format", "-f", case_sensitive=False,
+                                               help="Output format.")] = (
         HandoutFormat.latex
     ),
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write to FILE atomically (default: stdout); its extension, if "
-        "any, must fit --format (.tex, or .pdf with --pdf; .md; .html).")] = None,
+        "--output", "-o", help="Write to FILE (default: stdout; folders are created, nothing is "
+        "half-written); its extension, if any, must fit --format (.tex, or .pdf with --pdf; "
+        ".md; .html).")] = None,
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="Compile with pdflatex: [bold]-o x.pdf[/] writes the PDF only, "
         "[bold]-o x.tex[/] writes x.tex and x.pdf.")] = False,
@@ -55,8 +60,19 @@ def handout(
     """Write a handout: notation, worked examples, exercises and (optionally) the answer key.
 
     Every answer is computed by symdil and checked a second way, or nothing is written.
+
+    Examples:
+
+    \b
+      symdil handout --exercises 6 --seed 314 --solutions -o out/handout.tex
+      symdil handout --seed 2 --pdf -o out/sheet.pdf --solutions-file out/key.pdf
+      symdil handout --exercises 3 --format markdown
     """
+    from ..handout import Handout
+
     with user_errors():
+        count = parse_int("--exercises", exercises)
+        seed_value = parse_int("--seed", seed)
         if pdf and fmt is not HandoutFormat.latex:
             raise SymdilError("--pdf compiles LaTeX; use it with --format latex")
         if solutions and solutions_file is not None:
@@ -65,24 +81,25 @@ def handout(
                               "to a file of its own; give one of them")
         check_extension("-o/--output", output, fmt.value, pdf)
         check_extension("--solutions-file", solutions_file, fmt.value, pdf)
-        if solutions_file is not None and output is not None and (
-                solutions_file.resolve() == output.resolve()):
-            raise SymdilError(f"--solutions-file {str(solutions_file)!r} is also -o/--output; "
-                              "give the answer key a file of its own")
-        sheet = Handout(exercises, seed, solutions, title)
-        files: list[tuple[Optional[Path], str | bytes]] = []
-        parts = [("handout", output)]
+        parts = [("handout", output, "-o/--output")]
         if solutions_file is not None:
-            parts.append(("solutions", solutions_file))
-        for part, target in parts:
-            text = sheet.render(fmt.value, part, templates)
+            parts.append(("solutions", solutions_file, "--solutions-file"))
+        # (path, part, pdf?, option) of every file, all checked before anything is computed
+        targets: list[tuple[Path, str, bool, str]] = []
+        for part, target, option in parts:
             if pdf:
-                tex_path, pdf_path = pdf_target(target)
-                document = compile_pdf(text)
+                tex_path, pdf_path = pdf_target(target, option)
                 if tex_path is not None:
-                    files.append((tex_path, text))
-                files.append((pdf_path, document))
-            else:
-                files.append((target, text))
-        for path, data in files:
-            emit(data, path)
+                    targets.append((tex_path, part, False, option))
+                targets.append((pdf_path, part, True, option))
+            elif target is not None:
+                targets.append((target, part, False, option))
+        check_targets([(path, option) for path, _part, _pdf, option in targets])
+        sheet = Handout(count, seed_value, solutions, title)
+        texts = {part: sheet.render(fmt.value, part, templates) for part, _t, _o in parts}
+        files = [(path, compile_with_log(texts[part], path) if is_pdf else texts[part], option)
+                 for path, part, is_pdf, option in targets]
+        if output is None:
+            emit(texts["handout"], None)
+        if files:
+            write_outputs(files)

@@ -1,21 +1,20 @@
-"""``symdil matrix``: the operator matrix and output vector of one convolution."""
+"""The renderers of ``symdil matrix``: text, JSON, LaTeX and Markdown of one operator.
+
+The command itself is ``symdil.cli.matrix_command`` (kept free of SymPy so ``--help`` is fast);
+this module is imported when the command runs."""
 
 from __future__ import annotations
 
 import json
 from enum import Enum
-from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Any
 
 import sympy
-import typer
 from sympy.printing.str import StrPrinter
 
 from ..conv import Conv
 from ..facts import basic_facts
 from ..spec import SymdilError
-from . import options as o
-from .common import check_extension, emit, user_errors
 
 
 class MatrixFormat(str, Enum):
@@ -160,28 +159,3 @@ def matrix_equation_document(op: Conv, fmt: MatrixFormat) -> str:
     if fmt is MatrixFormat.latex:
         return "\\[\n" + body + "\n\\]\n"
     return "$$\n" + body + "\n$$\n"
-
-
-@o.conv_command
-def matrix(
-    op: Conv,
-    fmt: Annotated[MatrixFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        MatrixFormat.text
-    ),
-    output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write to FILE (default: stdout).")
-    ] = None,
-) -> None:
-    """Print the operator matrix and the output vector of a convolution."""
-    with user_errors():
-        op._need_concrete()
-        if fmt is MatrixFormat.json:
-            text = matrix_json(op)
-        elif fmt is MatrixFormat.text:
-            text = matrix_text(op)
-        elif fmt is MatrixFormat.html:
-            check_extension("-o/--output", output, "html", False)
-            text = matrix_html(op)
-        else:
-            text = matrix_equation_document(op, fmt)
-        emit(text, output)

@@ -6,19 +6,17 @@ import io
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from ..conv import Conv
-from ..spec import SymdilError
-from ..verification import VerificationReport
-from ..verification import verify as run_verify
+from ..errors import SymdilError
 from . import options as o
-from .common import emit, user_errors
+from .common import check_extension, check_targets, emit, user_errors
+
+if TYPE_CHECKING:  # imported when the command runs, so that --help stays fast
+    from ..conv import Conv
+    from ..verification import VerificationReport
 
 
 class VerifyFormat(str, Enum):
@@ -32,6 +30,10 @@ class Against(str, Enum):
 
 def report_text(report: VerificationReport) -> str:
     """A rich table, one row per check: name, PASS/FAIL/n/a and the evidence."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title="symdil verify", show_lines=True)
     table.add_column("check", no_wrap=True)
     table.add_column("result", no_wrap=True)
@@ -74,7 +76,8 @@ def verify(
         typer.Option("--claim", help="A LaTeX file with your matrix (bmatrix/pmatrix/array) or "
                                      "output column, checked entry by entry."),
     ] = None,
-    fmt: Annotated[VerifyFormat, typer.Option("--format", "-f", help="Report format.")] = (
+    fmt: Annotated[VerifyFormat, typer.Option("--format", "-f", case_sensitive=False,
+                                              help="Report format.")] = (
         VerifyFormat.text
     ),
     output: Annotated[
@@ -84,8 +87,19 @@ def verify(
     """Verify a convolution: definition, identities, general case, numeric cross-check.
 
     Exit status: 0 every check passes, 1 a check fails, 2 bad arguments or an unparsable claim.
+
+    Examples:
+
+    \b
+      symdil verify --n 12 --kernel 3 --stride 2 --dilation 2 --padding same
+      symdil verify --n n --kernel 3 --dilation 2 --stride 2  # every n
+      symdil verify --n 6 --kernel 2 --dilation 2 --claim my_matrix.tex
     """
+    from ..verification import verify as run_verify
+
     with user_errors():
+        check_extension("-o/--output", output, fmt.value)
+        check_targets([(output, "-o/--output")])
         claim_text = _read_claim(claim) if claim is not None else None
         report = run_verify(op, against=against.value if against else None,
                             claim_text=claim_text,

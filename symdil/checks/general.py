@@ -28,8 +28,9 @@ from typing import Any, Callable
 import sympy
 from sympy import KroneckerDelta, Lambda, Sum
 
-from .checks import CheckResult, _same, not_applicable
-from .conv import Conv
+from ..conv import Conv
+from .result import CheckResult, not_applicable
+from .tools import same as _same
 
 NAME = "general_case"
 RowOf = Callable[[Conv, int], dict]
@@ -215,6 +216,9 @@ def check_general(op: Conv, row_of: RowOf | None = None) -> GeneralResult | Chec
     if op.axes[0].padding_mode != "zeros":
         return not_applicable(NAME, f"padding_mode={op.axes[0].padding_mode!r}: the general case "
                                     "(symbolic n) is proved for 'zeros' padding")
+    too_long = general_cost_problem(op)
+    if too_long is not None:
+        return not_applicable(NAME, too_long)
     row_of = row_of or _default_row_of
     symbolic = _symbolic_version(op)
     derivation = _Derivation(symbolic)
@@ -304,7 +308,11 @@ def _forward(op: Conv, symbolic: Conv, dv: _Derivation, row_of: RowOf) -> Genera
     if not op.symbolic and axis.padding_word == "same" and s > 1:
         detail += (f" (padding 'same' resolved for n = {axis.n}; with stride {s} 'same' pads "
                    "differently for other residues of n, the proof keeps these numbers.)")
-    return GeneralResult(NAME, True, detail, statement=statement, statement_latex=latex)
+    sizes_latex = ", ".join(f"${value}$" for value in sorted(set(instance_sizes)))
+    detail_latex = (f"Proved with SymPy delta sums. {latex} The library's rows agree: the symbolic "
+                    f"operator's top rows and every row at $n =$ {sizes_latex}.")
+    return GeneralResult(NAME, True, detail, statement=statement, statement_latex=latex,
+                         detail_latex=detail_latex)
 
 
 def _forward_statement(dv: _Derivation, i_min: int, n_min: int, left: dict,
@@ -435,4 +443,52 @@ def _transposed(op: Conv, symbolic: Conv, dv: _Derivation, row_of: RowOf) -> Gen
                              statement_latex=tex)
     detail = (f"proved with SymPy delta sums: {text} Library rows agree at n = "
               f"{', '.join(map(str, sizes))}.")
-    return GeneralResult(NAME, True, detail, statement=text, statement_latex=tex)
+    detail_latex = (f"Proved with SymPy delta sums. {tex} The library's rows agree at $n =$ "
+                    f"{', '.join(f'${value}$' for value in sizes)}.")
+    return GeneralResult(NAME, True, detail, statement=text, statement_latex=tex,
+                         detail_latex=detail_latex)
+
+
+# ----- cost -----------------------------------------------------------------------------------
+
+#: The proof evaluates SymPy delta sums (about a millisecond each) and compares library rows of
+#: small instances; past these counts it would run for more than a few seconds.
+MAX_DELTA_SUMS = 4_000
+MAX_INSTANCE_ENTRIES = 400_000
+
+
+def general_cost(op: Conv) -> tuple[int, int]:
+    """(delta sums the proof evaluates, row entries of the instances it compares), computed from
+    the parameters before any work: K taps times (interior + border rows + one bottom case per
+    residue of n mod s), and the instances' rows times K."""
+    axis = op.axes[0]
+    K, s, d = axis.kernel_size, axis.stride, axis.dilation
+    pb, pa = axis.pad_before, axis.pad_after
+    span = d * (K - 1)
+    if axis.transposed:
+        left = -(-pb // s)
+        right = max(0, -((axis.output_padding - pb) // s))
+        sums = K * (1 + left + right)
+        entries = 3 * K * ((left + right + 3) * s + span + axis.output_padding + 1)
+        return sums, entries
+    left = -(-pb // s)
+    bottom_per_residue = -(-(pa + span) // s) + 1
+    sums = K * (1 + left + s * bottom_per_residue)
+    entries = K * (2 * (pb + pa + span) + 4 * s + 8) * 2
+    return sums, entries
+
+
+def general_cost_problem(op: Conv) -> str | None:
+    """Why the proof would take too long (None when it fits the limits)."""
+    sums, entries = general_cost(op)
+    axis = op.axes[0]
+    what = (f"K = {axis.kernel_size}, stride {axis.stride}, padding "
+            f"({axis.pad_before}, {axis.pad_after})")
+    if sums > MAX_DELTA_SUMS:
+        return (f"the general-case proof would evaluate {sums:,} delta sums (K taps x (border rows "
+                f"+ one bottom case per residue of n mod stride); {what}), more than "
+                f"{MAX_DELTA_SUMS:,}")
+    if entries > MAX_INSTANCE_ENTRIES:
+        return (f"the general-case proof would compare {entries:,} row entries of its instances "
+                f"({what}), more than {MAX_INSTANCE_ENTRIES:,}")
+    return None

@@ -17,10 +17,10 @@ from typing import Any
 import sympy
 from sympy import kronecker_product
 
-from .checks import CheckResult, not_applicable
-from .checktools import candidate_rows, compare_rows, flat_index, prod
-from .conv import Conv
-from .symbols import indexed_symbol
+from ..conv import Conv
+from ..symbols import indexed_symbol
+from .result import CheckResult, not_applicable
+from .tools import candidate_rows, compare_rows, flat_index, num, prod
 
 NAME = "kronecker"
 FACTOR_LETTERS = "uvw"
@@ -66,11 +66,20 @@ def sparse_kronecker(factors: list[list[dict[int, Any]]], shapes: list[tuple[int
     ``sympy.kronecker_product``."""
     row_shape = [shape[0] for shape in shapes]
     col_shape = [shape[1] for shape in shapes]
+    # a product depends only on its factors' values (a few taps per axis): each is built once
+    products: dict[tuple, Any] = {}
+
+    def product(values: tuple) -> Any:
+        found = products.get(values)
+        if found is None:
+            found = products[values] = sympy.Mul(*values)
+        return found
+
     rows: list[dict[int, Any]] = []
     for index in itertools.product(*[range(size) for size in row_shape]):
         parts = [factors[a][r].items() for a, r in enumerate(index)]
         rows.append({flat_index([c for c, _ in combo], col_shape):
-                     sympy.Mul(*[value for _, value in combo])
+                     product(tuple(value for _, value in combo))
                      for combo in itertools.product(*parts)})
     return rows
 
@@ -115,9 +124,17 @@ def check_kronecker(op: Conv, matrix: Any = None) -> CheckResult:
     sizes = ", ".join(f"{letter.upper()}: {s[0]}x{s[1]} along axis {a}"
                       for a, (letter, s) in enumerate(zip(letters, shapes)))
     nonzeros = sum(len(row) for row in rows)
-    return CheckResult(NAME, True, f"separable kernel k_{{{index}}} = {kernel}: the "
-                                   f"{shape[0]}x{shape[1]} operator ({nonzeros} non-zeros) "
-                                   f"equals the Kronecker product {product_text} ({how}; "
-                                   f"{sizes}, each the 1-D operator with that axis' stride, "
-                                   f"dilation and padding), entry by entry, exactly")
+    kernel_latex = " ".join(f"{letter}_{names[a]}" for a, letter in enumerate(letters))
+    product_latex = " \\otimes ".join(letter.upper() for letter in letters)
+    sizes_latex = ", ".join(f"${letter.upper()}$: ${s[0]} \\times {s[1]}$"
+                            for letter, s in zip(letters, shapes))
+    latex = (f"For the separable kernel $k_{{{index}}} = {kernel_latex}$ the "
+             f"${num(shape[0])} \\times {num(shape[1])}$ operator (${num(nonzeros)}$ non-zeros) "
+             f"equals the Kronecker product ${product_latex}$ of the 1-D operators along the axes "
+             f"({sizes_latex}), entry by entry, exactly.")
+    detail = (f"separable kernel k_{{{index}}} = {kernel}: the {shape[0]}x{shape[1]} operator "
+              f"({nonzeros} non-zeros) equals the Kronecker product {product_text} ({how}; "
+              f"{sizes}, each the 1-D operator with that axis' stride, dilation and padding), "
+              "entry by entry, exactly")
+    return CheckResult(NAME, True, detail, detail_latex=latex)
 

@@ -1,0 +1,193 @@
+"""Check 1, the definition: every row of the operator is the defining sum, exactly.
+
+The defining sums are written here from the convolution's definition (any dimension), sparsely:
+forward ``y[o, i] = sum_c sum_t w[o, c, t] x~[c, s*i + d*t]`` over the padded input ``x~`` (read
+from the description of the padding modes, ``tools.padded_sources``; flip: the kernel reversed);
+transposed, the scatter ``out[o, s*i + d*t - p] += w[c, o, t] x[c, i]``.  A row is compared column
+by column (coefficients exactly, SymPy), so the work is proportional to the non-zeros.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import sympy
+
+from ..conv import Conv
+from .result import CheckResult, symbolic_guard
+from .tools import (
+    Rows,
+    accumulate,
+    candidate_rows,
+    compare_rows,
+    nonzero,
+    num,
+    padded_sources,
+    prod,
+    same,
+)
+
+NAME = "definition"
+#: ``Conv.output`` is one SymPy sum per row (about 60 µs per non-zero on the machine README's
+#: figures come from): up to this many non-zeros the check builds it and compares it with the
+#: rows; beyond, it says so (documents print y_i from the rows, which are always checked).
+OUTPUT_CHECK_LIMIT = 20_000
+
+
+def _combine(per_axis: Sequence[Sequence[tuple[int, int]]], sizes: Sequence[int],
+             ksizes: Sequence[int], flip: bool) -> list[tuple[int, int]]:
+    """(flat kernel index, flat position) of every combination of per-axis (tap, position)."""
+    combos = [(0, 0)]
+    for pairs, size, k in zip(per_axis, sizes, ksizes):
+        combos = [(kf * k + (k - 1 - t if flip else t), pf * size + pos)
+                  for kf, pf in combos for t, pos in pairs]
+    return combos
+
+
+def definition_rows(op: Conv) -> Rows:
+    """The operator's rows (column -> coefficient, zeros left out) from the defining sums."""
+    axes = op.axes
+    sizes = [axis.n for axis in axes]
+    ksizes = [axis.kernel_size for axis in axes]
+    lengths = [axis.output_length for axis in axes]
+    kernel = op.kernel
+    lead1 = op.kernel_shape[1]
+    taps = prod(ksizes)
+    per_in = op.in_channels // op.groups
+    per_out = op.out_channels // op.groups
+    in_size, out_size = prod(sizes), prod(lengths)
+    rows: list[dict[int, Any]] = [{} for _ in range(op.out_channels * out_size)]
+
+    if not op.transposed:
+        sources = [padded_sources(a.n, a.pad_before, a.pad_after, a.padding_mode) for a in axes]
+        # per axis and output index: the (tap, input index) pairs that meet an input sample
+        reads = [[[(t, src[a.stride * i + a.dilation * t]) for t in range(a.kernel_size)
+                   if src[a.stride * i + a.dilation * t] is not None] for i in range(m)]
+                 for a, src, m in zip(axes, sources, lengths)]
+        positions = [list(range(m)) for m in lengths]
+        flat_out = 0
+        for o in range(op.out_channels):
+            group = o // per_out
+            weights = [((o * lead1 + local) * taps, (group * per_in + local) * in_size)
+                       for local in range(per_in)]
+            for pos in _multi(positions):
+                row = rows[flat_out]
+                flat_out += 1
+                for kf, col in _combine([reads[a][i] for a, i in enumerate(pos)], sizes,
+                                        ksizes, op.flip):
+                    for woff, coff in weights:
+                        accumulate(row, coff + col, kernel[woff + kf])
+    else:
+        # per axis and input index: the (tap, output index) pairs the scatter keeps
+        writes = [[[(t, j * a.stride + t * a.dilation - a.pad_before) for t in range(a.kernel_size)
+                    if 0 <= j * a.stride + t * a.dilation - a.pad_before < m]
+                   for j in range(a.n)] for a, m in zip(axes, lengths)]
+        positions = [list(range(n)) for n in sizes]
+        flat_in = 0
+        for c in range(op.in_channels):
+            group = c // per_in
+            for pos in _multi(positions):
+                for local in range(per_out):
+                    o = group * per_out + local
+                    woff = (c * lead1 + local) * taps
+                    for kf, target in _combine([writes[a][j] for a, j in enumerate(pos)],
+                                               lengths, ksizes, op.flip):
+                        accumulate(rows[o * out_size + target], flat_in, kernel[woff + kf])
+                flat_in += 1
+    return [{c: v for c, v in sorted(row.items()) if nonzero(v)} for row in rows]
+
+
+def _multi(positions: list[list[int]]) -> Any:
+    import itertools
+
+    return itertools.product(*positions)
+
+
+def definition_outputs(op: Conv) -> list[Any]:
+    """The defining sums as expressions (sum of coefficient * input symbol per output)."""
+    inputs = op.input
+    return [sympy.Add(*[coef * inputs[c] for c, coef in row.items()])
+            for row in definition_rows(op)]
+
+
+def _output_matches(expr: Any, row: dict[int, Any], columns: dict[Any, int],
+                    inputs: Sequence[Any]) -> bool:
+    """Whether the output expression is sum of coef * input over ``row``: its terms are read back
+    (input symbol, coefficient) without building a second sum; anything unusual is expanded."""
+    found: dict[int, Any] = {}
+    for term in sympy.Add.make_args(expr):
+        if term == 0:
+            continue
+        factors = sympy.Mul.make_args(term)
+        symbols = [f for f in factors if f in columns]
+        if len(symbols) != 1:
+            break
+        others = [f for f in factors if f is not symbols[0]]
+        coef = others[0] if len(others) == 1 else sympy.Mul(*others)
+        col = columns[symbols[0]]
+        if col in found:
+            break
+        found[col] = coef
+    else:
+        if found.keys() == row.keys() and all(same(found[c], row[c]) for c in row):
+            return True
+    return same(expr, sympy.Add(*[coef * inputs[c] for c, coef in row.items()]))
+
+
+def check_definition(op: Conv, matrix: Any = None, output: Sequence[Any] | None = None
+                     ) -> CheckResult:
+    """1. Every row of ``matrix`` (default: the op's own) equals the defining sum, coefficient by
+    coefficient, exactly; and the output vector (``output``, default ``Conv.output`` up to
+    ``OUTPUT_CHECK_LIMIT`` non-zeros) is matrix * input."""
+    skipped = symbolic_guard(NAME, op)
+    if skipped:
+        return skipped
+    shape, rows = candidate_rows(op, matrix)
+    defined = definition_rows(op)
+    problems = []
+    ok, message = compare_rows(rows, defined, shape, op.shape, "the defining sum")
+    if not ok:
+        problems.append(message)
+    nonzeros = sum(len(row) for row in rows)
+    if output is None and nonzeros <= OUTPUT_CHECK_LIMIT:
+        output = op.output
+    if output is not None and not problems:
+        outputs = list(output)
+        if len(outputs) != len(rows):
+            problems.append(f"output vector has {len(outputs)} entries, the matrix {len(rows)} "
+                            "rows")
+        else:
+            inputs = op.input
+            columns = {symbol: c for c, symbol in enumerate(inputs)}
+            bad = [r for r, (expr, row) in enumerate(zip(outputs, rows))
+                   if not _output_matches(expr, row, columns, inputs)]
+            if bad:
+                r = bad[0]
+                problems.append(f"matrix*input differs from the output vector in {len(bad)} "
+                                f"rows; first row {r} (0-based, {op.output_symbol_at(r)}): "
+                                f"{outputs[r]}")
+    if problems:
+        return CheckResult(NAME, False, "; ".join(problems))
+    m = len(rows)
+    per_axis = ", per axis" if op.ndim > 1 else ""
+    if op.transposed:
+        kind = f"scatter out[s*i+d*t-p] += k_t a_i{per_axis}"
+        kind_latex = (r"the scatter $y_{si+dt-p} \mathrel{+}= k_t a_i$"
+                      + (" along each axis" if op.ndim > 1 else ""))
+    else:
+        kind = f"y_i = sum_t k_t x~[s*i+d*t] over the padded input{per_axis}"
+        kind_latex = (r"$y_i = \sum_t k_t \tilde a_{si+dt}$ over the padded input $\tilde a$"
+                      + (" along each axis" if op.ndim > 1 else ""))
+    if output is not None:
+        text = (f"{m} outputs: matrix*input = output = defining sum ({kind}), exact, "
+                f"coefficient by coefficient")
+        latex = (f"All ${num(m)}$ outputs satisfy $M a = y$ and equal the defining sum "
+                 f"{kind_latex}, exactly, coefficient by coefficient.")
+    else:
+        text = (f"{m} rows of the matrix = defining sum ({kind}), exact, coefficient by "
+                f"coefficient; the output vector (one SymPy sum per row) was not built: "
+                f"{nonzeros:,} non-zeros > {OUTPUT_CHECK_LIMIT:,}, and documents print y_i from "
+                "these rows")
+        latex = (f"All ${num(m)}$ rows of $M$ equal the defining sum {kind_latex}, exactly, "
+                 f"coefficient by coefficient (documents print $y_i$ from these rows).")
+    return CheckResult(NAME, True, text, detail_latex=latex)

@@ -1,0 +1,191 @@
+"""Check 5, polyphase: atrous = space-to-batch, and the multiplication count of the sparse form."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Sequence
+
+from ..conv import Conv
+from .result import CheckResult, along, fail_or_pass, shape_mismatch, symbolic_guard
+from .tools import (
+    Geometry,
+    Rows,
+    accumulate,
+    adjoint_rows,
+    axes_latex,
+    axes_text,
+    candidate_rows,
+    compare_rows,
+    flat_index,
+    forward_geometry,
+    nonzero,
+    num,
+    prod,
+    restricted_forward_rows,
+    spatial,
+    symbolic_kernel,
+    symbolic_probe,
+    unflat_index,
+)
+
+NAME = "polyphase"
+
+
+def polyphase_rows(geometry: Geometry) -> tuple[Rows, dict[tuple[int, ...], tuple[int, ...]]]:
+    """Rows of a forward convolution computed phase by phase: phase r = (r_0, r_1, ...) is
+    x~[r_0::d_0, r_1::d_1, ...] of the padded input, an ordinary (dilation 1, stride 1, valid)
+    convolution per phase, output i read from phase ((s_a i_a) mod d_a) at position
+    ((s_a i_a) div d_a).  Returns (rows, phase -> phase output lengths)."""
+    g = geometry
+    padded = g.padded
+    sources = g.sources()
+    m = g.output_length
+    needed_per_axis = [sorted({(s * i) % d for i in range(length)})
+                       for s, d, length in zip(g.stride, g.dilation, m)]
+    phase_convs, phase_lengths, phase_outputs = {}, {}, {}
+    for r in itertools.product(*needed_per_axis):
+        lengths = tuple(len(range(ra, pa, d)) for ra, pa, d in zip(r, padded, g.dilation))
+        conv = g.conv(n=lengths, stride=1, dilation=1, padding=0, padding_mode="zeros")
+        phase_convs[r], phase_lengths[r] = conv, lengths
+        phase_outputs[r] = spatial(conv, "m")
+    # stride 1 reads every row of every phase (built at once); a larger stride only every s-th,
+    # built one by one (Conv.row is local), so the work stays that of the strided operator
+    every_row = all(s == 1 for s in g.stride)
+    n_total = prod(g.n)
+    rows: Rows = []
+    for o in range(g.out_channels):
+        for i in itertools.product(*[range(length) for length in m]):
+            split = [divmod(s * ia, d) for s, ia, d in zip(g.stride, i, g.dilation)]
+            q = tuple(part[0] for part in split)
+            r = tuple(part[1] for part in split)
+            lengths = phase_lengths[r]
+            row: dict[int, Any] = {}
+            conv = phase_convs[r]
+            flat = flat_index((o, *q), (g.out_channels, *phase_outputs[r]))
+            for col, coef in (conv.rows[flat] if every_row else conv.row(flat)).items():
+                c, *u = unflat_index(col, (g.in_channels, *lengths))
+                j = [src[ra + d * ua] for src, ra, d, ua in zip(sources, r, g.dilation, u)]
+                if None in j:
+                    continue
+                key = c * n_total + flat_index(j, g.n)
+                accumulate(row, key, coef)
+            rows.append({c: v for c, v in row.items() if nonzero(v)})
+    return rows, phase_outputs
+
+
+def multiplication_count(geometry: Geometry, keep: Sequence[int] | None = None
+                         ) -> tuple[int, int, int]:
+    """(prod(m_a K_a) * C_out * C_in/g, taps landing in zero padding, taps folded onto a column
+    another tap of the same row already uses), by index arithmetic over rows i_a < keep_a.
+
+    A row's taps are the product of its per-axis taps, so every count is a product over the axes
+    of per-axis sums: taps present (not in zero padding) and distinct columns."""
+    g = geometry
+    sources = g.sources()
+    rows = g.output_length if keep is None else tuple(keep)
+    total = present = distinct = g.out_channels * (g.in_channels // g.groups)
+    for src, s, d, k, length in zip(sources, g.stride, g.dilation, g.kernel_size, rows):
+        axis_present = axis_distinct = 0
+        for i in range(length):
+            cols = [src[s * i + d * t] for t in range(k)]
+            found = [c for c in cols if c is not None]
+            axis_present += len(found)
+            axis_distinct += len(set(found))
+        total *= k * length
+        present *= axis_present
+        distinct *= axis_distinct
+    return total, total - present, present - distinct
+
+
+def check_polyphase(op: Conv, matrix: Any = None) -> CheckResult:
+    """5. Atrous = space-to-batch: the dilation-d convolution equals prod(d_a) ordinary
+    convolutions on the interleaved phases of the padded input (phase r: x~[r_0::d_0, r_1::d_1,
+    ...]), re-interleaved (stride s: output i from phase ((s_a i_a) mod d_a)).  Phases are taken of
+    the *padded* input, so every padding mode is covered.  The sparse form's multiplication count
+    m*K (per axis, times the channel pairs) is checked against the non-zeros: nnz = m*K - (taps in
+    zero padding) - (taps folded onto a shared column).  A transposed op is checked through its
+    transpose (a forward convolution)."""
+    name = NAME
+    skipped = symbolic_guard(name, op)
+    if skipped:
+        return skipped
+    geometry = forward_geometry(op)
+    shape, rows = candidate_rows(op, matrix)
+    mismatch = shape_mismatch(name, op, shape)
+    if mismatch:
+        return mismatch
+    rows, shape = adjoint_rows(op, rows, shape)
+    keep = spatial(op, "n") if op.transposed else geometry.output_length
+    phase, phase_outputs = polyphase_rows(geometry)
+    if op.transposed:
+        phase = restricted_forward_rows(geometry, phase, keep)
+    problems = []
+    ok, message = compare_rows(rows, phase, shape, shape, "the polyphase form")
+    if not ok:
+        problems.append(message)
+    d, s, K = geometry.dilation, geometry.stride, geometry.kernel_size
+    m = geometry.output_length
+    # phase r's output length along axis a depends on r_a only
+    per_axis = [{r[a]: lengths[a] for r, lengths in phase_outputs.items()}
+                for a in range(op.ndim)]
+    for a, lengths in enumerate(per_axis):
+        if s[a] == 1 and sum(lengths.values()) != m[a]:
+            where = "" if op.ndim == 1 else f" along axis {a}"
+            problems.append(f"phase output lengths {lengths}{where} do not add up to m = {m[a]}")
+    total, cut, merged = multiplication_count(geometry, keep)
+    if symbolic_kernel(op) or matrix is None:
+        # counted with symbol taps: numeric taps could cancel or be zero
+        probe = symbolic_probe(op)
+        count_rows = rows if symbolic_kernel(op) else adjoint_rows(probe, list(probe.rows),
+                                                                   op.shape)[0]
+        nonzeros = sum(len(row) for row in count_rows)
+        if nonzeros != total - cut - merged:
+            problems.append(f"non-zeros {nonzeros} != m*K*channels - cut - merged = {total} - {cut}"
+                            f" - {merged}")
+        counted = f"non-zeros {nonzeros} = {total} - {cut} in zero padding - {merged} folded"
+    else:
+        counted = "non-zeros not counted (a given matrix with numeric taps may cancel entries)"
+    who = "of the transpose " if op.transposed else ""
+    splits = [", ".join(f"phase {r}: {lengths[r]}" for r in sorted(lengths))
+              for lengths in per_axis]
+    phases = prod(d)
+    used = "" if len(phase_outputs) == phases else f", {len(phase_outputs)} used"
+    spans = [da * (k - 1) + 1 for da, k in zip(d, K)]
+    zero_inserted_count = total // prod(K) * prod(spans)
+    if op.ndim == 1:
+        noun = "phase" if d[0] == 1 else "phases"
+        head = f"{d[0]} {noun} {who}of the padded input{used} ({splits[0]} outputs"
+        read = "" if s[0] == 1 else ", output i read at (s*i) div d of phase (s*i) mod d"
+    else:
+        head = (f"{phases} phases (d = {axes_text(d)}) {who}of the padded input{used} (outputs "
+                f"per axis: {along(op, splits)}")
+        read = ("" if set(s) == {1} else
+                ", output i read at (s_a i_a) div d_a of phase ((s_a i_a) mod d_a)")
+    evidence = (f"{head}{read}); sparse form: {total} multiplications (m*K per channel pair), the "
+                f"same as dilation 1 (zero-inserted kernel: {zero_inserted_count}); {counted}")
+    phase_word = "phase" if phases == 1 else "phases"
+    if op.ndim == 1:
+        split_latex = ", ".join(f"${num(lengths)}$" for _, lengths in sorted(per_axis[0].items()))
+        head_latex = (f"The dilation-${num(d[0])}$ convolution {'of the transpose ' if who else ''}"
+                      f"equals ${num(phases)}$ ordinary "
+                      f"{'convolution' if phases == 1 else 'convolutions'} "
+                      f"on the {phase_word} $\\tilde a_{{r::{num(d[0])}}}$ of the padded input "
+                      f"(outputs per phase: {split_latex})")
+        read_latex = ("" if s[0] == 1 else
+                      ", output $i$ read at $\\lfloor si/d \\rfloor$ of phase $si \\bmod d$")
+    else:
+        head_latex = (f"The dilation-${axes_latex(d)}$ convolution "
+                      f"{'of the transpose ' if who else ''}equals ${num(phases)}$ ordinary "
+                      f"convolutions on the {phase_word} of the padded input")
+        read_latex = ("" if set(s) == {1} else
+                      ", output $i$ read at $\\lfloor s_a i_a/d_a \\rfloor$ of phase "
+                      "$s_a i_a \\bmod d_a$ along each axis")
+    if counted.startswith("non-zeros not counted"):
+        count_latex = (" (a given matrix with numeric taps may cancel entries: non-zeros not "
+                       "counted)")
+    else:
+        count_latex = (f"; the sparse form has ${num(nonzeros)} = {num(total)} - {num(cut)} - "
+                       f"{num(merged)}$ non-zeros ($mK$ multiplications per channel pair, less "
+                       f"the taps in zero padding and the taps folded onto a shared column)")
+    latex = f"{head_latex}{read_latex}{count_latex}."
+    return fail_or_pass(name, problems, evidence, latex)
