@@ -43,15 +43,18 @@ def _at(text: Optional[str]) -> Optional[tuple[int, ...]]:
 def figure(
     op: Conv,
     kind: Annotated[FigureKind, typer.Option(
-        "--kind", case_sensitive=False, help="[bold]window[/]: the taps of two consecutive outputs on the padded "
-        "input (zero-insertion view when transposed; 1-D and 2-D, one channel); "
+        "--kind", case_sensitive=False, help="[bold]window[/]: the taps of two consecutive "
+        "outputs on the padded input (zero-insertion view when transposed; 1-D and 2-D, one "
+        "channel); "
         "[bold]matrix[/]: the operator matrix, entries coloured by kernel tap, elided like the "
         "printed matrix.")] = FigureKind.window,
     fmt: Annotated[FigureFormat, typer.Option(
-        "--format", "-f", case_sensitive=False, help="[bold]tikz[/]: a tikzpicture for LaTeX (needs "
-        "\\usepackage{tikz}); [bold]svg[/]: an SVG 1.1 image.")] = FigureFormat.svg,
+        "--format", "-f", case_sensitive=False, help="[bold]tikz[/]: a tikzpicture for LaTeX "
+        "(needs \\usepackage{tikz}); [bold]svg[/]: an SVG 1.1 image.")] = FigureFormat.svg,
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write to FILE atomically (default: stdout).")] = None,
+        "--output", "-o", metavar="FILE",
+        help="Write to FILE (default: stdout; folders are created, nothing is "
+        "half-written).")] = None,
     standalone: Annotated[bool, typer.Option(
         "--standalone", help="TikZ only: a complete LaTeX document whose page is the figure "
         "(compiles with pdflatex).")] = False,
@@ -59,13 +62,16 @@ def figure(
         "--pdf", help="TikZ only: compile the figure with pdflatex: [bold]-o x.pdf[/] writes "
         "the PDF only, [bold]-o x.tex[/] the standalone LaTeX and x.pdf.")] = False,
     at: Annotated[Optional[str], typer.Option(
-        "--at", help="Window: the first of the two consecutive outputs drawn, one index per "
+        "--at", metavar="I[,J]",
+        help="Window: the first of the two consecutive outputs drawn, one index per "
         "axis (e.g. [bold]3[/] or [bold]0,2[/]; default 0).")] = None,
     max_rows: Annotated[Optional[int], typer.Option(
-        "--max-rows", help="Matrix: rows shown before eliding, counting the ellipsis (>= 3; "
+        "--max-rows", metavar="INT",
+        help="Matrix: rows shown before eliding, counting the ellipsis (>= 3; "
         "default as the printed matrix: 8 in 1-D, 16 for N-D or channels).")] = None,
     max_cols: Annotated[Optional[int], typer.Option(
-        "--max-cols", help="Matrix: columns shown before eliding (>= 3; default 10 in 1-D, 16 "
+        "--max-cols", metavar="INT",
+        help="Matrix: columns shown before eliding (>= 3; default 10 in 1-D, 16 "
         "for N-D or channels).")] = None,
 ) -> None:
     """Draw a convolution: its window (which inputs each output reads) or its matrix.
