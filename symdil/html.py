@@ -17,6 +17,8 @@ from .spec import SymdilError
 
 _DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.S)
 _INLINE_RE = re.compile(r"\$([^$]+?)\$")
+#: A token that is a bare ``&`` (not an entity) or starts with ``\``: TeX left unconverted.
+_UNREAD_RE = re.compile(r"<m(?:i|o|n|text)\b[^>]*>(?:&(?!#?\w+;)|\\)")
 _BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "div", "figure", "header",
                "hr", "p", "section", "table", "svg", "nav", "footer", "math")
 _BLOCK_RE = re.compile(r"<(?:%s)\b" % "|".join(_BLOCK_TAGS))
@@ -34,11 +36,18 @@ def mathml(tex: str, display: bool) -> str:
     """One formula as MathML (``<math display="block">`` or inline)."""
     from latex2mathml.converter import convert
 
+    # latex2mathml reads ``aligned`` as plain text (a literal ``&`` in the output); ``split``
+    # is the same alignment and converts to a table
+    tex = tex.replace(r"\begin{aligned}", r"\begin{split}").replace(r"\end{aligned}",
+                                                                     r"\end{split}")
     try:
         out = convert(tex.strip(), display="block" if display else "inline")
     except Exception as error:  # latex2mathml raises its own exception types
         raise SymdilError(f"math cannot be converted to MathML ({error}): {tex.strip()[:80]}"
                           ) from None
+    if _UNREAD_RE.search(out):  # TeX the converter did not understand, left as text
+        raise SymdilError(f"math cannot be converted to MathML (unsupported TeX): "
+                          f"{tex.strip()[:80]}")
     return out
 
 

@@ -55,6 +55,8 @@ def test_page_is_self_contained_mathml_and_svg(name):
     assert "@media print" in page
     text = visible_text(page)
     assert "\\" not in text and "$" not in text, re.findall(r".{30}[\\$].{30}", text)[:3]
+    # no TeX left inside the MathML either: no bare & (alignment) or \command as a token
+    assert not re.search(r"<m(?:i|o|n|text)\b[^>]*>(?:&(?!#?\w+;)|\\)", page)
     figures = page.count("<svg")
     expected = {"general": 0, "grouped": 1}.get(name, 2)
     assert figures == expected
@@ -75,6 +77,15 @@ def test_user_text_is_escaped():
     assert f"<title>{html_escape(title)}</title>".replace("&#36;", "&#36;") in page.replace(
         "\n", "") or "<title>&lt;script&gt;" in page
     assert html_escape("a$b\\c<") == "a&#36;b&#92;c&lt;"
+
+
+def test_unconverted_tex_is_an_error_not_a_page():
+    from symdil import SymdilError
+    from symdil.html import mathml
+
+    assert "<mtable" in mathml(r"\begin{aligned}&x \\ &= y\end{aligned}", True)
+    with pytest.raises(SymdilError, match="cannot be converted to MathML"):
+        mathml(r"\begin{gathered}&x\end{gathered}", True)
 
 
 def test_finish_html_paragraphs_and_math():
@@ -139,8 +150,8 @@ def test_pages_in_chromium(tmp_path):
             assert page.evaluate("document.querySelectorAll('merror').length") == 0, name
             assert page.evaluate("document.querySelectorAll('math').length") > 0, name
             text = page.evaluate("document.body.innerText")
-            assert "\\" not in text and "$" not in text, (name, re.findall(r".{20}[\\$].{20}",
-                                                                            text)[:3])
+            assert "\\" not in text and "$" not in text and "&" not in text, (
+                name, re.findall(r".{20}[\\$&].{20}", text)[:3])
             sizes = page.evaluate("[...document.querySelectorAll('svg')].map(s => {"
                                   "const r = s.getBoundingClientRect(); return [r.width, "
                                   "r.height]})")
