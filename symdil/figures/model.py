@@ -61,8 +61,13 @@ class Label:
     def width(self, size: float = 1.0) -> float:
         """Estimated width in ems (for layout): 0.55 em per glyph, 0.7 of that in scripts."""
         total = 0.0
+        previous = None
         for text, position, _ in self.runs:
-            total += len(text) * 0.55 * (0.7 if position != "base" else 1.0)
+            width = len(text) * 0.55 * (0.7 if position != "base" else 1.0)
+            if position == "sub" and previous is not None and previous[1] == "sup":
+                width = max(0.0, width - previous[0])  # stacked under the superscript
+            total += width
+            previous = (width, position)
         return total * size
 
 

@@ -36,9 +36,14 @@ def _text(x: float, y: float, label: Label, size: float, anchor: str, fill: str 
     family = MATH_FONT if label.math else TEXT_FONT
     parts = []
     offset = 0.0
+    previous: tuple[str, str] | None = None
     for text, position, italic in label.runs:
         target = {"base": 0.0, "sub": 0.3 * size, "sup": -0.4 * size}[position]
         attrs = []
+        if position == "sub" and previous is not None and previous[1] == "sup":
+            # a subscript after a superscript stacks under it, as in TeX (k^{(0,1)}_{2})
+            attrs.append(f'dx="{_n(-len(previous[0]) * 0.55 * 0.72 * size)}"')
+        previous = (text, position)
         if target != offset:
             attrs.append(f'dy="{_n(target - offset)}"')
             offset = target
