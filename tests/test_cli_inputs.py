@@ -159,7 +159,7 @@ def test_hostile_build_files_are_one_error(tmp_path: Path, body, fragment):
 
 # ----- help -------------------------------------------------------------------------------------
 
-COMMANDS = ["matrix", "derive", "verify", "handout", "build"]
+COMMANDS = ["matrix", "derive", "verify", "handout", "build", "figure"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -41,7 +41,6 @@ def matrix(
       symdil matrix --n 7 --kernel 2 --dilation 2
       symdil matrix --n 5 --kernel 1,-2,1 --padding same --format latex
       symdil matrix --n 4,4 --kernel 2,2 --format json -o out/m.json
-      symdil matrix --n 12 --kernel 3 --stride 2 --format html -o m.html
     """
     from . import matrix as render
 
