@@ -76,7 +76,10 @@ def _cell(cell: Cell) -> str:
                 stroke += ' stroke-dasharray="4,3"'
         if cell.role == "footprint":
             stroke = f' stroke="#{INK}" stroke-width="2" stroke-dasharray="7,3"'
-        if cell.border or fill != "#FFFFFF":
+        if cell.role == "node":  # a layer's sample in a stack figure
+            out.append(f'<circle cx="{_px(cell.x + cell.w / 2)}" cy="{_px(cell.y + cell.h / 2)}" '
+                       f'r="{_px(cell.w / 2)}" fill="{fill}"{stroke}/>')
+        elif cell.border or fill != "#FFFFFF":
             out.append(f'<rect x="{_px(cell.x)}" y="{_px(cell.y)}" width="{_px(cell.w)}" '
                        f'height="{_px(cell.h)}" fill="{fill}"{stroke}/>')
     if cell.label is not None:

@@ -59,8 +59,12 @@ def _cell(cell: Cell) -> list[str]:
             if cell.dashed:
                 options.append("dash pattern=on 3pt off 2pt")
         command = r"\filldraw" if cell.fill != "none" else r"\draw"
-        lines.append(f"{command}[{', '.join(options)}] ({_n(cell.x)},{_n(cell.y)}) rectangle "
-                     f"({_n(cell.x + cell.w)},{_n(cell.y + cell.h)});")
+        if cell.role == "node":  # a layer's sample in a stack figure
+            lines.append(f"{command}[{', '.join(options)}] ({_n(cell.x + cell.w / 2)},"
+                         f"{_n(cell.y + cell.h / 2)}) circle ({_n(cell.w / 2)});")
+        else:
+            lines.append(f"{command}[{', '.join(options)}] ({_n(cell.x)},{_n(cell.y)}) "
+                         f"rectangle ({_n(cell.x + cell.w)},{_n(cell.y + cell.h)});")
     if cell.label is not None:
         upper = ("layout", "upper") in cell.ids
         y = cell.y + (cell.h * 0.36 if upper else cell.h / 2)
