@@ -1,7 +1,8 @@
 """symdil: dilated and strided convolutions as exact symbolic matrices, verified and typeset.
 
 The public API: ``Conv`` (the operator), ``verify`` (the checks), ``derive``/``Derivation`` (LaTeX
-and Markdown derivations), ``Handout`` (exercise sheets), ``SymdilError`` (every invalid argument).
+and Markdown derivations), ``Handout`` (exercise sheets), ``statements`` (what a derivation
+states, each statement with ``holds``), ``SymdilError`` (every invalid argument).
 
 The names are imported on first use, so ``import symdil`` (and the ``symdil`` command's
 ``--version`` and ``--help``) does not pay for SymPy, NumPy and Jinja2 up front.
@@ -24,6 +25,7 @@ _LAZY = {
     "Handout": "handout",
     "VerificationReport": "verification",
     "verify": "verification",
+    "statements": "statements",  # the package itself, callable: symdil.statements(op)
 }
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "SymdilError",
     "VerificationReport",
     "derive",
+    "statements",
     "verify",
     "__version__",
 ]
@@ -40,6 +43,7 @@ __all__ = [
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
     from .conv import Conv
     from .derivation import Derivation, derive
+    from . import statements
     from .handout import Handout
     from .verification import VerificationReport, verify
 
@@ -48,7 +52,9 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'symdil' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = importlib.import_module(f".{module}", __name__)
+    if name != "statements":  # the statements package is callable and stays a package
+        value = getattr(value, name)
     globals()[name] = value  # later look-ups do not come back here
     return value
 

@@ -138,7 +138,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
           _PER_AXIS + ", or a symbol name such as \"n\" for the general case"),
     "kernel": (lambda v: _is_int(v) or (isinstance(v, list) and _tap(v)),
                "a number of taps K, a list of sizes (one per axis), or in 1-D a list of tap "
-               "values such as [1, -2, 1] or [\"1/2\", \"1/2\"] (no zero denominator)"),
+               "values such as [1, -2, 1] or [\"1/2\", \"1/2\"]"),
     "stride": (_ints, _PER_AXIS), "dilation": (_ints, _PER_AXIS),
     "output_padding": (_ints, _PER_AXIS),
     "padding": (lambda v: isinstance(v, str) or _padding_item(v) or (

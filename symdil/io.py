@@ -65,6 +65,13 @@ def check_target(path: str | os.PathLike, option: str) -> Path:
     """The file ``path`` writes to (symbolic links followed); raise ``SymdilError`` naming
     ``option`` when it cannot be written."""
     shown = f"{option} {str(path)!r}"
+    try:
+        if _is_special(os.stat(path).st_mode):
+            # /dev/stdout is a link to /proc/self/fd/1, whose "target" may be a pipe with no
+            # path: a device or FIFO is opened by the name given
+            return Path(path)
+    except OSError:
+        pass
     real = Path(os.path.realpath(path))
     if os.path.islink(real):
         raise SymdilError(f"{shown} is a symbolic link that never reaches a file (a loop)")

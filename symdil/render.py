@@ -214,14 +214,39 @@ class _FolderLoader(jinja2.FileSystemLoader):
         return source, path, lambda: os.path.getmtime(target) == mtime
 
 
+#: What one ``*`` or ``**`` in a template may build: a text or list of 10^7 items, a number of
+#: 10^5 bits (``'x' * 10**11`` or ``10 ** 10 ** 10`` would exhaust memory or never finish).
+MAX_TEMPLATE_ITEMS = 10**7
+MAX_TEMPLATE_BITS = 10**5
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja2's sandbox with bounded ``*`` and ``**`` (it already bounds ``range``)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if (isinstance(seq, (str, list, tuple)) and isinstance(count, int)
+                        and len(seq) * count > MAX_TEMPLATE_ITEMS):
+                    raise SecurityError(f"a repetition of more than {MAX_TEMPLATE_ITEMS:,} "
+                                        "items")
+        elif (isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1
+              and right * abs(left).bit_length() > MAX_TEMPLATE_BITS):
+            raise SecurityError(f"a power of more than {MAX_TEMPLATE_BITS:,} bits")
+        return super().call_binop(context, operator, left, right)
+
+
 def _make_environment(user_dir: str | None) -> jinja2.Environment:
     # Templates are code: a user's folder (or a build file's) must not run any, so every
-    # environment is sandboxed -- no attribute starting with "_", no unsafe callables.
+    # environment is sandboxed -- no attribute starting with "_", no unsafe callables, bounded
+    # range(), * and **.
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None:
         loaders.append(_FolderLoader(user_dir))
     loaders.append(_FolderLoader(str(builtin_templates())))
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         loader=jinja2.ChoiceLoader(loaders),
         block_start_string="((*",
         block_end_string="*))",

@@ -110,12 +110,14 @@ def reference(
     input_symbol: str = "a",
     kernel_symbol: str = "k",
     kernel_values: list | None = None,
+    with_output: bool = True,
 ) -> Reference:
     """The dense operator for the given parameters (same meaning as ``symdil.Conv``'s).
 
     ``kernel`` is the kernel size (an int or one per axis); ``kernel_values``, if given, are
     concrete taps flat in PyTorch's weight layout (otherwise symbols are made).  Raises
-    ``Invalid`` when the configuration is refused by the issue's rules.
+    ``Invalid`` when the configuration is refused by the issue's rules.  ``with_output=False``
+    leaves ``output`` empty (the matrix alone is much cheaper).
     """
     ns = tuple(n) if isinstance(n, (tuple, list)) else (n,)
     ndim = len(ns)
@@ -213,7 +215,7 @@ def reference(
     output = [
         sympy.Add(*[coef * x for coef, x in zip(row, inputs, strict=True) if coef != 0])
         for row in matrix
-    ]
+    ] if with_output else []
     return Reference(
         matrix=matrix,
         output=output,

@@ -57,8 +57,7 @@ def cli_options(args: list[str]) -> dict[str, str | bool]:
     while index < len(args):
         key = args[index].lstrip("-").replace("-", "_")
         if index + 1 < len(args) and not args[index + 1].startswith("--"):
-            value = args[index + 1]
-            options[key] = value  # every option reaches conv_from_options as its text
+            options[key] = args[index + 1]  # the CLI passes every option as typed (a string)
             index += 2
         else:
             options[key] = True

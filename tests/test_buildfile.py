@@ -192,13 +192,12 @@ def test_one_bad_key(tmp_path, extra, expected):
     ('n = "7"', "'n' must be an integer or a list of integers (one per axis), or a symbol name "
      "such as \"n\" for the general case, got \"7\" (a string)"),
     ('kernel = "3"', "'kernel' must be a number of taps K, a list of sizes (one per axis), or in "
-     "1-D a list of tap values such as [1, -2, 1] or [\"1/2\", \"1/2\"] (no zero denominator), "
-     "got \"3\" (a string)"),
+     "1-D a list of tap values such as [1, -2, 1] or [\"1/2\", \"1/2\"], got \"3\" (a string)"),
     ("kernel = [1, true]", "'kernel' must be a number of taps K, a list of sizes (one per axis), "
-     "or in 1-D a list of tap values such as [1, -2, 1] or [\"1/2\", \"1/2\"] (no zero denominator), got [1, true] "
+     "or in 1-D a list of tap values such as [1, -2, 1] or [\"1/2\", \"1/2\"], got [1, true] "
      "(an array)"),
     ("kernel = [1, nan]", "'kernel' must be a number of taps K, a list of sizes (one per axis), "
-     "or in 1-D a list of tap values such as [1, -2, 1] or [\"1/2\", \"1/2\"] (no zero denominator), got [1, NaN] "
+     "or in 1-D a list of tap values such as [1, -2, 1] or [\"1/2\", \"1/2\"], got [1, NaN] "
      "(an array)"),
 ])
 def test_wrong_type_for_a_conv_parameter(tmp_path, value, expected):

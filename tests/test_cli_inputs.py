@@ -159,7 +159,13 @@ def test_hostile_build_files_are_one_error(tmp_path: Path, body, fragment):
 
 # ----- help -------------------------------------------------------------------------------------
 
-COMMANDS = ["matrix", "derive", "verify", "handout", "build", "figure"]
+#: every registered command, including ones added later: each must keep its -h fast and show
+#: examples
+COMMANDS = [info.name or info.callback.__name__ for info in app.registered_commands]
+
+
+def test_the_five_first_commands_are_registered():
+    assert {"matrix", "derive", "verify", "handout", "build"} <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -177,9 +183,20 @@ def test_flags_take_no_value():
     assert "unexpected extra argument" in message
 
 
-def test_shell_completion_is_offered():
+def test_shell_completion_is_offered_and_completes():
     text = run("--help").stdout
     assert "--install-completion" in text and "--show-completion" in text
+    assert "_symdil_completion" in symdil("--show-completion", "bash").stdout
+    import os
+
+    def complete(words: str) -> list[str]:
+        env = {**os.environ, "_SYMDIL_COMPLETE": "complete_bash", "COMP_WORDS": words,
+               "COMP_CWORD": str(len(words.split()) - 1)}
+        done = subprocess.run(LAUNCH, env=env, capture_output=True, text=True, timeout=120)
+        return done.stdout.split()
+
+    assert complete("symdil der") == ["derive"]
+    assert complete("symdil derive --pad") == ["--padding", "--padding-mode"]
 
 
 def test_help_and_version_import_neither_sympy_nor_rich():

@@ -36,7 +36,7 @@ def test_all_matrix_options_reach_the_derivation() -> None:
     assert r"\ddots" in result.stdout  # 8 x 8 elided to 5 x 6
     transposed = run("derive", *CASES["transposed"], "--output-padding", "1", "-f", "markdown")
     assert transposed.exit_code == 0, transposed.output
-    assert "p_{\\mathrm{out}} = 1" in transposed.stdout
+    assert "p - p_{\\mathrm{out}} = 1 - 1 = 0" in transposed.stdout
 
 
 def test_output_file_and_standalone(tmp_path: Path) -> None:

@@ -25,7 +25,13 @@ def test_verify_section_lists_every_check(tmp_path):
     report = verify(Conv(n=7, kernel=2, dilation=2))
     assert "Verification" in text
     for check in report.checks:
-        assert check.name.replace("_", "\\_") in text
+        # each check by its human title and its typeset sentence; the machine name stays in JSON
+        assert check.title and check.detail_latex
+        assert f"\\textbf{{{check.title}}}" in text
+        if check.applicable:
+            assert check.detail_latex in text
+        if "_" in check.name:  # e.g. dilation_identity (a one-word name is also prose)
+            assert check.name.replace("_", "\\_") not in text
     # the general-case statement proved by the checks, as LaTeX
     assert report.statement_latex in text
 

@@ -56,6 +56,14 @@ def test_a_symbolic_link_is_written_through(tmp_path: Path) -> None:
     assert dangling.is_symlink() and (tmp_path / "new.md").is_file()
 
 
+def test_dev_stdout_into_a_pipe_is_written() -> None:
+    result = subprocess.run([*LAUNCH, "matrix", *SEED, "-f", "json", "-o", "/dev/stdout"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith('{\n  "shape": [5, 7]')
+    assert result.stderr == "wrote /dev/stdout\n"
+
+
 def test_dev_null_stays_a_device() -> None:
     before = os.stat("/dev/null")
     result = run("matrix", *SEED, "-o", "/dev/null")

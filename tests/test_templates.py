@@ -238,6 +238,9 @@ def test_a_build_file_template_runs_in_the_same_sandbox(tmp_path: Path) -> None:
     ("first\n((( 1 / 0 )))\n", "line 2: ZeroDivisionError: division by zero"),
     ("((( sizes.shape.no_such_method() )))\n", "line 1: undefined variable 'no_such_method'"),
     ("a\nb\n((( range(10 ** 9) | list | length )))\n", "line 3: OverflowError"),
+    ("((( 10 ** (10 ** 10) )))\n", "line 1: refused by the sandbox: a power of more than"),
+    ("((( 'x' * 10 ** 11 )))\n", "line 1: refused by the sandbox: a repetition of more than"),
+    ("((( [0] * 10 ** 9 )))\n", "line 1: refused by the sandbox: a repetition of more than"),
     ("((* include 'latex/derivation.tex.j2' *))\n", "line 1: templates include or call each "
                                                      "other without end"),
     ("((* macro f() *))((( f() )))((* endmacro *))((( f() )))\n", "without end"),

@@ -165,7 +165,7 @@ def main() -> None:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
     try:
-        status = app(standalone_mode=False)
+        status = app(standalone_mode=False, prog_name="symdil")
     except typer.Abort:
         typer.echo("Aborted.", err=True)
         sys.exit(1)

@@ -123,21 +123,25 @@ def derive(
             raise SymdilError("--title applies to --standalone documents; add --standalone")
         rows = o.parse_int("--max-rows", max_rows)
         cols = o.parse_int("--max-cols", max_cols)
+        from ..derivation import Derivation
+
+        derivation = Derivation(op, rows, cols)
         verification = None
         if verify:
             from ..derivation import verification_section
 
             report = run_checks(op)
-            if not report.passed:
-                failed = ", ".join(check.name for check in report.failed)
-                typer.echo(f"Error: verification failed ({failed}); nothing was written "
-                           "(run symdil verify for the evidence)", err=True)
+            # every statement the document makes, evaluated on the operator's rows
+            statements = derivation.statement_checks()
+            failed = [check.name for check in report.failed] + [
+                check["name"] for check in statements if not check["passed"]]
+            if failed:
+                typer.echo(f"Error: verification failed ({', '.join(failed)}); nothing was "
+                           "written (run symdil verify for the evidence)", err=True)
                 raise typer.Exit(1)
             verification = verification_section(report)
-        from ..derivation import Derivation
-
-        text = Derivation(op, rows, cols).render(fmt.value, standalone, templates,
-                                                 verification, title, figures, stem)
+        text = derivation.render(fmt.value, standalone, templates, verification, title,
+                                 figures, stem)
         if figure_targets:
             from ..figures.embed import figure_files
 

@@ -1,0 +1,187 @@
+"""Small LaTeX builders of the derivations (math only; words live in the templates)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+import sympy
+
+from ..conv import Conv
+from ..printing import (
+    PAGE_WIDTH,
+    SymdilLatexPrinter,
+    estimated_width,
+    latex,
+    latex_base,
+    latex_index,
+    sum_latex,
+)
+
+
+def _floor_frac(numerator: str, denominator: int) -> str:
+    if denominator == 1:
+        return numerator
+    return rf"\left\lfloor \frac{{{numerator}}}{{{denominator}}} \right\rfloor"
+
+
+def _sym(base: str, index: Any) -> str:
+    return latex_base(base) + "_{" + (index if isinstance(index, str) else latex_index(index)) + "}"
+
+
+def _join_terms(terms: list[str]) -> str:
+    text = ""
+    for term in terms:
+        if not text:
+            text = term
+        elif term.startswith("-"):
+            text += " - " + term[1:].lstrip()
+        else:
+            text += " + " + term
+    return text or "0"
+
+
+
+def _term(printer: SymdilLatexPrinter, coefficient: Any, symbol: str) -> str:
+    """``coefficient symbol`` with the coefficient first, as in the sum (``1``/``-1`` dropped,
+    a sum in parentheses)."""
+    if coefficient == 1:
+        return symbol
+    if coefficient == -1:
+        return "-" + symbol
+    text = printer._print(coefficient)
+    if isinstance(coefficient, sympy.Add):
+        text = rf"\left({text}\right)"
+    return text + r"\, " + symbol
+
+
+def _chain(lhs: str, sides: Sequence[str]) -> str:
+    """``lhs = a = b = c`` on one line when it fits a line, else on ``aligned`` lines, each
+    ``= side`` joining the line above when it fits."""
+    line = " = ".join([lhs, *sides])
+    if estimated_width(line) <= PAGE_WIDTH:
+        return line
+    lines = [[sides[0]]]
+    for side in sides[1:]:  # each further side joins the line above when it fits
+        if estimated_width(lhs + " = " + " = ".join(lines[-1] + [side])) <= PAGE_WIDTH:
+            lines[-1].append(side)
+        else:
+            lines.append([side])
+    return (r"\begin{aligned} " + lhs + " &= " + r" \\ &= ".join(" = ".join(line)
+                                                                for line in lines)
+            + r" \end{aligned}")
+
+
+def _toeplitz(axis: Any) -> bool:
+    """The 1-D operator of ``axis`` is constant along its diagonals: stride 1 and no padding
+    that folds taps (zero padding and transposed crops keep a Toeplitz matrix)."""
+    from ..facts import border_lines
+
+    return axis.stride == 1 and not border_lines(_axis_operator(axis)).folded
+
+
+def _interior(interior: tuple[Any, Any] | None) -> dict[str, Any] | None:
+    """The interior lines ``first .. last`` for the templates (``single``: just one line)."""
+    if interior is None:
+        return None
+    first, last = interior
+    return {"first": latex_index(first), "last": latex_index(last), "single": first == last,
+            "count": latex(last - first + 1)}
+
+
+def _line_set(indices: Sequence[int], total: int) -> dict[str, Any] | None:
+    """A set of rows or columns, for the words: the first ``first`` lines, the last ``last``
+    lines, the ``listed`` others (printed), or ``all`` of them; None when empty.  ``plural``
+    tells the verb (``every block row holds``, ``the first 2 block rows hold``)."""
+    chosen = sorted(set(indices))
+    if not chosen:
+        return None
+    if len(chosen) == total:
+        return {"all": True, "first": 0, "last": 0, "listed": [], "plural": False}
+    members = set(chosen)
+    first = 0
+    while first in members:
+        first += 1
+    last = 0
+    while total - 1 - last in members:
+        last += 1
+    listed = [latex_index(i) for i in chosen if first <= i < total - last]
+    return {"all": False, "first": first, "last": last, "listed": listed,
+            "plural": len(chosen) > 1}
+
+
+def _range(var: str, count: int) -> str:
+    """``t = 0, 1`` for a few values, ``t = 0, \\dots, 5`` for more."""
+    if count <= 4:
+        return f"{var} = " + ", ".join(str(v) for v in range(count))
+    return f"{var} = 0, \\dots, {count - 1}"
+
+
+def _listing(base: str, count: Any) -> str:
+    """``a_{0}, a_{1}, a_{2}`` for a few, ``a_{0}, a_{1}, \\dots, a_{n - 1}`` for many."""
+    if isinstance(count, int) and count <= 4:
+        return ", ".join(_sym(base, i) for i in range(count))
+    return f"{_sym(base, 0)}, {_sym(base, 1)}, \\dots, {_sym(base, count - 1)}"
+
+
+def _factor(value: Any) -> str:
+    """A factor of a product: parenthesised when it is a sum."""
+    text = latex(value)
+    return f"({text})" if isinstance(value, sympy.Add) else text
+
+
+def _int(value: Any) -> Any:
+    if isinstance(value, sympy.Integer):
+        return int(value)
+    return value
+
+
+def _entry(entries: dict, column: Any) -> Any:
+    for key, value in entries.items():
+        if sympy.simplify(key - column) == 0:
+            return value
+    return 0
+
+
+def _axis_word(a: int, ndim: int) -> str:
+    """Index names: ``i``/``t``/``j`` in 1-D, ``i_{a}`` along axis a in N-D."""
+    return "" if ndim == 1 else f"_{{{a}}}"
+
+
+def _index_symbols(name: str, ndim: int) -> list[sympy.Symbol]:
+    if ndim == 1:
+        return [sympy.Symbol(name, integer=True)]
+    return [sympy.Symbol(f"{name}_{a}", integer=True) for a in range(ndim)]
+
+
+def _times(values: Iterable[Any]) -> str:
+    return r" \times ".join(latex(v) for v in values)
+
+
+def _axis_operator(axis: Any) -> Conv:
+    from ..facts import axis_operator
+
+    return axis_operator(axis, axis.kernel_size)
+
+
+def _split_sum(lhs: str, terms: list, printer: SymdilLatexPrinter) -> str:
+    """``lhs = t_1 + t_2 + ...``, broken into ``aligned`` lines that fit a page line."""
+    lines: list[list] = [[]]
+    for term in terms:
+        trial = lines[-1] + [term]
+        if lines[-1] and estimated_width(sum_latex(trial, printer)) > PAGE_WIDTH - 60:
+            lines.append([term])
+        else:
+            lines[-1] = trial
+    texts = [sum_latex(line, printer) for line in lines]
+    if len(texts) == 1:
+        return f"{lhs} = {texts[0]}"
+    rest = "".join(r" \\ &" + (text if text.startswith("-") else "+ " + text)
+                   for text in texts[1:])
+    return rf"\begin{{aligned}} {lhs} ={{}}& {texts[0]}{rest} \end{{aligned}}"
+
+
+def _prod(values: Iterable[Any]) -> Any:
+    result = 1
+    for value in values:
+        result *= value
+    return result
