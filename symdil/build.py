@@ -167,6 +167,41 @@ def _render_handout(target: Target, compile_pdfs: bool,
     return out
 
 
+def _render_stack(target: Target, compile_pdfs: bool,
+                  skip_pdf: bool = False) -> dict[str, str | bytes]:
+    from .stack_checks import verify_stack
+    from .stack_document import StackDocument
+
+    if target.title is not None and not target.standalone and "pdf" not in target.formats:
+        raise _EntryError("title", target.title, "a title applies to standalone documents and "
+                          "PDFs; add standalone = true")
+    document = _stage(None, None, StackDocument, target.op, target.max_rows or DEFAULT_MAX_ROWS,
+                      target.max_cols or DEFAULT_MAX_COLS)
+    report = None
+    if target.verify:
+        report = _stage("verify", True, verify_stack, target.op)
+        if not report.passed:
+            failed = "; ".join(f"{check.name}: {check.detail}" for check in report.failed)
+            raise _EntryError("verify", True, f"verification failed ({failed})")
+
+    def render(fmt: str, standalone: bool) -> str:
+        return _stage("templates" if target.templates else None,
+                      target.templates and str(target.templates), document.render, fmt,
+                      standalone, report, target.title if standalone else None,
+                      target.templates)
+
+    out: dict[str, str | bytes] = {}
+    for fmt in target.formats:
+        if fmt == "pdf" and skip_pdf:
+            continue
+        if fmt == "pdf":
+            tex = render("latex", True)
+            out[fmt] = _compile(target, target.files()[fmt], tex) if compile_pdfs else tex
+        else:
+            out[fmt] = render(fmt, target.standalone)
+    return out
+
+
 def render_target(target: Target, compile_pdfs: bool = True,
                   skip_pdf: bool = False) -> dict[str, bytes]:
     """File name -> bytes of every document of one entry (raises ``_EntryError``).
@@ -174,7 +209,8 @@ def render_target(target: Target, compile_pdfs: bool = True,
     ``compile_pdfs=False`` gives, under each ``.pdf`` name, the LaTeX source it is compiled from
     (for checks that compare PDFs by their text); ``skip_pdf=True`` leaves the PDFs out.
     """
-    render = _render_derivation if target.kind == "derivation" else _render_handout
+    render = {"derivation": _render_derivation, "stack": _render_stack}.get(
+        target.kind, _render_handout)
     rendered = render(target, compile_pdfs, skip_pdf)
     names = target.files()
     return {(key[5:] if key.startswith("file:") else names[key]):

@@ -17,6 +17,7 @@ from .spec import SymdilError
 
 _DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.S)
 _INLINE_RE = re.compile(r"\$([^$]+?)\$")
+_ROW_SPACE_RE = re.compile(r"\\\\\[[0-9.]+(?:ex|em|pt|mm|cm)\]")
 #: A token that is a bare ``&`` (not an entity) or starts with ``\``: TeX left unconverted.
 _UNREAD_RE = re.compile(r"<m(?:i|o|n|text)\b[^>]*>(?:&(?!#?\w+;)|\\)")
 _BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "div", "figure", "header",
@@ -40,6 +41,8 @@ def mathml(tex: str, display: bool) -> str:
     # is the same alignment and converts to a table
     tex = tex.replace(r"\begin{aligned}", r"\begin{split}").replace(r"\end{aligned}",
                                                                      r"\end{split}")
+    # nor does it know a line break's extra space (\\[0.5ex]): it would print "[0.5ex]"
+    tex = _ROW_SPACE_RE.sub(r"\\\\", tex)
     try:
         out = convert(tex.strip(), display="block" if display else "inline")
     except Exception as error:  # latex2mathml raises its own exception types

@@ -45,23 +45,32 @@ def torch_available() -> bool:
 
 
 def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
-           claim_source: str | None = None, seed: int = 0) -> VerificationReport:
+           claim_source: str | None = None, seed: int = 0, claim_index_base: int | None = None,
+           claim_input_values: Any = None) -> VerificationReport:
     """Run every check on ``op``.
 
     Concrete n: definition, dilation identity, stride identity, transposition, polyphase,
     formulas, padding split, printed rows, the Kronecker identity (2-D and up only; not
     applicable with channels or a padding mode other than zeros), the general case (for the same
     parameters with n symbolic), numeric (NumPy), then PyTorch with ``against="torch"``.
-    Symbolic n: padding split, printed rows and the general case (the instance checks need a
-    concrete operator).  ``claim_text``: LaTeX written by an author,
+    A ``Stack`` runs ``symdil.stack_checks.verify_stack`` instead (product, receptive field,
+    single convolution, numeric).  Symbolic n: padding split, printed rows and the general case
+    (the instance checks need a concrete operator).  ``claim_text``: LaTeX written by an author,
     compared entry by entry (``symdil.claims``); a claim that cannot be parsed raises
-    ``ClaimParseError``.  Raises ``SymdilError`` for an unknown ``against`` or when torch is
-    requested but not installed, and, before any work, when the checks would take more than about
-    a minute (``checks.cost``: the work is proportional to the operator's entries; for symbolic n,
-    the proof's delta sums).
+    ``ClaimParseError``; ``claim_index_base`` (0, 1 or None: detect) and ``claim_input_values``
+    (numbers for numeric columns) are passed to ``compare_claim``.  Raises ``SymdilError`` for an
+    unknown ``against`` or when torch is requested but not installed, and, before any work, when
+    the checks would take more than about a minute (``checks.cost``: the work is proportional to
+    the operator's entries; for symbolic n, the proof's delta sums).
     """
     if against not in AGAINST:
         raise SymdilError(f"against must be None or 'torch', got {against!r}")
+    if type(op).__name__ == "Stack":  # a chain of layers: its own checks (symdil.stack_checks)
+        if claim_text is not None:
+            raise SymdilError("a claim is compared with one convolution, not a stack")
+        from .stack_checks import verify_stack
+
+        return verify_stack(op, against=against, seed=seed)
     if op.symbolic:
         too_long = general_cost_problem(op) if op.ndim == 1 else None
     else:
@@ -77,7 +86,7 @@ def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
 
         # parse first: a claim that cannot be read is bad input, whatever the checks say
         claim = parse_claim(claim_text, claim_source or "<claim>")
-        claim_result = compare_claim(claim, op)
+        claim_result = compare_claim(claim, op, claim_index_base, claim_input_values)
     results: list[CheckResult] = []
     if op.symbolic:
         results += [

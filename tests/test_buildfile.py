@@ -265,7 +265,7 @@ def test_every_problem_is_reported_in_file_order(tmp_path):
         "max_rows, max_cols, templates, title)",
         "handout[1] \"sheet\": 'seed' must be an integer >= 0, got 1.5 (a float)",
         "handout[1] \"sheet\": 'solutions_file' needs solutions = true (or leave 'solutions' out)",
-        "unknown table 'derivatoin' (allowed: [defaults], [[derivation]], [[handout]])",
+        "unknown table 'derivatoin' (allowed: [defaults], [[derivation]], [[handout]], [[stack]])",
     ]
 
 
@@ -303,7 +303,7 @@ def test_handout_rejects_derivation_keys(tmp_path):
     ("[[derivation]]\nname = \"a\"\nn = = 7\n", "invalid TOML: Invalid value (at line 3, column 5)"),
     ("[[derivation]]\nname = \"a\"\nname = \"b\"\n",
      "invalid TOML: Cannot overwrite a value (at line 3, column 11)"),
-    ("", "nothing to build: add [[derivation]] or [[handout]] entries"),
+    ("", "nothing to build: add [[derivation]], [[handout]] or [[stack]] entries"),
     ("[derivation]\nname = \"a\"\n",
      "'derivation' must be [[derivation]] entries, got {\"name\": \"a\"} (a table)"),
     ("derivation = [1]\n", "derivation[1]: must be a table, got 1 (an integer)"),

@@ -240,3 +240,12 @@ def test_torch_cross_check() -> None:
                Conv((4, 5), (2, 3), padding=1, stride=(2, 1))):
         assert C.check_numeric(op, against="torch").passed
     assert not C.check_numeric(FORWARD, matrix=shifted(FORWARD), against="torch").passed
+
+
+@given(convs())
+def test_padding_split_and_printed_rows_pass_on_correct_operators(op: Conv) -> None:
+    """The two checks without a candidate matrix (they examine the resolver and Conv.row)."""
+    for check in (C.check_padding_split, C.check_printed_rows):
+        result = check(op)
+        assert result.passed, (check.__name__, op, result.detail)
+    assert C.check_padding_split(op).applicable == (op.axes[0].padding_word is not None)

@@ -18,8 +18,8 @@ from reference import Invalid, reference
 
 from symdil import Conv, SymdilError
 from symdil import checks as C
-from symdil.checks import kronecker as KR
 from symdil.checks import definition_outputs
+from symdil.checks import kronecker as KR
 from symdil.verification import verify
 
 CHECKS = {
@@ -463,3 +463,11 @@ def test_cli_verify_2d_example() -> None:
     by_name = {check["name"]: check for check in document["checks"]}
     assert by_name["kronecker"]["detail"].startswith("separable kernel k_{i,j} = u_i v_j")
     assert "not applicable" not in by_name["formulas"]["detail"]
+
+
+@settings(max_examples=40)
+@given(nd_convs())
+def test_padding_split_and_printed_rows_pass_on_correct_nd_operators(op: Conv) -> None:
+    for check in (C.check_padding_split, C.check_printed_rows):
+        result = check(op)
+        assert result.passed, (check.__name__, op, result.detail)

@@ -13,9 +13,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from reference import resolve
 
-from symdil import Conv, SymdilError
+from symdil import Conv, SymdilError, spec
 from symdil import checks as C
-from symdil import spec
 from symdil.checks.padding import _torch_same
 from symdil.verification import verify
 

@@ -15,9 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import reference
 
-from symdil import Conv
+from symdil import Conv, facts
 from symdil import checks as C
-from symdil import facts
 from symdil.conv import Conv as ConvClass
 from symdil.verification import verify
 
@@ -117,3 +116,20 @@ def test_the_defining_rows_are_the_reference_rows(n, K, s, d, padding, mode, fli
     dense = [[row.get(c, sympy.Integer(0)) for c in range(op.shape[1])] for row in rows]
     assert [[sympy.expand(a - b) for a, b in zip(x, y)] for x, y in zip(dense, ref.matrix)] == \
         [[0] * op.shape[1] for _ in rows]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3),
+       st.sampled_from(["valid", "full", "causal", "same", 1, (0, 2), (2, 1)]), st.booleans(),
+       st.booleans())
+def test_general_case_printed_rows_pass(K, s, d, padding, transposed, flip) -> None:
+    try:
+        if transposed:
+            op = Conv("n", K, stride=s, dilation=d, padding=1 if padding == 1 else 0,
+                      transposed=True, output_padding=max(s, d) - 1, flip=flip)
+        else:
+            op = Conv("n", K, stride=s, dilation=d, padding=padding, flip=flip)
+    except ValueError:
+        return
+    result = C.check_printed_rows(op)
+    assert result.passed, (op, result.detail)

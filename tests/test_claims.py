@@ -196,10 +196,9 @@ def test_parse_error_says_line_and_column():
 
 
 @pytest.mark.parametrize("text, where, words", [
-    ("\\begin{bmatrix} k_0 & \\cdots & k_1 \\\\ 0 & \\ddots & 0 \\end{bmatrix}", "f.tex:1:23:",
-     "elided claims cannot be checked entry by entry"),
-    ("x\n\\begin{bmatrix} k_0 \\\\ \\vdots \\end{bmatrix}", "f.tex:2:24:", "elided"),
-    ("\\begin{vmatrix} k_0 \\end{vmatrix}", "f.tex:1:1:", "determinant"),
+    ("\\begin{bmatrix} 10^{10^{10}} & 0 \\end{bmatrix}", "f.tex:1:17:", "huge powers"),
+    ("\\begin{bmatrix} k_0 & 0 \\\\ 0 & \\weird k_0 \\end{bmatrix}", "f.tex:1:32:",
+     "unknown command \\weird"),
     ("\\begin{bmatrix} k_0 & 0", "f.tex:1:1:", "has no \\end{bmatrix}"),
     ("y = M a", "f.tex:1:1:", "no matrix environment"),
 ])
@@ -209,9 +208,12 @@ def test_refusals(text, where, words):
     assert str(caught.value).startswith(where) and words in str(caught.value)
 
 
-def test_symbolic_n_is_refused():
-    with pytest.raises(SymdilError, match="concrete operator"):
-        compare_claim(parse_claim(DILATED_TEX), Conv("n", 2, dilation=2))
+def test_symbolic_n_reads_n_from_a_full_matrix():
+    result = compare_claim(parse_claim(DILATED_TEX), Conv("n", 2, dilation=2))
+    assert result.passed and result.detail.startswith("for n = 6 (the length the claim's shape")
+    wrong = compare_claim(parse_claim(DILATED_TEX.replace("0   & k_1\n", "k_1 & 0\n")),
+                          Conv("n", 2, dilation=2))
+    assert not wrong.passed and wrong.detail.startswith("with n = 6: ")
 
 
 def test_results_are_plain_data():

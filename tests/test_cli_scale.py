@@ -7,9 +7,9 @@ from typer.testing import CliRunner
 
 import symdil
 from symdil import Conv, SymdilError
+from symdil.checks.cost import MAX_VERIFY_WORK
 from symdil.cli import app
 from symdil.cli.matrix import JSON_MAX_ENTRIES, TEXT_MAX_ROWS, matrix_text
-from symdil.checks.cost import MAX_VERIFY_WORK
 
 runner = CliRunner()
 

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from symdil import Conv
 from symdil.checks.cost import MAX_VERIFY_WORK, verify_work
-from symdil.checks.general import MAX_DELTA_SUMS
+from symdil.checks.general import MAX_DELTA_SUMS, MAX_RESIDUES
 from symdil.cli import app
 
 runner = CliRunner()
@@ -25,7 +25,8 @@ BIG = str(10**12)
 
 @pytest.mark.parametrize(("args", "exit_code", "fragment"), [
     (["--n", "7", "--kernel", "2", "--stride", BIG], 0, "all checks passed"),
-    (["--n", "n", "--kernel", "3", "--stride", BIG], 2, f"more than {MAX_DELTA_SUMS:,}"),
+    (["--n", "n", "--kernel", "3", "--stride", BIG], 2,
+     f"stride must be at most {MAX_RESIDUES:,}"),
     (["--n", "n", "--kernel", "3", "--padding", BIG], 2, f"more than {MAX_DELTA_SUMS:,}"),
     (["--n", str(10**8), "--kernel", "1", "--stride", str(10**8)], 2,
      f"at most {MAX_VERIFY_WORK:,}"),

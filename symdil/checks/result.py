@@ -82,9 +82,9 @@ class CheckResult:
 
 
 def not_applicable(name: str, reason: str, reason_latex: str | None = None) -> CheckResult:
-    """A check that did not run, and why (``reason_latex``: the reason typeset, if it has math)."""
-    latex = "Not applicable: " + (reason_latex if reason_latex is not None
-                                  else escape_text(reason))
+    """A check that did not run, and why: ``detail`` starts with "not applicable:",
+    ``detail_latex`` is the reason alone (``reason_latex``: typeset, if it has math)."""
+    latex = reason_latex if reason_latex is not None else escape_text(reason)
     return CheckResult(name, True, f"not applicable: {reason}", applicable=False,
                        detail_latex=latex)
 

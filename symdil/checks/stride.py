@@ -41,17 +41,19 @@ def check_stride(op: Conv, matrix: Any = None) -> CheckResult:
     n, m = spatial(op, "n"), spatial(op, "m")
     shape, rows = candidate_rows(op, matrix)
     if not op.transposed:
-        reference = variant(op, stride=1)
+        # at stride 1 the identity reads every row of the operator itself (no second build)
+        reference = op if set(s) == {1} else variant(op, stride=1)
         m1 = spatial(reference, "m")
-        # only the selected rows are built (Conv.row is local): the work is the stride-s
-        # operator's, not the s times larger stride-1 operator's
-        selected = [dict(reference.row(flat_index((o, *[sa * ia for sa, ia in zip(s, i)]),
-                                                  (op.out_channels, *m1))))
+        # stride 1: every row, built at once; else only the selected rows, one by one (Conv.row
+        # is local), so the work is the stride-s operator's, not the s times larger stride-1 one
+        row_of = reference.rows.__getitem__ if set(s) == {1} else reference.row
+        selected = [dict(row_of(flat_index((o, *[sa * ia for sa, ia in zip(s, i)]),
+                                           (op.out_channels, *m1))))
                     for o in range(op.out_channels)
                     for i in itertools.product(*[range(length) for length in m])]
         if op.ndim == 1:
             what = f"rows 0, {s[0]}, ... of the stride-1 operator"
-            evidence = (f"stride {s[0]} = rows 0, {s[0]}, ..., {s[0] * (m[0] - 1)} of the "
+            evidence = (f"stride {s[0]} = rows {_progression(s[0], m[0], False)} of the "
                         f"stride-1 operator ({m1[0]} rows, padding {op.padding})")
             latex = (f"The stride-${num(s[0])}$ operator is rows "
                      f"${_progression(s[0], m[0])}$ of the stride-$1$ operator (${num(m1[0])}$ "
@@ -77,7 +79,7 @@ def check_stride(op: Conv, matrix: Any = None) -> CheckResult:
         padded = any(axis.output_padding for axis in axes)
         if op.ndim == 1:
             what = f"columns 0, {s[0]}, ... of the stride-1 transposed operator"
-            evidence = (f"transposed stride {s[0]} = columns 0, {s[0]}, ..., {s[0] * (n[0] - 1)} "
+            evidence = (f"transposed stride {s[0]} = columns {_progression(s[0], n[0], False)} "
                         f"of the stride-1 transposed operator on {long_n[0]} inputs ({gaps} "
                         f"between inputs{', output_padding zeros after' if padded else ''})")
             latex = (f"The transposed operator of stride ${num(s[0])}$ is columns "
@@ -102,9 +104,11 @@ def check_stride(op: Conv, matrix: Any = None) -> CheckResult:
     return CheckResult(name, True, evidence, detail_latex=latex)
 
 
-def _progression(step: int, count: int) -> str:
+def _progression(step: int, count: int, latex: bool = True) -> str:
     """``0, 2, \\dots, 10`` (every index written out when there are at most three)."""
-    values = [step * i for i in range(count)]
+    values = [step * i for i in range(min(count, 3))]
+    write = num if latex else str
     if count <= 3:
-        return ", ".join(num(v) for v in values)
-    return f"0, {num(step)}, \\dots, {num(values[-1])}"
+        return ", ".join(write(v) for v in values)
+    dots = "\\dots" if latex else "..."
+    return f"0, {write(step)}, {dots}, {write(step * (count - 1))}"

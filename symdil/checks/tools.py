@@ -102,6 +102,8 @@ def per_axis_arg(values: Sequence[Any]) -> Any:
 
 def flat_index(index: Sequence[int], shape: Sequence[int]) -> int:
     """Row-major flat position of a multi-index."""
+    if len(shape) == 2:  # (channel, position): every 1-D layout, written out for speed
+        return index[0] * shape[1] + index[1]
     value = 0
     for i, size in zip(index, shape):
         value = value * size + i
@@ -111,6 +113,8 @@ def flat_index(index: Sequence[int], shape: Sequence[int]) -> int:
 def unflat_index(flat: int, shape: Sequence[int]) -> tuple[int, ...]:
     """The multi-index of a row-major flat position (the leading index is not wrapped, so a
     position past the end shows as a leading index past its size)."""
+    if len(shape) == 2:  # (channel, position): every 1-D layout, written out for speed
+        return divmod(flat, shape[1])
     index = []
     for size in reversed(shape[1:]):
         flat, rem = divmod(flat, size)

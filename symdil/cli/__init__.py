@@ -19,10 +19,12 @@ from .. import __version__
 
 # the command modules, not their functions, are bound here: ``symdil.cli.derive`` stays a module
 from . import build as _build
+from . import check as _check
 from . import derive as _derive
 from . import figure as _figure
 from . import handout as _handout
 from . import matrix_command as _matrix
+from . import stack as _stack
 from . import verify as _verify
 
 app = typer.Typer(
@@ -56,14 +58,6 @@ def _root(
     """symdil: convolution arithmetic as verified mathematics on the page."""
 
 
-# one line per command
-app.command()(_matrix.matrix)
-app.command()(_derive.derive)
-app.command()(_verify.verify)
-app.command()(_handout.handout)
-app.command()(_build.build)
-app.command()(_figure.figure)
-
 _RICH_TAG_RE = re.compile(r"(?<!\\)\[/?(?:bold|dim|italic|b|i|u|red|green|yellow|cyan|blue|"
                           r"magenta)?(?: [a-z]+)*\]")
 
@@ -96,28 +90,16 @@ def _plain_help_everywhere(typer_app: Any) -> None:
                 parameter.default.help = plain_help(parameter.default.help)
 
 
-_plain_help_everywhere(app)
-
-
-def _flags_without_type() -> None:
-    """Typer 0.29 prints every flag as ``--flip <bool>``, which reads as if it took a value
-    (``--flip true`` then fails); show flags bare, as Click does."""
-    from typer.core import TyperOption
-
-    shown = TyperOption.display_type_rich
-    if getattr(shown, "_symdil", False):
-        return
-
-    def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
-        if getattr(self, "is_flag", False) and not getattr(self, "count", False):
-            return None
-        return shown(self, ctx)
-
-    display_type_rich._symdil = True  # type: ignore[attr-defined]
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
-
-
-_flags_without_type()
+# one line per command
+app.command()(_matrix.matrix)
+app.command()(_derive.derive)
+app.command()(_verify.verify)
+app.command()(_handout.handout)
+app.command()(_build.build)
+app.command()(_check.check)
+app.command()(_stack.stack)
+app.command()(_figure.figure)
+_plain_help_everywhere(app)  # after the last registration: help texts without markup
 
 
 def _plain_values_without_pydantic() -> None:

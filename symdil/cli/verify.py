@@ -28,6 +28,11 @@ class Against(str, Enum):
     torch = "torch"
 
 
+class IndexBase(str, Enum):
+    zero = "0"
+    one = "1"
+
+
 def report_text(report: VerificationReport) -> str:
     """A rich table, one row per check: name, PASS/FAIL/n/a and the evidence."""
     from rich.console import Console
@@ -55,12 +60,9 @@ def report_text(report: VerificationReport) -> str:
 
 
 def _read_claim(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise SymdilError(f"--claim {str(path)!r} cannot be read: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise SymdilError(f"--claim {str(path)!r} is not UTF-8 text") from None
+    from ..claims.limits import read_claim_file
+
+    return read_claim_file(path, "--claim")
 
 
 @o.conv_command
@@ -73,8 +75,19 @@ def verify(
     ] = None,
     claim: Annotated[
         Optional[Path],
-        typer.Option("--claim", help="A LaTeX file with your matrix (bmatrix/pmatrix/array) or "
-                                     "output column, checked entry by entry."),
+        typer.Option("--claim", help="A LaTeX or Markdown file with your display: every matrix, "
+                                     "input and output vector (sketches with \\cdots/\\vdots "
+                                     "too) checked entry by entry."),
+    ] = None,
+    index_base: Annotated[
+        Optional[IndexBase],
+        typer.Option("--index-base", help="Indices of the claim start at 0 or 1 (default: "
+                                          "detect, and say which)."),
+    ] = None,
+    input_values: Annotated[
+        Optional[str],
+        typer.Option("--input-values", help="Numbers for the inputs (e.g. [bold]2,-1,3[/]), so "
+                                            "that numeric columns of the claim can be checked."),
     ] = None,
     fmt: Annotated[VerifyFormat, typer.Option("--format", "-f", case_sensitive=False,
                                               help="Report format.")] = (
@@ -101,9 +114,16 @@ def verify(
         check_extension("-o/--output", output, fmt.value)
         check_targets([(output, "-o/--output")])
         claim_text = _read_claim(claim) if claim is not None else None
+        from ..claims.document import parse_values
+
+        values = parse_values(input_values) if input_values is not None else None
+        if claim is None and (values is not None or index_base is not None):
+            raise SymdilError("--index-base and --input-values apply to a --claim; give --claim")
         report = run_verify(op, against=against.value if against else None,
                             claim_text=claim_text,
-                            claim_source=str(claim) if claim is not None else None)
+                            claim_source=str(claim) if claim is not None else None,
+                            claim_index_base=int(index_base.value) if index_base else None,
+                            claim_input_values=values)
         if fmt is VerifyFormat.json:
             text = json.dumps(report.to_json(), indent=2) + "\n"
         else:

@@ -1,0 +1,437 @@
+"""``compare_claim``: every object of a claim against the operator, under the conventions that
+read it best (index base, letters), with a report of what was checked and what was skipped."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import sympy
+
+from ..conv import Conv
+from ..spec import SymdilError
+from ..symbols import split_name
+from . import sketch
+from .cells import BLANK, ENTRY, Cell, raw_ref
+from .conventions import INPUT, KERNEL, OUTPUT, Convention, Resolver, detect, identity, letters
+from .limits import SHAPE_FACTOR, SHAPE_MARGIN
+from .model import Claim, ClaimMatrix, ClaimResult, Mismatch, ObjectReport
+from .show import renamer, show
+
+#: Lengths tried when n is symbolic: the claim must fit one of 1..MAX_SYMBOLIC_N.
+MAX_SYMBOLIC_N = 400
+
+
+def compare_claim(claim: Claim, op: Conv, index_base: int | None = None,
+                  input_values: Sequence[Any] | None = None) -> ClaimResult:
+    """Compare every matrix and vector of ``claim`` with ``op``.
+
+    ``index_base``: 0 or 1, or None to try both and keep the reading that agrees (the report says
+    which).  ``input_values``: numbers for the inputs, so that numeric columns (``W^T y`` with
+    y = [2, -1, 3]) can be checked.  With a symbolic n the claim is checked for the first lengths
+    it fits (a sketch: several consecutive n; a full matrix: the n its shape gives).
+    """
+    if index_base not in (None, 0, 1):
+        raise SymdilError(f"index_base must be 0, 1 or None (detect), got {index_base!r}")
+    values = None
+    if input_values is not None:
+        values = [sympy.nsimplify(v) if isinstance(v, float) else sympy.sympify(v)
+                  for v in input_values]
+        if any(not v.is_number for v in values):
+            raise SymdilError(f"input_values must be numbers, got {list(input_values)!r}")
+    if not op.symbolic:
+        if values is not None and len(values) != op.shape[1]:
+            raise SymdilError(f"--input-values must give one value per input ({op.shape[1]}), "
+                              f"got {len(values)}")
+        return _compare_concrete(claim, op, index_base, values)
+    lengths = _fitting_lengths(claim, op)
+    if not lengths:
+        return ClaimResult(False, "matrix", [], f"no input length n ≤ {MAX_SYMBOLIC_N} fits the "
+                                                "shapes written in the claim")
+    results = [(n, _compare_concrete(claim, op.replace(n=n), index_base, values)) for n in lengths]
+    shown = ", ".join(str(n) for n in lengths)
+    failed = next(((n, r) for n, r in results if not r.passed), None)
+    if failed is not None:
+        n, result = failed
+        return _with_prefix(result, f"with n = {n}: ")
+    prefix = (f"for n = {shown} (the lengths the claim's shape fits): " if len(lengths) > 1 else
+              f"for n = {shown} (the length the claim's shape gives): ")
+    return _with_prefix(results[0][1], prefix)
+
+
+def _with_prefix(result: ClaimResult, prefix: str) -> ClaimResult:
+    return ClaimResult(result.passed, result.kind, result.mismatches, prefix + result.detail,
+                       result.objects, result.notes)
+
+
+def _fitting_lengths(claim: Claim, op: Conv) -> list[int]:
+    stride = op.axes[0].stride
+    wanted = 1 if any(not m.elided and not m.note for m in claim.matrices) else max(4, 2 * stride)
+    found = []
+    for n in range(1, MAX_SYMBOLIC_N + 1):
+        try:
+            candidate = op.replace(n=n)
+            rows, cols = candidate.shape
+        except SymdilError:
+            continue
+        if rows < 1:
+            continue
+        if all(_could_fit(m, rows, cols) for m in claim.matrices if not m.note):
+            found.append(n)
+            if len(found) == wanted:
+                break
+    return found
+
+
+def _could_fit(obj: ClaimMatrix, rows: int, cols: int) -> bool:
+    if obj.lhs is not None:
+        ref = raw_ref(next(iter(obj.lhs.expr.free_symbols)))
+        digits = [int(part) for part in ref.sub if part.isdigit()]
+        return not digits or max(digits) < rows
+    height, width = obj.shape
+    if obj.transposed and height == 1:
+        height, width = width, 1
+    if width == 1:
+        shapes = [(rows, 1), (cols, 1)] + ([(1, cols)] if rows == 1 else [])
+    else:
+        shapes = [(cols, rows)] if obj.transposed else [(rows, cols)]
+    return any(not sketch.fits(sketch.plan(_grid(obj)), r, c, obj.elided) for r, c in shapes)
+
+
+# ----- one concrete operator -------------------------------------------------------------------
+def _compare_concrete(claim: Claim, op: Conv, index_base: int | None,
+                      values: list | None) -> ClaimResult:
+    bases = [index_base] if index_base is not None else [0, 1]
+    detected, sentence = detect(claim, op)
+    conventions = [identity(op, b) for b in bases]
+    if detected is not None:
+        conventions += [Convention(detected.names, b) for b in bases]
+    evaluated = []
+    for convention in conventions:
+        reports = _check_objects(claim, op, convention, values)
+        failed = [r for r in reports if r.status == "failed"]
+        # a shape that does not fit is a worse reading than any number of wrong entries
+        wrong = sum(len(r.mismatches) or 10**6 for r in failed)
+        checked = sum(1 for r in reports if r.status != "skipped")
+        # the best reading checks the most objects, then has the fewest failures
+        evaluated.append(((-checked, len(failed), wrong), convention, reports))
+        if checked and not failed and not any(r.status == "skipped" for r in reports):
+            break  # everything read and agrees: later readings cannot do better
+    score, convention, reports = min(evaluated, key=lambda item: item[0])
+    notes = []
+    if detected is not None and convention.names == detected.names:
+        notes.append(sentence)
+    elif detected is not None and score[1]:
+        notes.append(sentence.replace("(detected", "(a reading tried").replace(
+            "the claim writes", "the claim seems to write"))
+    if index_base is None and letters(claim):
+        other = next((s for s, c, _ in evaluated if c.names == convention.names
+                      and c.index_base != convention.index_base), None)
+        said = f"indices read {convention.index_base}-based (detected"
+        if other is not None and other[2] != score[2] and other[2] < 10**6:
+            said += (f"; the {1 - convention.index_base}-based reading gives {other[2]} wrong "
+                     f"entr{'y' if other[2] == 1 else 'ies'}")
+        notes.append(said + ")")
+    return _result(claim, reports, notes)
+
+
+def _result(claim: Claim, reports: list[ObjectReport], notes: list[str]) -> ClaimResult:
+    checked = [r for r in reports if r.status != "skipped"]
+    failed = [r for r in reports if r.status == "failed"]
+    skipped = [r for r in reports if r.status == "skipped"]
+    mismatches = [m for r in failed for m in r.mismatches]
+    if failed:
+        kind = failed[0].kind
+    elif checked:
+        order = ("matrix", "transpose", "output", "input", "output names", "equation")
+        kind = min((r.kind for r in checked), key=lambda k: order.index(k) if k in order else 9)
+    else:
+        kind = "none"
+    parts = [r.detail for r in checked]
+    if skipped:
+        parts.append("skipped: " + "; ".join(r.detail for r in skipped))
+    if not checked:
+        parts.insert(0, "nothing in the claim could be checked")
+    detail = "; ".join(parts)
+    if notes:
+        detail += " [" + "; ".join(notes) + "]"
+    return ClaimResult(bool(checked) and not failed, kind, mismatches, detail, tuple(reports),
+                       tuple(notes))
+
+
+@dataclass
+class _Context:
+    op: Conv
+    resolver: Resolver
+    values: list | None
+    rows: dict
+
+
+def _check_objects(claim: Claim, op: Conv, convention: Convention,
+                   values: list | None) -> list[ObjectReport]:
+    context = _Context(op, Resolver(op, convention), values, {})
+    kinds = [_classify(obj, context) for obj in claim.matrices]
+    operators = {(obj.display, obj.side, obj.position) for obj, kind in zip(claim.matrices, kinds)
+                 if kind == "matrix"}
+    numeric_inputs = {obj.display for obj, kind in zip(claim.matrices, kinds) if kind == "numeric"
+                      and (obj.display, obj.side, obj.position - 1) in operators}
+    reports = []
+    for obj, kind in zip(claim.matrices, kinds):
+        if kind == "numeric":
+            is_input = (obj.display, obj.side, obj.position - 1) in operators
+            kind = "numeric input" if is_input else "numeric output"
+            if kind == "numeric output" and obj.display not in numeric_inputs and all(
+                    cell.expr == 0 for row in obj.cells for cell in row if cell.kind == ENTRY):
+                kind = "output"  # zeros after = with symbolic inputs: outputs that vanish
+        reports.append(_check_object(claim, obj, kind, context))
+    return reports
+
+
+def _where(claim: Claim, obj: ClaimMatrix) -> str:
+    return f"{claim.source}:{obj.line}:{obj.column}"
+
+
+def _grid(obj: ClaimMatrix) -> tuple[tuple[Cell, ...], ...]:
+    """The cells as a column when the object is a transposed row vector; ragged full matrices
+    padded (LaTeX reads a missing cell as empty)."""
+    cells = obj.cells if obj.elided else obj.padded()
+    if obj.transposed and len(cells) == 1:
+        return tuple((cell,) for cell in cells[0])
+    return cells
+
+
+def _without_trailing_empty_column(grid):
+    """The grid without a last column that is empty in every row (``&`` ending every row), or
+    None when there is no such column."""
+    if len(grid) and all(len(row) > 1 and row[-1].kind == BLANK and not row[-1].text
+                         for row in grid):
+        return tuple(row[:-1] for row in grid)
+    return None
+
+
+def _classify(obj: ClaimMatrix, context: _Context) -> str:
+    if obj.note:
+        return "skip"
+    if obj.lhs is not None:
+        return "equation"
+    grid = _grid(obj)
+    width = max((len(row) for row in grid), default=0)
+    resolver = context.resolver
+    entries = [c.expr for row in grid for c in row if c.kind == ENTRY and c.expr != 0]
+    roles = [[resolver.role_of(s) for s in e.free_symbols] for e in entries]
+    bare = [len(e.free_symbols) == 1 and raw_ref(e) is not None for e in entries]
+    flat = [r for rs in roles for r in rs]
+    if entries and all(bare) and all(rs == [INPUT] for rs in roles):
+        return "input" if width == 1 else "reshaped input"
+    if entries and all(bare) and all(rs == [OUTPUT] for rs in roles):
+        return "output names" if width == 1 else "reshaped output"
+    if width > 1 and not (obj.transposed and len(grid) == 1):
+        # a grid of outputs has an input in every entry; one stray input makes a wrong matrix
+        return "reshaped output" if roles and all(INPUT in rs for rs in roles) else "matrix"
+    if INPUT in flat:
+        return "output"
+    if not flat:
+        return "numeric"
+    if KERNEL in flat and INPUT not in flat:
+        return "matrix" if context.op.shape[1] == 1 else "output of numeric inputs"
+    return "output"
+
+
+_SKIP_REASONS = {
+    "reshaped input": "a reshaped input (its cells are the inputs, not a vector or the operator)",
+    "reshaped output": "a reshaped output (its cells are outputs, not a vector or the operator)",
+}
+
+
+def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) -> ObjectReport:
+    where = _where(claim, obj)
+    label = f"object {obj.position}" + (f" of display {obj.display + 1}" if obj.display >= 0
+                                        else "")
+    if kind == "skip":
+        return ObjectReport("not checked", "skipped", where,
+                            f"the {obj.environment} at {where} ({label}) is not part of the "
+                            f"convolution: {obj.note}")
+    if kind in _SKIP_REASONS:
+        return ObjectReport("not checked", "skipped", where,
+                            f"the {obj.environment} at {where} ({label}) is {_SKIP_REASONS[kind]}")
+    op, values = context.op, context.values
+    if kind == "equation":
+        return _check_equation(claim, obj, context, where, label)
+    if kind in ("numeric input", "numeric output", "output of numeric inputs") and values is None:
+        return ObjectReport(kind, "skipped", where,
+                            f"the column at {where} ({label}) holds no input symbol: it cannot be "
+                            "checked without the input values (give --input-values, e.g. "
+                            "--input-values 2,-1,3)")
+    rows, cols = op.shape
+    substitute: dict = {}
+    if values is not None:
+        substitute = {op.input_symbol_at(c): v for c, v in enumerate(values)}
+
+    def row(r: int) -> dict:
+        if r not in context.rows:
+            context.rows[r] = op.row(r)
+        return context.rows[r]
+
+    def output(r: int) -> sympy.Expr:
+        return sympy.Add(*(v * op.input_symbol_at(c) for c, v in row(r).items()))
+
+    expected: Callable[[int, int], sympy.Expr]
+    transposed = obj.transposed and kind == "matrix" and obj.shape[0] > 1
+    if kind == "matrix" and transposed:
+        name, dims, expected = "transpose", (cols, rows), lambda r, c: row(c).get(r, 0)
+    elif kind == "matrix":
+        name, dims, expected = "matrix", (rows, cols), lambda r, c: row(r).get(c, 0)
+    elif kind == "input":
+        name, dims, expected = "input", (cols, 1), lambda r, c: op.input_symbol_at(r)
+    elif kind == "numeric input":
+        name, dims, expected = "input", (cols, 1), lambda r, c: values[r]
+    elif kind == "output names":
+        name, dims, expected = "output names", (rows, 1), lambda r, c: op.output_symbol_at(r)
+    else:
+        name, dims, expected = "output", (rows, 1), lambda r, c: output(r)
+    what = {"matrix": f"{rows}×{cols} matrix", "transpose": f"{cols}×{rows} transpose",
+            "input": f"{cols}×1 input vector", "output": f"{rows}×1 output vector",
+            "output names": f"{rows}×1 vector of output names"}[name]
+    grid = _grid(obj)
+    height = len(grid)
+    width = max((len(r) for r in grid), default=0)
+    if height > SHAPE_FACTOR * dims[0] + SHAPE_MARGIN or width > SHAPE_FACTOR * dims[1] + \
+            SHAPE_MARGIN:
+        return ObjectReport(name, "failed", where,
+                            f"the claimed {obj.environment} at {where} ({label}) is "
+                            f"{height}×{width}, far from the operator's {what}; refused "
+                            "without comparing entries")
+    plan = sketch.plan(grid)
+    why = sketch.fits(plan, dims[0], dims[1], obj.elided)
+    trimmed = _without_trailing_empty_column(grid) if why else None
+    if trimmed is not None and not sketch.fits(sketch.plan(trimmed), dims[0], dims[1],
+                                               obj.elided):
+        grid, plan, why = trimmed, sketch.plan(trimmed), ""  # a stray & ends every row
+    if (why or obj.elided and obj.label) and _named_part(obj, context):
+        return ObjectReport("not checked", "skipped", where,
+                            f"the {obj.environment} at {where} ({label}) is "
+                            f"{_named_part(obj, context)}, {height}×{width}: not the whole "
+                            "operator, so not compared")
+    if why:
+        hint = " — the transpose's shape (rows are outputs, columns inputs)" if (
+            name == "matrix" and (height, width) == (cols, rows) != (rows, cols)) else ""
+        if name == "transpose":
+            hint = f" (it is marked ^T, so it must be the operator's {cols}×{rows} transpose)"
+        return ObjectReport(name, "failed", where,
+                            f"shape mismatch: the claimed {obj.environment} at {where} ({label}) "
+                            f"is {height}×{width}; the operator is {rows}×{cols}{hint}, its "
+                            f"output vector {rows}×1 and its input vector {cols}×1 ({why})")
+    resolver = context.resolver
+    numeric = bool(substitute) and name in ("output", "input")
+
+    def claimed(cell: Cell) -> sympy.Expr:
+        value = resolver.expr(cell.expr)
+        return value.xreplace(substitute) if numeric else value
+
+    def correct(r: int, c: int) -> sympy.Expr:
+        value = sympy.sympify(expected(r, c))
+        return value.xreplace(substitute) if numeric else value
+
+    def agrees(cell: Cell, r: int, c: int) -> bool:
+        left, right = claimed(cell), correct(r, c)
+        return left == right or sympy.expand(left - right) == 0
+
+    outcome = sketch.check(plan, dims[0], dims[1], agrees)
+    rename = renamer(op, resolver.convention)
+    mismatches = tuple(Mismatch(r, c, r + 1, c + 1, str(claimed(cell)), str(correct(r, c)),
+                                cell.text or "(empty)",
+                                f"{claim.source}:{cell.line}:{cell.column}",
+                                f"{name} ({label})", show(correct(r, c), rename))
+                       for cell, r, c in outcome.wrong)
+    if obj.elided:
+        size = (f"{outcome.checked} explicit entr{'y' if outcome.checked == 1 else 'ies'} in "
+                f"{outcome.rows_checked} row{'' if outcome.rows_checked == 1 else 's'} of the "
+                f"sketched {what} ({where}, {label}) checked; {plan.elisions} elision"
+                f"{'' if plan.elisions == 1 else 's'}")
+        if outcome.floating:
+            size += "; " + ", ".join(outcome.floating)
+    else:
+        size = f"entries of the claimed {what} ({where}, {label})"
+    if not mismatches:
+        detail = (f"{size}: all agree with the operator" if obj.elided else
+                  f"all {outcome.checked} {size} agree with the operator")
+        if name == "transpose":
+            detail += " (it is marked ^T: compared with the operator's transpose)"
+        return ObjectReport(name, "passed", where, detail)
+    shown = "; ".join(m.describe() for m in mismatches[:3])
+    more = f"; and {len(mismatches) - 3} more" if len(mismatches) > 3 else ""
+    if obj.elided:
+        detail = f"{size}: {len(mismatches)} differ: {shown}{more}"
+    else:
+        detail = f"{len(mismatches)} of {outcome.checked} {size} differ: {shown}{more}"
+    return ObjectReport(name, "failed", where, detail, mismatches)
+
+
+def _output_row(op: Conv, symbol: sympy.Basic) -> int | None:
+    """The flat row of an output symbol ``y^{(o)}_{i,j}`` (None when it is not one)."""
+    parts = split_name(getattr(symbol, "name", ""))
+    if parts is None or parts[0] != op.output_symbol:
+        return None
+    index = tuple(int(i) for i in parts[2] or ("0",)) + tuple(int(i) for i in parts[1])
+    shape = op.output_shape
+    if len(index) != len(shape) or any(not 0 <= i < size for i, size in zip(index, shape)):
+        return None
+    flat = 0
+    for i, size in zip(index, shape):
+        flat = flat * size + i
+    return flat
+
+
+def _check_equation(claim: Claim, obj: ClaimMatrix, context: _Context, where: str,
+                    label: str) -> ObjectReport:
+    op, resolver = context.op, context.resolver
+    (placeholder,) = obj.lhs.expr.free_symbols
+    name = resolver.symbol(placeholder)
+    if resolver.role_of(placeholder) != OUTPUT:
+        return ObjectReport("not checked", "skipped", where,
+                            f"the equation {obj.label} = … at {where} ({label}) is not about an "
+                            "output of the operator")
+    row = _output_row(op, name)
+    if row is None:
+        return ObjectReport("equation", "failed", where,
+                            f"the equation {obj.label} = … at {where} ({label}) names an output "
+                            f"the operator does not have (it has {op.shape[0]} outputs, shape "
+                            f"{op.output_shape})")
+    substitute = ({op.input_symbol_at(c): v for c, v in enumerate(context.values)}
+                  if context.values is not None else {})
+    correct = sympy.Add(*(v * op.input_symbol_at(c) for c, v in op.row(row).items()))
+    (cell,) = obj.cells[0]
+    claimed = resolver.expr(cell.expr)
+    if substitute:
+        correct, claimed = correct.xreplace(substitute), claimed.xreplace(substitute)
+    if claimed == correct or sympy.expand(claimed - correct) == 0:
+        return ObjectReport("equation", "passed", where,
+                            f"the equation {obj.label} = … at {where} ({label}) agrees with "
+                            "the operator")
+    rename = renamer(op, resolver.convention)
+    mismatch = Mismatch(row, 0, row + 1, 1, str(claimed), str(correct), cell.text,
+                        f"{claim.source}:{cell.line}:{cell.column}", f"equation ({label})",
+                        show(correct, rename))
+    return ObjectReport("equation", "failed", where,
+                        f"the equation {obj.label} = … at {where} ({label}) differs: output "
+                        f"row {row + 1} (1-based; {row} 0-based): claimed {cell.text}, correct "
+                        f"{mismatch.correct_as_written}", (mismatch,))
+
+
+def _named_part(obj: ClaimMatrix, context: _Context) -> str:
+    """What a misfitting object is when it is plainly a part of the operator or another named
+    matrix: a block named with an index or an accent (``T_{0} =``, ``M^{(0,0)} =``), or a matrix
+    of named blocks (``[T_0 & T_1 & 0]``).  "" otherwise: then a misfit is a failure."""
+    label = obj.label
+    if label and re.search(r"[_^]|\\(?:hat|tilde|bar|widetilde|widehat)\b", label):
+        return f"a matrix named {label}"
+    entries = [c.expr for row in obj.cells for c in row if c.kind == ENTRY and c.expr != 0]
+    symbols = {x for e in entries for x in e.free_symbols}
+    ours = {context.op.kernel_symbol, context.op.input_symbol, context.op.output_symbol}
+    if obj.shape[1] > 1 and entries and all(e.free_symbols for e in entries) and all(
+            raw_ref(x) is not None and raw_ref(x).base not in ours for x in symbols):
+        names = sorted({raw_ref(x).latex() for x in symbols})[:3]
+        return (f"a matrix of named blocks or of letters other than the operator's "
+                f"({', '.join(names)})")
+    return ""

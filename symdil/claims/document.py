@@ -1,0 +1,212 @@
+r"""``check_document``: the annotated displays of a paper (``.tex`` or ``.md``), each checked.
+
+An annotation is a comment just before a display: ``% symdil: --n 6 --kernel 2 --dilation 2`` in
+LaTeX, ``<!-- symdil: --n 6 --kernel 2 -->`` in Markdown, with the options of ``symdil verify``
+(``--n``, ``--kernel``, ``--stride``, ``--dilation``, ``--padding``, ``--padding-mode``,
+``--flip``, ``--transposed``, ``--output-padding``, ``--input-symbol``, ``--kernel-symbol``,
+``--in-channels``, ``--out-channels``, ``--groups``) and ``--index-base``, ``--input-values``.
+It applies to the first display after it (``\[ … \]``, ``$$ … $$``, an equation-like
+environment, or matrices standing outside any display).  Displays without an annotation are not
+read.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..spec import SymdilError
+from .compare import compare_claim
+from .errors import ClaimParseError
+from .limits import check_size
+from .model import Claim, ClaimResult
+from .reader import parse_claim
+from .tex import displays, line_col, unescape_markdown
+
+_ANNOTATION_RE = re.compile(r"^[ \t]*(?:%+[ \t]*symdil:(?P<tex>[^\n]*)"
+                            r"|<!--[ \t]*symdil:(?P<md>.*?)-->)", re.M | re.S)
+_SHORT = {"-k": "--kernel", "-s": "--stride", "-d": "--dilation", "-p": "--padding"}
+_VALUED = {"--n", "--kernel", "--stride", "--dilation", "--padding", "--padding-mode",
+           "--output-padding", "--input-symbol", "--kernel-symbol", "--in-channels",
+           "--out-channels", "--groups", "--index-base", "--input-values"}
+_FLAGS = {"--flip", "--transposed"}
+
+
+@dataclass(frozen=True)
+class DisplayVerdict:
+    """One annotated display: ``verdict`` is ``passed``, ``failed``, ``unchecked`` (nothing in
+    it could be checked) or ``error`` (bad annotation or unreadable display)."""
+
+    line: int
+    annotation: str
+    verdict: str
+    detail: str
+    result: ClaimResult | None = None
+
+
+@dataclass(frozen=True)
+class DocumentReport:
+    source: str
+    displays: tuple[DisplayVerdict, ...]
+
+    @property
+    def exit_code(self) -> int:
+        """2 when an annotation or display cannot be read, 1 when a display fails, else 0."""
+        verdicts = {d.verdict for d in self.displays}
+        return 2 if "error" in verdicts else 1 if verdicts & {"failed", "unchecked"} else 0
+
+    def text(self) -> str:
+        lines = []
+        for d in self.displays:
+            lines.append(f"{self.source}:{d.line}: {d.verdict.upper()}  [{d.annotation}]")
+            if d.result is None or not d.result.objects:
+                lines.append(f"    {d.detail}")
+                continue
+            prefix = d.detail.split(": ", 1)[0] + ":" if d.detail.startswith(("for n", "with n")) \
+                else ""
+            if prefix:
+                lines.append(f"    {prefix}")
+            if d.verdict == "unchecked":
+                lines.append("    nothing in the claim could be checked:")
+            for obj in d.result.objects:
+                lines.append(f"    - {obj.status}: {obj.detail}")
+            for note in d.result.notes:
+                lines.append(f"    note: {note}")
+        counts = {v: sum(1 for d in self.displays if d.verdict == v)
+                  for v in ("passed", "failed", "unchecked", "error")}
+        summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+        lines.append(f"{len(self.displays)} annotated display"
+                     f"{'' if len(self.displays) == 1 else 's'}" + (f": {summary}" if summary
+                                                                    else ""))
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "exit_code": self.exit_code, "displays": [
+            {"line": d.line, "annotation": d.annotation, "verdict": d.verdict, "detail": d.detail,
+             "objects": [{"kind": o.kind, "status": o.status, "location": o.location,
+                          "detail": o.detail} for o in (d.result.objects if d.result else ())]}
+            for d in self.displays]}
+
+
+def parse_annotation(words: str) -> tuple[dict[str, Any], int | None, list[str] | None]:
+    """``--n 6 --kernel 2`` -> (options for ``conv_from_options``, index base, input values)."""
+    try:
+        tokens = shlex.split(words)
+    except ValueError as error:
+        raise SymdilError(f"the annotation cannot be split into options: {error}") from None
+    options: dict[str, Any] = {}
+    index_base, values = None, None
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        name, _, inline = token.partition("=")
+        name = _SHORT.get(name, name)
+        if name in _FLAGS and not inline:
+            options[name[2:].replace("-", "_")] = True
+            i += 1
+            continue
+        if name not in _VALUED:
+            raise SymdilError(f"unknown option {token!r} in the annotation (allowed: "
+                              f"{', '.join(sorted(_VALUED | _FLAGS))})")
+        if inline:
+            value = inline
+        elif i + 1 < len(tokens):
+            value = tokens[i + 1]
+            i += 1
+        else:
+            raise SymdilError(f"option {name} needs a value")
+        i += 1
+        if name == "--index-base":
+            if value not in ("0", "1"):
+                raise SymdilError(f"--index-base must be 0 or 1, got {value!r}")
+            index_base = int(value)
+        elif name == "--input-values":
+            values = parse_values(value)
+        else:
+            options[name[2:].replace("-", "_")] = value
+    if "n" not in options or "kernel" not in options:
+        raise SymdilError("the annotation must give --n and --kernel")
+    return options, index_base, values
+
+
+_VALUE_RE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(/[0-9]+)?\Z")
+
+
+def parse_values(text: str) -> list[str]:
+    """``2,-1,3`` -> the values as exact numbers' texts; refuse anything else."""
+    items = [item.strip() for item in text.split(",")]
+    if not all(_VALUE_RE.match(item) for item in items):
+        raise SymdilError(f"--input-values must be numbers separated by commas such as 2,-1,3, "
+                          f"got {text!r}")
+    return items
+
+
+def _default_build(options: dict[str, Any]):
+    """The operator of an annotation, read exactly as the command line reads its options."""
+    from ..cli.options import PaddingMode, conv_from_options
+
+    if "padding_mode" in options:
+        try:
+            options["padding_mode"] = PaddingMode(options["padding_mode"].lower())
+        except ValueError:
+            raise SymdilError(f"--padding-mode must be one of zeros, circular, reflect, "
+                              f"replicate, got {options['padding_mode']!r}") from None
+    return conv_from_options(**options)
+
+
+def check_document(text: str, source: str = "<document>", markdown: bool | None = None,
+                   build: Callable[[dict[str, Any]], Any] | None = None) -> DocumentReport:
+    """Check every annotated display of ``text`` (see the module docstring)."""
+    check_size(text, source)
+    if markdown is None:
+        markdown = source.lower().endswith((".md", ".markdown"))
+    build = build or _default_build
+    claim = parse_claim(text, source, markdown, strict=False)
+    cleaned_for_displays = unescape_markdown(text) if markdown or "\\\\\\\\" in text else text
+    cleaned_for_displays = re.sub(r"(?<!\\)%[^\n]*|<!--.*?-->",
+                                  lambda m: re.sub(r"[^\n]", " ", m[0]), cleaned_for_displays,
+                                  flags=re.S)
+    spans = displays(cleaned_for_displays)
+    annotations = list(_ANNOTATION_RE.finditer(text))
+    verdicts = []
+    for k, annotation in enumerate(annotations):
+        words = (annotation["tex"] if annotation["tex"] is not None else annotation["md"]).strip()
+        line, _ = line_col(text, annotation.start())
+        limit = annotations[k + 1].start() if k + 1 < len(annotations) else len(text)
+        span = next((s for s in spans if annotation.end() <= s.start < limit), None)
+        lone = [m for m in claim.matrices if m.display < 0 and annotation.end() <= m.start < limit]
+        if span is not None and (not lone or spans.index(span) >= 0 and
+                                 lone[0].start > span.start):
+            index = spans.index(span)
+            objects = [m for m in claim.matrices if m.display == index]
+            where = line_col(text, span.start)[0]
+        elif lone:
+            objects, where = lone, lone[0].line
+        else:
+            verdicts.append(DisplayVerdict(line, words, "error", "the annotation is followed by "
+                                           "no display (\\[ … \\], $$ … $$, an equation "
+                                           "environment or a matrix)"))
+            continue
+        verdicts.append(_check_display(claim.source, objects, words, where, build))
+    return DocumentReport(source, tuple(verdicts))
+
+
+def _check_display(source, objects, words, where, build) -> DisplayVerdict:
+    try:
+        options, index_base, values = parse_annotation(words)
+        op = build(dict(options))
+    except SymdilError as error:
+        return DisplayVerdict(where, words, "error", f"bad annotation: {error}")
+    if not objects:
+        return DisplayVerdict(where, words, "error", "the display holds no matrix or vector")
+    broken = next((m for m in objects if m.error), None)
+    if broken is not None:
+        return DisplayVerdict(where, words, "error", broken.error)
+    try:
+        result = compare_claim(Claim(source, tuple(objects)), op, index_base, values)
+    except (SymdilError, ClaimParseError) as error:
+        return DisplayVerdict(where, words, "error", str(error))
+    verdict = "passed" if result.passed else "unchecked" if result.kind == "none" else "failed"
+    return DisplayVerdict(where, words, verdict, result.detail, result)

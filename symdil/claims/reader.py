@@ -1,0 +1,127 @@
+"""``parse_claim``: a text -> its matrix objects, each placed in its display."""
+
+from __future__ import annotations
+
+import re
+
+from .cells import ENTRY, FOREIGN, CellError, classify, raw_ref
+from .errors import ClaimParseError
+from .limits import check_size
+from .model import Claim, ClaimMatrix
+from .tex import clean, displays, find_objects, line_col
+
+_LABEL_RE = re.compile(r"((?:\\[A-Za-z]+\s*\{[^{}=]*\}|[A-Za-z{}\\]+)(?:\s*[_^]\s*(?:\{[^{}=]*\}|"
+                       r"\{[^{}=]*\{[^{}=]*\}[^{}=]*\}|\w))*)\s*=\s*(?:\\left\s*[\[(.]\s*)?$")
+
+
+def parse_claim(text: str, source: str = "<claim>", markdown: bool | None = None,
+                strict: bool = True) -> Claim:
+    """Read every matrix object of ``text``; raise ``ClaimParseError`` naming ``line:column``.
+
+    ``markdown``: undo Markdown escaping (default: when ``source`` ends in ``.md`` or the text
+    writes row ends as ``\\\\\\\\``).  Oversized or too deeply nested texts are refused up front.
+    ``strict=False``: an object whose cell cannot be read is kept with its ``error`` instead of
+    raising (a paper's other displays must not stop the check of an annotated one); a text without
+    any matrix is then an empty claim.
+    """
+    check_size(text, source)
+    if markdown is None:
+        markdown = source.lower().endswith((".md", ".markdown"))
+    cleaned = clean(text, markdown)
+    raw_objects = find_objects(text, cleaned, source, strict)
+    spans = displays(cleaned)
+    outside = list(cleaned)
+    for obj in raw_objects:
+        outside[obj.start:obj.end] = " " * (obj.end - obj.start)
+    outside_text = "".join(outside)
+    matrices, counters = [], {}
+    for obj in raw_objects:
+        display = next((i for i, s in enumerate(spans) if s.start <= obj.start < s.end), -1)
+        begin = spans[display].start if display >= 0 else 0
+        counters[display] = counters.get(display, 0) + 1
+        side = sum(1 for i in range(begin, obj.start) if outside_text[i] == "=" and
+                   outside_text[i - 1:i] not in ("<", ">", "!", "\\"))
+        note = obj.note
+        if not note:
+            foreign = next((cell for row in obj.rows for cell in row if cell.kind == FOREIGN), None)
+            if foreign is not None:
+                note = f"its cell {foreign.text!r} holds {foreign.note}"
+        line, column = line_col(text, obj.start)
+        before = outside_text[max(begin, obj.start - 80):obj.start]
+        labelled = _LABEL_RE.search(before)
+        label = " ".join(labelled[1].split()) if labelled else ""
+        matrices.append(ClaimMatrix(obj.environment, line, column, obj.rows, display,
+                                    counters[display], side, obj.transposed, note, obj.error,
+                                    obj.start, label))
+    with_objects = {m.display for m in matrices}
+    for index, span in enumerate(spans):
+        if index not in with_objects:
+            matrices += _equations(text, cleaned, span, index, source)
+    if not matrices and strict:
+        raise ClaimParseError(f"{source}:1:1: no matrix environment found (expected bmatrix, "
+                              "pmatrix, Bmatrix, vmatrix, matrix, smallmatrix, array or plain "
+                              "TeX \\matrix{…}) and no equation y_2 = … in a display")
+    return Claim(source, tuple(matrices))
+
+
+_ROW_END_RE = re.compile(r"\\\\(?:\s*\[[^\]\n]*\])?|\\cr(?![A-Za-z])")
+_CONCRETE_INDEX_RE = re.compile(r"[0-9]+|[0-9nmNM+\- ]*[nmNM][0-9nmNM+\- ]*")
+
+
+def _top_level_split(text: str, start: int, separators: str) -> list[tuple[int, str]]:
+    """Pieces of ``text`` split at ``separators`` outside braces/brackets, with their offsets."""
+    pieces, depth, begin = [], 0, 0
+    for index, char in enumerate(text):
+        if char in "{([":
+            depth += 1
+        elif char in "})]":
+            depth -= 1
+        elif depth == 0 and char in separators and text[index - 1:index] not in ("\\", "<",
+                                                                               ">", "!"):
+            pieces.append((start + begin, text[begin:index]))
+            begin = index + 1
+    pieces.append((start + begin, text[begin:]))
+    return pieces
+
+
+def _equations(text: str, cleaned: str, span, display: int, source: str) -> list[ClaimMatrix]:
+    """Equations ``y_2 = k_0 a_2 + k_1 a_4`` of a display without matrices: a left-hand side
+    that is one indexed symbol with concrete indices, right-hand sides that read as entries.
+    Anything else (``y_i = \\sum_t …``, ``m = 4``) is not an equation about one output."""
+    found: list[ClaimMatrix] = []
+    content = cleaned[span.start:span.end]
+    lines, begin = [], 0
+    for end in _ROW_END_RE.finditer(content):
+        lines.append((span.start + begin, content[begin:end.start()]))
+        begin = end.end()
+    lines.append((span.start + begin, content[begin:]))
+    for offset, line in lines:
+        line = line.replace("&", " ")
+        for start, segment in _top_level_split(line, offset, ",;"):
+            parts = _top_level_split(segment, start, "=")
+            if len(parts) < 2 or len(segment) > 5_000:
+                continue
+            lhs_start, lhs_text = parts[0]
+            try:
+                lhs = classify(lhs_text, *line_col(text, lhs_start + len(lhs_text) -
+                                                   len(lhs_text.lstrip())))
+            except CellError:
+                continue
+            ref = raw_ref(lhs.expr) if lhs.kind == ENTRY else None
+            if ref is None or not ref.sub or not all(_CONCRETE_INDEX_RE.fullmatch(part)
+                                                     for part in ref.sub):
+                continue
+            for rhs_start, rhs_text in parts[1:]:
+                rhs_text = rhs_text.rstrip().rstrip(".").rstrip()
+                position = rhs_start + len(rhs_text) - len(rhs_text.lstrip())
+                try:
+                    rhs = classify(rhs_text, *line_col(text, position))
+                except CellError:
+                    continue
+                if rhs.kind != ENTRY:
+                    continue
+                line_no, column = line_col(text, position)
+                found.append(ClaimMatrix("equation", line_no, column, ((rhs,),), display,
+                                         len(found) + 1, 1, False, "", "", position,
+                                         " ".join(lhs_text.split()), lhs))
+    return found

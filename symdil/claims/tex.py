@@ -1,0 +1,261 @@
+r"""Reading the TeX around the cells: Markdown escapes, ignorable commands, displays, matrix
+objects and their cells.
+
+Every transformation keeps the text's length, so a position in the cleaned text is the author's
+``line:column``.  Objects are ``\begin{bmatrix}`` … (and p/B/v/V/small/``array``) environments and
+plain-TeX ``\matrix{… \cr …}`` / ``\pmatrix{…}`` / ``\bmatrix{…}``; a display is ``\[ … \]``,
+``$$ … $$``, ``\( … \)`` or an equation-like environment.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .cells import BLANK, ELISIONS, GAP, Cell, CellError, classify
+from .errors import ClaimParseError
+from .limits import MAX_CELLS
+
+_MATRIX_ENVS = r"[pbBvV]?matrix\*?|smallmatrix|array|darray"
+_BEGIN_RE = re.compile(r"\\begin\s*\{(?P<env>" + _MATRIX_ENVS + r")\}")
+_PLAIN_RE = re.compile(r"\\(?P<env>[pbv]?matrix)\s*\{")
+_DISPLAY_ENVS = r"equation|align|gather|multline|eqnarray|displaymath|math|flalign|alignat"
+_DISPLAY_RE = re.compile(
+    r"\\\[(?P<a>.*?)\\\]|\$\$(?P<b>.*?)\$\$|\\\((?P<c>.*?)\\\)"
+    r"|\\begin\s*\{(?P<env>(?:" + _DISPLAY_ENVS + r")\*?)\}(?P<d>.*?)\\end\s*\{(?P=env)\}",
+    re.S)
+_COLOUR_BODY_RE = re.compile(
+    r"\s*(?:\\(?:cellcolor|rowcolor|columncolor|color)\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}\s*)+")
+_NEWCOMMAND_RE = re.compile(
+    r"\\(?:newcommand|renewcommand|providecommand)\*?\s*\{?\s*\\(?P<name>[A-Za-z]+)\s*\}?"
+    r"(?:\s*\[\d\])?\s*\{(?P<body>(?:[^{}]|\{[^{}]*\})*)\}"
+    r"|\\def\s*\\(?P<dname>[A-Za-z]+)\s*\{(?P<dbody>(?:[^{}]|\{[^{}]*\})*)\}")
+_IGNORED = [
+    r"(?<!\\)%[^\n]*", r"<!--.*?-->",
+    r"\\(?:hline|hdashline|toprule|midrule|bottomrule|noalign\s*\{[^{}]*\})",
+    r"\\(?:cline|cmidrule)\s*(?:\([^)]*\))?\s*\{[^}]*\}",
+    r"\\(?:cellcolor|rowcolor|columncolor|color|pagecolor)\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}",
+    r"\\(?:textcolor|colorbox)\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}",
+    r"\\fcolorbox\s*\{[^{}]*\}\s*\{[^{}]*\}",
+    r"\\definecolor\s*\{[^{}]*\}\s*\{[^{}]*\}\s*\{[^{}]*\}",
+    r"\\renewcommand\s*\{?\\arraystretch\}?\s*\{[^{}]*\}",
+    r"\\setlength\s*\{?\\[A-Za-z]+\}?\s*\{[^{}]*\}",
+    r"\\(?:[,;:!>]|q?quad(?![A-Za-z])|displaystyle|textstyle|mathstrut|strut|smash"
+    r"|underbrace|overbrace|boxed|tag\s*\{[^{}]*\}|label\s*\{[^{}]*\}|nonumber|notag)",
+    r"\\(?:h|v)space\*?\s*\{[^{}]*\}", r"~",
+    r"\\rule\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}\s*\{[^{}]*\}", r"\\(?:vrule|hfill|hfil)(?![A-Za-z])",
+]
+
+
+def _blank(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match[0])
+
+
+def unescape_markdown(text: str) -> str:
+    r"""Undo kramdown/Jekyll escaping (``\\\\`` for a row end ``\\``, ``\\[`` for ``\[``, ``\_``
+    for ``_``), keeping every character's position (the freed characters become spaces)."""
+    if "\\\\\\\\" in text:
+        text = text.replace("\\\\\\\\", "\\\\  ")
+        text = re.sub(r"\\\\([\[\]()])", r" \\\1", text)
+    text = re.sub(r"(?<!\\)\\([_*])", r"\1 ", text)
+    return text
+
+
+def colour_macros(text: str) -> set[str]:
+    r"""Names of one-word macros the file defines as colour commands (``\newcommand\z{\cellcolor
+    {blue!10}}``): they are ignored like ``\cellcolor`` itself."""
+    names = set()
+    for match in _NEWCOMMAND_RE.finditer(text):
+        body = match["body"] if match["name"] else match["dbody"]
+        if _COLOUR_BODY_RE.fullmatch(body or ""):
+            names.add(match["name"] or match["dname"])
+    return names
+
+
+def clean(text: str, markdown: bool = False) -> str:
+    """The text with comments, rules, colours, spacing and colour macros blanked (same length)."""
+    if markdown or "\\\\\\\\" in text:
+        text = unescape_markdown(text)
+    macros = colour_macros(text)
+    text = _NEWCOMMAND_RE.sub(_blank, text)
+    patterns = list(_IGNORED)
+    if macros:
+        patterns.append(r"\\(?:" + "|".join(sorted(macros)) + r")(?![A-Za-z])")
+    return re.compile("|".join(patterns), re.S).sub(_blank, text)
+
+
+_LINE_STARTS: dict[int, tuple[str, list[int]]] = {}
+
+
+def line_col(text: str, pos: int) -> tuple[int, int]:
+    """1-based line and column of offset ``pos`` (line starts are computed once per text)."""
+    cached = _LINE_STARTS.get(id(text))
+    if cached is None or cached[0] is not text:
+        starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        _LINE_STARTS.clear()  # one text at a time: no unbounded cache
+        _LINE_STARTS[id(text)] = cached = (text, starts)
+    starts = cached[1]
+    line = bisect.bisect_right(starts, pos)
+    return line, pos - starts[line - 1] + 1
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def displays(cleaned: str) -> list[Span]:
+    """The display-math spans, in order (the content between the delimiters)."""
+    spans = []
+    for match in _DISPLAY_RE.finditer(cleaned):
+        group = next(g for g in ("a", "b", "c", "d") if match[g] is not None)
+        spans.append(Span(match.start(group), match.end(group)))
+    return spans
+
+
+@dataclass(frozen=True)
+class RawObject:
+    """A matrix object as found: where it starts and ends, its environment and cells."""
+
+    environment: str
+    start: int
+    end: int
+    rows: tuple[tuple[Cell, ...], ...]
+    transposed: bool
+    note: str  # why it is not part of the convolution ("" when it may be)
+    error: str = ""  # why it cannot be read (lenient reading only)
+
+
+def find_objects(text: str, cleaned: str, source: str, strict: bool = True) -> list[RawObject]:
+    """Every matrix object of the text, outermost ones only (inner ones of a block matrix are
+    part of the outer object, which is then marked as not checkable)."""
+    found = []
+    for match in _BEGIN_RE.finditer(cleaned):
+        env = match["env"]
+        body, end, close = _environment_body(cleaned, match, env, text, source)
+        found.append((match.start(), close, env, body, end, False))
+    for match in _PLAIN_RE.finditer(cleaned):
+        open_brace = match.end() - 1
+        close = _matching_brace(cleaned, open_brace)
+        if close < 0:
+            line, column = line_col(text, match.start())
+            raise ClaimParseError(f"{source}:{line}:{column}: \\{match['env']}{{ is not closed")
+        found.append((match.start(), close + 1, match["env"], open_brace + 1, close, True))
+    found.sort()
+    objects, total_cells, outer_end = [], 0, -1
+    for start, close, env, body, end, plain in found:
+        if start < outer_end:
+            continue  # inside a block matrix already recorded
+        outer_end = close
+        nested = _BEGIN_RE.search(cleaned, body, end) or _PLAIN_RE.search(cleaned, body, end)
+        rows = _split(cleaned, body, end, plain)
+        total_cells += sum(len(row) for row in rows)
+        if total_cells > MAX_CELLS:
+            line, column = line_col(text, start)
+            raise ClaimParseError(f"{source}:{line}:{column}: the claim has more than "
+                                  f"{MAX_CELLS:,} cells; a claim this large is refused")
+        after = cleaned[close:close + 40]
+        transposed = bool(re.match(r"\s*(?:\\right\s*[)\]|.]\s*)?\^\s*(?:\{\s*)?(?:T\b|\\top|"
+                                   r"\\intercal|\\mathsf\s*\{\s*T\s*\}|\\mathrm\s*\{\s*T\s*\})",
+                                   after))
+        if nested:
+            objects.append(RawObject(env, start, close, (), transposed,
+                                     "it holds nested matrices (a block matrix)"))
+            continue
+        try:
+            cells = _cells(text, cleaned, rows, source, env, start)
+        except ClaimParseError as error:
+            if strict:
+                raise
+            objects.append(RawObject(env, start, close, (), transposed, "", str(error)))
+            continue
+        objects.append(RawObject(env, start, close, cells, transposed, ""))
+    return objects
+
+
+def _environment_body(cleaned, match, env, text, source):
+    body = match.end()
+    option = re.compile(r"\s*\[[^\]]*\]").match(cleaned, body)
+    body = option.end() if option else body
+    if env in ("array", "darray"):
+        spec = re.compile(r"\s*\{(?:[^{}]|\{[^{}]*\})*\}").match(cleaned, body)
+        body = spec.end() if spec else body
+    depth, pattern = 0, re.compile(r"\\(begin|end)\s*\{" + re.escape(env) + r"\}")
+    for tag in pattern.finditer(cleaned, body):
+        if tag[1] == "begin":
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            return body, tag.start(), tag.end()
+    line, column = line_col(text, match.start())
+    raise ClaimParseError(f"{source}:{line}:{column}: \\begin{{{env}}} has no \\end{{{env}}}")
+
+
+def _matching_brace(text: str, open_brace: int) -> int:
+    depth = 0
+    for index in range(open_brace, len(text)):
+        char = text[index]
+        if char in "{}" and text[index - 1:index] == "\\" and text[index - 2:index] != "\\\\":
+            continue
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            return index
+    return -1
+
+
+_SPLIT_RE = re.compile(r"\\\\(?:\s*\[[^\]\n]*\])?|\\cr(?![A-Za-z])|\\[{}]|\\.|[{}&]")
+
+
+def _split(text: str, start: int, stop: int, plain: bool) -> list[list[tuple[int, int]]]:
+    rows, cells, cell_start, depth = [], [], start, 0
+    for token in _SPLIT_RE.finditer(text, start, stop):
+        word = token[0]
+        if word in ("{", "}"):
+            depth += 1 if word == "{" else -1
+        elif depth == 0 and (word == "&" or word.startswith("\\\\") or word == "\\cr"):
+            cells.append((cell_start, token.start()))
+            cell_start = token.end()
+            if word != "&":
+                rows.append(cells)
+                cells = []
+    rows.append(cells + [(cell_start, stop)])
+    if len(rows) > 1 and all(not text[a:b].strip() for a, b in rows[-1]):
+        rows.pop()  # a trailing \\ ends the last row; it does not start a new one
+    return rows
+
+
+_MULTICOLUMN_RE = re.compile(r"\s*\\multicolumn\s*\{\s*(\d+)\s*\}\s*\{[^{}]*\}\s*\{")
+
+
+def _cells(text, cleaned, rows, source, env, start):
+    grid = []
+    line0, _ = line_col(text, start)
+    for r, row in enumerate(rows):
+        out = []
+        for c, (a, b) in enumerate(row):
+            raw = cleaned[a:b]
+            offset = a + len(raw) - len(raw.lstrip())
+            line, column = line_col(text, offset)
+            span = 1
+            multi = _MULTICOLUMN_RE.match(raw)
+            if multi:
+                close = _matching_brace(raw, multi.end() - 1)
+                span = max(1, min(int(multi[1]), 1000))
+                raw = raw[multi.end():close] if close > 0 else raw[multi.end():]
+            try:
+                cell = classify(raw, line, column)
+            except CellError as error:
+                raise ClaimParseError(
+                    f"{source}:{line}:{column}: cannot parse the cell {' '.join(raw.split())!r} "
+                    f"(row {r + 1}, column {c + 1}, 1-based, of the {env} at line {line0}): "
+                    f"{error}") from None
+            out.append(cell)
+            if span > 1:
+                copy = cell if cell.kind in (BLANK, *ELISIONS) or cell.expr == 0 else Cell(
+                    GAP, cell.text, line, column, note="covered by \\multicolumn")
+                out += [copy] * (span - 1)
+        grid.append(tuple(out))
+    return tuple(grid)

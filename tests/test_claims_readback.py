@@ -1,0 +1,107 @@
+r"""Issue 11 §5: ``verify --claim`` reads back everything symdil writes.
+
+symdil's own ``matrix --format latex`` / ``markdown`` output (elided past the page size, N-D
+indices ``a_{0,1}``, channels ``a^{(c)}_{i,j}`` and ``k^{(o,c)}``, multi-letter symbols
+``{ab}_{0}``, Greek names) and the matrix displays of its derivations are read as claims for many
+configurations: every object passes, and an entry changed in the text is found."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from symdil import Conv, SymdilError, derive
+from symdil.claims import Claim, compare_claim, parse_claim
+from symdil.cli.matrix import MatrixFormat, matrix_equation_document
+
+SYMBOLS = st.sampled_from([("a", "k"), ("ab", "k"), ("x", "w"), ("alpha", "theta"),
+                           ("X1", "kk"), ("u", "W")])
+
+
+@st.composite
+def operators(draw):
+    ndim = draw(st.sampled_from([1, 1, 2, 3]))
+    n = tuple(draw(st.integers(2, 5)) for _ in range(ndim))
+    kernel = tuple(draw(st.integers(1, 3)) for _ in range(ndim))
+    input_symbol, kernel_symbol = draw(SYMBOLS)
+    args = dict(
+        n=n if ndim > 1 else n[0] + draw(st.integers(0, 30)),
+        kernel=kernel if ndim > 1 else kernel[0],
+        stride=draw(st.integers(1, 2)), dilation=draw(st.integers(1, 2)),
+        padding=draw(st.sampled_from([0, 1, "same", "full"])),
+        padding_mode=draw(st.sampled_from(["zeros", "circular", "reflect", "replicate"])),
+        transposed=draw(st.booleans()), flip=draw(st.booleans()),
+        in_channels=draw(st.sampled_from([1, 1, 2])), out_channels=draw(st.sampled_from([1, 2])),
+        input_symbol=input_symbol, kernel_symbol=kernel_symbol)
+    try:
+        return Conv(**args)
+    except SymdilError:
+        return None
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    return sum(len(row) + 1 for row in text.split("\n")[:line - 1]) + column - 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(operators(), st.sampled_from([MatrixFormat.latex, MatrixFormat.markdown]))
+def test_matrix_output_reads_back_and_a_changed_entry_is_found(op, fmt):
+    if op is None:
+        return
+    text = matrix_equation_document(op, fmt)
+    source = "own.tex" if fmt is MatrixFormat.latex else "own.md"
+    claim = parse_claim(text, source)
+    result = compare_claim(claim, op)
+    assert result.passed, result.detail
+    assert [o.status for o in result.objects] == ["passed"] * 3, result.detail
+    assert {o.kind for o in result.objects} == {"matrix", "input", "output"}
+    # change the first non-zero entry of the matrix to 0: the entry must be named
+    cell = next((c for row in claim.matrices[0].cells for c in row
+                 if c.kind == "entry" and c.expr != 0), None)
+    if cell is None:  # every visible entry is 0 (a sparse corner of an elided matrix)
+        return
+    start = _offset(text, cell.line, cell.column)
+    assert text[start:start + len(cell.text)] == cell.text
+    broken = text[:start] + "0" + text[start + len(cell.text):]
+    wrong = compare_claim(parse_claim(broken, source), op)
+    assert not wrong.passed
+    (mismatch,) = wrong.mismatches
+    assert mismatch.claimed == "0" and mismatch.location == f"{source}:{cell.line}:{cell.column}"
+
+
+DERIVED = [
+    Conv(6, 2, dilation=2), Conv(12, 3, stride=2, dilation=2, padding="same"),
+    Conv(9, 3, padding=1, padding_mode="reflect", input_symbol="ab"),
+    Conv(7, 2, transposed=True, stride=2, kernel_symbol="w", input_symbol="x"),
+    Conv(5, 2, in_channels=2, out_channels=2, input_symbol="ab"),
+    Conv((3, 4), (2, 2), dilation=(1, 2)), Conv((3, 3, 3), (2, 2, 2)),
+    Conv((4, 3), (2, 2), stride=2, padding=1, padding_mode="circular", kernel_symbol="theta"),
+    Conv(40, 3, dilation=3, padding="full"), Conv(15, 2, dilation=2, padding=1, transposed=True),
+]
+
+
+@pytest.mark.parametrize("op", DERIVED, ids=repr)
+def test_derivation_displays_read_back(op):
+    for fmt, source in (("latex", "derive.tex"), ("markdown", "derive.md")):
+        text = derive(op, fmt=fmt)
+        claim = parse_claim(text, source, strict=False)
+        assert not [m.error for m in claim.matrices if m.error]
+        # C (a transposed convolution's forward matrix, M = C^T) is another operator
+        objects = tuple(m for m in claim.matrices if m.label != "C")
+        checked = 0
+        for display in sorted({m.display for m in objects}):
+            result = compare_claim(Claim(source, tuple(m for m in objects
+                                                       if m.display == display)), op)
+            assert not [o for o in result.objects if o.status == "failed"], result.detail
+            checked += sum(o.status == "passed" for o in result.objects)
+        assert checked >= 1  # (a 3-D derivation prints blocks T_{i,j}, not the whole matrix)
+
+
+def test_a_derivations_concrete_equation_reads_back():
+    op = Conv((3, 4), (2, 2))
+    claim = parse_claim(derive(op), "derive.tex", strict=False)
+    equations = [m for m in claim.matrices if m.lhs is not None]
+    assert [m.label for m in equations] == ["y_{0,0}"]
+    result = compare_claim(Claim("derive.tex", tuple(equations)), op)
+    assert result.passed and result.kind == "equation"
