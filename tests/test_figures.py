@@ -325,7 +325,7 @@ def test_svg_is_plain_deterministic_svg11(op, kind):
     root = ET.fromstring(svg.encode())
     assert root.get("version") == "1.1"
     tags = {element.tag.replace(SVG, "") for element in root.iter()}
-    assert tags <= {"svg", "title", "g", "rect", "text", "tspan", "line", "polygon"}
+    assert tags <= {"svg", "title", "g", "rect", "circle", "text", "tspan", "line", "polygon"}
     assert "script" not in svg and "href" not in svg and " id=" not in svg
     fonts = {element.get("font-family") for element in root.iter() if element.get("font-family")}
     assert fonts <= {"serif", "sans-serif"}

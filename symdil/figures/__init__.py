@@ -30,6 +30,14 @@ def figure(op: Any, kind: str = "window", *, at: Any = None, max_rows: int | Non
     raise SymdilError(f"figure kind must be one of {', '.join(KINDS)}, got {kind!r}")
 
 
+def stack_figure(stack: Any, at: int | None = None) -> Figure:
+    """The stack figure (layers as rows of nodes, the dependency tree of output ``at``, its
+    receptive field bracketed); see ``symdil.figures.stack``."""
+    from .stack import stack_figure as draw
+
+    return draw(stack, at)
+
+
 def available_kinds(op: Any) -> tuple[str, ...]:
     """The figure kinds drawn for ``op`` in documents: the matrix always (concrete n), the
     window for 1-D and 2-D operators with one channel and at most ``MAX_TAPS`` taps per axis."""
@@ -51,4 +59,5 @@ def render_figure(op: Any, kind: str = "window", fmt: str = "svg", **options: An
 
 
 __all__ = ["Figure", "available_kinds", "figure", "inline_svg", "matrix_figure",
-           "render_figure", "tikz_document", "to_svg", "to_tikz", "window_figure"]
+           "render_figure", "stack_figure", "tikz_document", "to_svg", "to_tikz",
+           "window_figure"]
