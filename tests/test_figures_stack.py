@@ -133,3 +133,23 @@ def test_stack_figure_refusals():
         stack_figure(_stack(8, [dict(kernel=2)]), at=7)
     with pytest.raises(SymdilError, match="one channel"):
         stack_figure(_stack(8, [dict(kernel=2, out_channels=2)]))
+
+
+def test_stack_cli_figure(tmp_path):
+    from typer.testing import CliRunner
+
+    from symdil.cli import app
+
+    runner = CliRunner()
+    target = tmp_path / "w.svg"
+    result = runner.invoke(app, ["stack", "--n", "16", "--wavenet", "4", "-f", "markdown",
+                                 "-o", str(tmp_path / "w.md"), "--figure", str(target)])
+    assert result.exit_code == 0, result.output
+    edges = _tree_edges(svg_items(target.read_text()))
+    assert {col for (layer, _, col) in edges if layer == 1} == set(range(16))
+    result = runner.invoke(app, ["stack", "--n", "16", "--wavenet", "4", "--figure",
+                                 str(tmp_path / "w.tex")])
+    assert result.exit_code == 0 and "\\begin{tikzpicture}" in (tmp_path / "w.tex").read_text()
+    result = runner.invoke(app, ["stack", "--n", "16", "--wavenet", "4", "--figure",
+                                 str(tmp_path / "w.png")])
+    assert result.exit_code == 2 and "--figure" in result.output

@@ -20,7 +20,7 @@ import typer
 
 from ..errors import SymdilError
 from . import options as o
-from .common import check_extension, emit, user_errors
+from .common import check_extension, emit, user_errors, write_outputs
 
 
 class StackFormat(str, Enum):
@@ -182,6 +182,10 @@ def stack(
         "escaped).")] = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write to FILE atomically (default: stdout).")] = None,
+    figure: Annotated[Optional[Path], typer.Option(
+        "--figure", metavar="FILE", help="Also draw the stack (layers as rows of nodes, the "
+        "dependency tree of the last output, its receptive field): FILE.svg as SVG, FILE.tex "
+        "as TikZ (1-D, one channel, forward layers).")] = None,
 ) -> None:
     """A stack of convolutions: layer table, receptive field, regions, single convolution.
 
@@ -243,6 +247,20 @@ def stack(
             from ..stack_document import StackDocument
 
             text = StackDocument(net).render(fmt.value, standalone, report, title)
-        emit(text, output)
+        if figure is not None:
+            from ..figures import stack_figure, to_svg, to_tikz
+
+            if figure.suffix.lower() not in (".svg", ".tex", ".tikz"):
+                raise SymdilError(f"--figure {str(figure)!r} must be named .svg (SVG) or .tex "
+                                  "(TikZ)")
+            drawn = stack_figure(net)
+            picture = to_svg(drawn) if figure.suffix.lower() == ".svg" else to_tikz(drawn)
+            if output is not None:
+                write_outputs([(output, text, "-o/--output"), (figure, picture, "--figure")])
+                text = None
+            else:
+                emit(picture, figure, "--figure")
+        if text is not None:
+            emit(text, output)
     if report is not None and not report.passed:
         raise typer.Exit(1)
