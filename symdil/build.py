@@ -199,6 +199,11 @@ def _render_stack(target: Target, compile_pdfs: bool,
             out[fmt] = _compile(target, target.files()[fmt], tex) if compile_pdfs else tex
         else:
             out[fmt] = render(fmt, target.standalone)
+    if target.figures:
+        from .figures import stack_figure, to_svg
+
+        drawn = _stage("figures", True, stack_figure, target.op)
+        out[f"file:{target.name}-stack.svg"] = to_svg(drawn)
     return out
 
 

@@ -37,7 +37,7 @@ KEYS = {
     + _COMMON[1:],
     "handout": ("name", "exercises", "seed", "solutions", "solutions_file") + _COMMON,
     "stack": ("name", "n", "layers", "wavenet", "input_symbol", "kernel_symbol", "formats",
-              "standalone", "verify") + _COMMON[1:],
+              "standalone", "verify", "figures") + _COMMON[1:],
 }
 #: Keys of one table of a [[stack]] entry's ``layers`` (Conv arguments without n).
 LAYER_KEYS = ("kernel", "stride", "dilation", "padding", "padding_mode", "flip", "transposed",
@@ -232,7 +232,7 @@ def _target(kind: str, values: dict, base: Path, problem: Report) -> Target | No
                           values.get("solutions_file"))
     options = {key: values[key] for key in ("standalone", "verify", "figures", "max_rows",
                                             "max_cols", "title") if key in values}
-    if options.get("figures") and op is not None and op.symbolic:
+    if options.get("figures") and op is not None and getattr(op, "symbolic", False):
         problem("'figures' needs a concrete n (the general case has no finite picture)")
     formats = tuple(dict.fromkeys(values.get("formats", ["latex"])))
     if "name" not in values:
