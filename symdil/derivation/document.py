@@ -148,8 +148,15 @@ class Derivation:
             context.update(stated=stated, stated_all=stated_all)
             folded_back = {st.params["axis"] for st in self.statements
                            if st.kind == "padding_only_taps"}
-            for level in context["levels"]:
+            slices: dict[tuple[str, int], tuple[int, ...]] = {
+                (st.kind, st.params["axis"]): tuple(st.params["slices"])
+                for st in self.statements if st.kind in ("zero_slices", "empty_slices")}
+            for level, facts in zip(context["levels"], self._blocks.facts.levels):
                 level["folded_back"] = level["axis"] in folded_back
+                for kind in ("zero_slices", "empty_slices"):
+                    chosen = slices.get((kind, level["axis"]), ())
+                    level[kind] = {"count": len(chosen), "labels": ", ".join(
+                        self.printer._print(facts.labels[t]) for t in chosen)}
             return context
         context = self._line.context()
         context.update(stated=stated, stated_all=stated_all)
