@@ -37,7 +37,7 @@ from .printing import (
 )
 from .spec import SymdilError
 
-FORMATS = ("latex", "markdown")
+FORMATS = ("latex", "markdown", "html")
 PARTS = ("handout", "solutions")
 TEMPLATES = {
     ("latex", "handout"): "latex/handout.tex.j2",
@@ -45,6 +45,8 @@ TEMPLATES = {
     ("markdown", "handout"): "markdown/handout.md.j2",
     ("markdown", "solutions"): "markdown/handout_key.md.j2",
     ("markdown", "exercise"): "markdown/handout_exercise.md.j2",
+    ("html", "handout"): "html/handout.html.j2",
+    ("html", "solutions"): "html/handout_key.html.j2",
 }
 #: An empty cell of a grid the student fills in (LaTeX and KaTeX alike).
 BLANK = r"\boxed{\rule{0pt}{1em}\hspace{1.2em}}"

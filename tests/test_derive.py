@@ -75,7 +75,7 @@ def test_nd_and_channels_take_the_block_derivation() -> None:
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [
-    ({"fmt": "html"}, "format must be one of latex, markdown"),
+    ({"fmt": "docx"}, "format must be one of latex, markdown, html"),
     ({"max_rows": 2}, "max_rows must be an integer >= 3"),
     ({"max_cols": True}, "max_cols must be an integer >= 3"),
     ({"title": "T"}, "title applies to standalone documents"),

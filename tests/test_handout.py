@@ -275,7 +275,7 @@ def test_bad_arguments_are_one_line_errors() -> None:
     with pytest.raises(SymdilError, match="seed"):
         Handout(3, -1)
     with pytest.raises(SymdilError, match="format"):
-        Handout(3, 1).render("html")
+        Handout(3, 1).render("docx")
     with pytest.raises(SymdilError, match="part"):
         Handout(3, 1).render("latex", "teacher")
     with pytest.raises(SymdilError, match="number must be an integer from 1 to 3"):

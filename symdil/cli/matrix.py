@@ -22,6 +22,7 @@ class MatrixFormat(str, Enum):
     latex = "latex"
     markdown = "markdown"
     json = "json"
+    html = "html"
 
 
 # The dense JSON matrix has m*n strings; past this many it is refused (the Python API's
@@ -129,6 +130,21 @@ def _elided_table(op: Conv, rows: list, cols: list) -> str:
         "[ " + "  ".join(cell.rjust(width) for cell, width in zip(line, widths)) + " ]"
         for line in cells
     )
+
+
+def matrix_html(op: Conv) -> str:
+    """A self-contained page: the elided matrix equation (MathML) and the matrix figure."""
+    from ..figures import inline_svg, matrix_figure
+    from ..printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, latex, matrix_equation
+    from ..render import render_template
+
+    rows, cols = op.shape
+    context = {
+        "rows": latex(rows), "cols": latex(cols),
+        "equation": matrix_equation(op, DEFAULT_MAX_ROWS, DEFAULT_MAX_COLS),
+        "figure": inline_svg(matrix_figure(op)),
+    }
+    return render_template("html/matrix.html.j2", context)
 
 
 def matrix_equation_document(op: Conv, fmt: MatrixFormat) -> str:

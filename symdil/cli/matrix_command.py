@@ -20,6 +20,7 @@ class MatrixFormat(str, Enum):
     latex = "latex"
     markdown = "markdown"
     json = "json"
+    html = "html"
 
 
 @o.conv_command
@@ -52,6 +53,8 @@ def matrix(
             text = render.matrix_json(op)
         elif fmt is MatrixFormat.text:
             text = render.matrix_text(op)
+        elif fmt is MatrixFormat.html:
+            text = render.matrix_html(op)
         else:
             text = render.matrix_equation_document(op, render.MatrixFormat(fmt.value))
         emit(text, output)
