@@ -158,8 +158,10 @@ def check_polyphase(op: Conv, matrix: Any = None) -> CheckResult:
         counted = "non-zeros not counted (a given matrix with numeric taps may cancel entries)"
     who = "of the transpose " if op.transposed else ""
     # outputs read from each phase: output i comes from phase (s_a i_a) mod d_a
-    read_per_axis = [{r: sum(1 for i in range(length) if (sa * i) % da == r) for r in lengths}
-                     for lengths, sa, da, length in zip(per_axis, s, d, m)]
+    # (a transposed op keeps only the transpose's first n_a rows: those are the ones counted)
+    read_per_axis = [{r: reads for r in lengths
+                      if (reads := sum(1 for i in range(length) if (sa * i) % da == r))}
+                     for lengths, sa, da, length in zip(per_axis, s, d, keep)]
     splits = [", ".join(f"phase {r}: {reads[r]}" for r in sorted(reads))
               for reads in read_per_axis]
     phases = prod(d)
