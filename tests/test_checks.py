@@ -235,7 +235,7 @@ def test_symbolic_operators_are_not_instance_checked() -> None:
 
 
 def test_torch_cross_check() -> None:
-    pytest.importorskip("torch", reason="PyTorch is not installed (pip install torch==2.13.0)")
+    pytest.importorskip("torch", reason="PyTorch is not installed (the [torch] extra, see README)")
     for op in (FORWARD, REFLECT, CIRCULAR, REPLICATE, TRANSPOSED, CHANNELS,
                Conv((4, 5), (2, 3), padding=1, stride=(2, 1))):
         assert C.check_numeric(op, against="torch").passed

@@ -441,7 +441,7 @@ def test_verify_1d_has_no_kronecker_row() -> None:
 
 
 def test_torch_cross_check_nd() -> None:
-    pytest.importorskip("torch", reason="PyTorch is not installed (pip install torch==2.13.0)")
+    pytest.importorskip("torch", reason="PyTorch is not installed (the [torch] extra, see README)")
     for op in (FORWARD, TRANSPOSED, CHANNELS, CHANNELS_T3, REFLECT, CIRCULAR_3D, REPLICATE):
         assert C.check_numeric(op, against="torch").passed
     assert not C.check_numeric(FORWARD, matrix=shifted(FORWARD, 0), against="torch").passed
