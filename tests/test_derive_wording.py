@@ -65,3 +65,22 @@ def test_per_kind_statement_records_keep_machine_names():
     derivation = Derivation(Conv(6, [1, 0], stride=2))
     names = [check["name"] for check in derivation.statement_checks()]
     assert names and all(name.startswith("statement:") for name in names)
+
+
+def test_verified_documents_compile_and_parse():
+    """The review's configurations, verified: pdflatex compiles the LaTeX, KaTeX parses the
+    Markdown (the new sentences carry math: phases, counts, the general case inside its check)."""
+    from tools import assert_katex_ok, compile_latex
+
+    from symdil import derive, verify
+    from symdil.derivation import verification_section
+
+    operators = [Conv(7, 2, dilation=2), Conv(6, [1, 0], stride=2),
+                 Conv(8, [3, 0, 0], stride=3, dilation=2, padding="same"),
+                 Conv(9, [-1, 1, 1], padding="same", padding_mode="replicate"),
+                 Conv(9, 2, dilation=5, stride=5), Conv((5, 6), 2, dilation=(2, 1), stride=2)]
+    for op in operators:
+        section = verification_section(verify(op))
+        compile_latex(derive(op, "latex", standalone=True, verification=section),
+                      standalone=True)
+        assert_katex_ok(derive(op, "markdown", verification=section))
