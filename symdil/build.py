@@ -102,7 +102,8 @@ def _verification(target: Target) -> dict[str, Any]:
 def _render_derivation(target: Target, compile_pdfs: bool,
                        skip_pdf: bool = False) -> dict[str, str | bytes]:
     templates = target.templates
-    if target.title is not None and not target.standalone and "pdf" not in target.formats:
+    if target.title is not None and not target.standalone and not {"pdf", "html"} & set(
+            target.formats):
         raise _EntryError("title", target.title, "a title applies to standalone documents and "
                           "PDFs; add standalone = true")
     derivation = _stage(None, None, Derivation, target.op, target.max_rows or DEFAULT_MAX_ROWS,
@@ -112,7 +113,8 @@ def _render_derivation(target: Target, compile_pdfs: bool,
     def render(fmt: str, standalone: bool) -> str:
         title = target.title if standalone else None
         return _stage("templates" if templates else None, templates and str(templates),
-                      derivation.render, fmt, standalone, templates, verification, title)
+                      derivation.render, fmt, standalone, templates, verification, title,
+                      target.figures, target.name)
 
     out: dict[str, str | bytes] = {}
     for fmt in target.formats:
@@ -122,7 +124,25 @@ def _render_derivation(target: Target, compile_pdfs: bool,
             tex = render("latex", True)
             out[fmt] = _compile(target, target.files()[fmt], tex) if compile_pdfs else tex
         else:
-            out[fmt] = render(fmt, target.standalone)
+            out[fmt] = render(fmt, target.standalone or fmt == "html")
+    if target.figures:
+        out.update(_stage("figures", True, _figure_files, target, compile_pdfs))
+    return out
+
+
+def _figure_files(target: Target, compile_pdfs: bool) -> dict[str, str | bytes]:
+    """The figures as files of their own, keyed ``file:<name>``: SVG beside a Markdown document
+    (which links them), PDF beside a PDF (the documents themselves hold the figures too)."""
+    from .figures import available_kinds, figure, tikz_document, to_svg
+
+    out: dict[str, str | bytes] = {}
+    for kind in available_kinds(target.op):
+        drawn = figure(target.op, kind)
+        if "markdown" in target.formats:
+            out[f"file:{target.name}-{kind}.svg"] = to_svg(drawn)
+        if "pdf" in target.formats:
+            tex = tikz_document(drawn)
+            out[f"file:{target.name}-{kind}.pdf"] = compile_pdf(tex) if compile_pdfs else tex
     return out
 
 
@@ -179,6 +199,11 @@ def _render_stack(target: Target, compile_pdfs: bool,
             out[fmt] = _compile(target, target.files()[fmt], tex) if compile_pdfs else tex
         else:
             out[fmt] = render(fmt, target.standalone)
+    if target.figures:
+        from .figures import stack_figure, to_svg
+
+        drawn = _stage("figures", True, stack_figure, target.op)
+        out[f"file:{target.name}-stack.svg"] = to_svg(drawn)
     return out
 
 
@@ -193,7 +218,8 @@ def render_target(target: Target, compile_pdfs: bool = True,
         target.kind, _render_handout)
     rendered = render(target, compile_pdfs, skip_pdf)
     names = target.files()
-    return {names[key]: data.encode("utf-8") if isinstance(data, str) else data
+    return {(key[5:] if key.startswith("file:") else names[key]):
+            data.encode("utf-8") if isinstance(data, str) else data
             for key, data in rendered.items()}
 
 

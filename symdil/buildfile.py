@@ -26,17 +26,18 @@ import sympy
 from .conv import Conv
 from .spec import SymdilError
 
-FORMATS = ("latex", "markdown", "pdf")
-EXTENSIONS = {"latex": ".tex", "markdown": ".md", "pdf": ".pdf"}
+FORMATS = ("latex", "markdown", "pdf", "html")
+EXTENSIONS = {"latex": ".tex", "markdown": ".md", "pdf": ".pdf", "html": ".html"}
 CONV_KEYS = ("n", "kernel", "stride", "dilation", "padding", "padding_mode", "flip", "transposed",
              "output_padding", "input_symbol", "kernel_symbol", "output_symbol", "in_channels",
              "out_channels", "groups")
 _COMMON = ("formats", "max_rows", "max_cols", "templates", "title")
 KEYS = {
-    "derivation": ("name",) + CONV_KEYS + _COMMON[:1] + ("standalone", "verify") + _COMMON[1:],
+    "derivation": ("name",) + CONV_KEYS + _COMMON[:1] + ("standalone", "verify", "figures")
+    + _COMMON[1:],
     "handout": ("name", "exercises", "seed", "solutions", "solutions_file") + _COMMON,
     "stack": ("name", "n", "layers", "wavenet", "input_symbol", "kernel_symbol", "formats",
-              "standalone", "verify") + _COMMON[1:],
+              "standalone", "verify", "figures") + _COMMON[1:],
 }
 #: Keys of one table of a [[stack]] entry's ``layers`` (Conv arguments without n).
 LAYER_KEYS = ("kernel", "stride", "dilation", "padding", "padding_mode", "flip", "transposed",
@@ -75,6 +76,7 @@ class Target:
     handout: Handout | None = None
     standalone: bool = False
     verify: bool = False
+    figures: bool = False  # window/matrix figures in the documents, and as files of their own
     max_rows: int | None = None
     max_cols: int | None = None
     templates: Path | None = None  # resolved against the build file's folder
@@ -155,6 +157,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "exercises": _at_least(1), "seed": _at_least(0),
     "in_channels": _INT, "out_channels": _INT, "groups": _INT,
     "flip": _BOOL, "transposed": _BOOL, "standalone": _BOOL, "verify": _BOOL, "solutions": _BOOL,
+    "figures": _BOOL,
     "padding_mode": _STR, "input_symbol": _STR, "kernel_symbol": _STR, "output_symbol": _STR,
     "templates": _STR, "title": _STR,
     "layers": (lambda v: isinstance(v, list) and bool(v) and all(isinstance(t, dict) for t in v),
@@ -192,6 +195,11 @@ def _check_keys(table: dict, allowed: tuple[str, ...], problem: Report) -> dict:
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problem(f"unknown key '{key}' (allowed: {', '.join(allowed)}){hint}")
+        elif key == "kernel" and isinstance(value, float):
+            # the same message as the CLI and the API: both readings of a lone 3.0
+            from .conv import kernel_reading_error
+
+            problem("'kernel' " + str(kernel_reading_error(value, f"[{value!r}]", "value")))
         elif not _RULES[key][0](value):
             unknown = [f for f in value if isinstance(f, str) and f not in FORMATS] if (
                 key == "formats" and isinstance(value, list)) else []
@@ -227,8 +235,10 @@ def _target(kind: str, values: dict, base: Path, problem: Report) -> Target | No
         handout = Handout(values.get("exercises", 6), values.get("seed", 0),
                           values.get("solutions", "solutions_file" in values),
                           values.get("solutions_file"))
-    options = {key: values[key] for key in ("standalone", "verify", "max_rows", "max_cols",
-                                            "title") if key in values}
+    options = {key: values[key] for key in ("standalone", "verify", "figures", "max_rows",
+                                            "max_cols", "title") if key in values}
+    if options.get("figures") and op is not None and getattr(op, "symbolic", False):
+        problem("'figures' needs a concrete n (the general case has no finite picture)")
     formats = tuple(dict.fromkeys(values.get("formats", ["latex"])))
     if "name" not in values:
         return None

@@ -71,7 +71,9 @@ def row_entries(
     kernel: Sequence[Any],
     kernel_channel_size: int,
 ) -> dict[int, Any]:
-    """Column -> coefficient of one output row.
+    """Column -> coefficient of one output row, in tap order: the column met by the lowest kernel
+    index (flat, in the weight layout) comes first, ties in column order.  Forward without flip
+    that is column order; flipped and transposed rows run the other way.
 
     ``taps[a]`` are the pairs of this row's index along axis ``a``; ``channel_pairs`` lists
     (input channel, kernel channel offset) pairs feeding this row's output channel; ``kernel`` is
@@ -98,7 +100,9 @@ def row_entries(
             for channel, koffset in channel_pairs:
                 hits.setdefault(channel * plane + col, []).append(koffset + kidx)
     entries = {}
-    for col in sorted(hits):
+    # tap order: the entry of the lowest kernel index first (column order breaks ties), so that
+    # every printed sum reads k_0 a_6 + k_1 a_8 + k_2 a_10 like the definition
+    for col in sorted(hits, key=lambda col: (min(hits[col]), col)):
         idx = hits[col]
         coef = kernel[idx[0]] if len(idx) == 1 else sympy.Add(*[kernel[k] for k in idx])
         # only a number can be zero here (SymPy cancels k - k to 0); `!= 0` on every symbol
@@ -116,5 +120,6 @@ def _prod(values: Sequence[int]) -> int:
 
 
 def row_output(entries: dict[int, Any], inputs: Sequence[sympy.Symbol]) -> Any:
-    """The output expression of one row: sum of coefficient * input, in column order."""
+    """The output expression of one row: sum of coefficient * input (SymPy orders an ``Add`` its
+    own way; printers take the terms from the row, in tap order)."""
     return sympy.Add(*[sympy.Mul(coef, inputs[col]) for col, coef in entries.items()])

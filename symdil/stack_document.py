@@ -25,7 +25,7 @@ from .spec import SymdilError
 from .stack import Stack
 from .stack_statements import StackEvidence, StackStatement, stack_statements
 
-FORMATS = ("latex", "markdown")
+FORMATS = ("latex", "markdown", "html")
 #: Composed taps listed in full up to this many; beyond, the first and last three.
 MAX_TAPS_SHOWN = 8
 
@@ -288,7 +288,9 @@ class StackDocument:
                        default_title=f"A stack of {context['layers']} convolutions: receptive "
                        "field and composed operator")
         shell = {("latex", False): "latex/stack.tex.j2",
-                 ("latex", True): "latex/stack_document.tex.j2"}.get(
+                 ("latex", True): "latex/stack_document.tex.j2",
+                 ("html", False): "html/stack.html.j2",
+                 ("html", True): "html/stack.html.j2"}.get(
             (fmt, bool(standalone)), "markdown/stack.md.j2")
         text = render_template(shell, context, templates)
         return text if text.endswith("\n") else text + "\n"

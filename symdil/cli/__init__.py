@@ -21,6 +21,7 @@ from .. import __version__
 from . import build as _build
 from . import check as _check
 from . import derive as _derive
+from . import figure as _figure
 from . import handout as _handout
 from . import matrix_command as _matrix
 from . import stack as _stack
@@ -97,6 +98,7 @@ app.command()(_handout.handout)
 app.command()(_build.build)
 app.command()(_check.check)
 app.command()(_stack.stack)
+app.command()(_figure.figure)
 _plain_help_everywhere(app)  # after the last registration: help texts without markup
 
 

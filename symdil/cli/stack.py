@@ -20,7 +20,7 @@ import typer
 
 from ..errors import SymdilError
 from . import options as o
-from .common import check_extension, emit, user_errors
+from .common import check_extension, emit, user_errors, write_outputs
 
 
 class StackFormat(str, Enum):
@@ -28,6 +28,7 @@ class StackFormat(str, Enum):
     json = "json"
     latex = "latex"
     markdown = "markdown"
+    html = "html"
 
 
 class Against(str, Enum):
@@ -181,6 +182,10 @@ def stack(
         "escaped).")] = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write to FILE atomically (default: stdout).")] = None,
+    figure: Annotated[Optional[Path], typer.Option(
+        "--figure", metavar="FILE", help="Also draw the stack (layers as rows of nodes, the "
+        "dependency tree of the last output, its receptive field): FILE.svg as SVG, FILE.tex "
+        "as TikZ (1-D, one channel, forward layers).")] = None,
 ) -> None:
     """A stack of convolutions: layer table, receptive field, regions, single convolution.
 
@@ -197,10 +202,12 @@ def stack(
     from ..stack_summary import stack_summary
 
     with user_errors():
-        if fmt in (StackFormat.latex, StackFormat.markdown):
+        if fmt in (StackFormat.latex, StackFormat.markdown, StackFormat.html):
             check_extension("-o/--output", output, fmt.value, False)
-        if title is not None and not (standalone and fmt in (StackFormat.latex,
-                                                              StackFormat.markdown)):
+        if fmt is StackFormat.html:
+            standalone = True  # an HTML document is always a whole page
+        if title is not None and not (standalone and fmt in (
+                StackFormat.latex, StackFormat.markdown, StackFormat.html)):
             raise SymdilError("--title applies to --standalone LaTeX/Markdown documents; add "
                               "--standalone and --format latex or markdown")
         if against is not None and not verify:
@@ -240,6 +247,20 @@ def stack(
             from ..stack_document import StackDocument
 
             text = StackDocument(net).render(fmt.value, standalone, report, title)
-        emit(text, output)
+        if figure is not None:
+            from ..figures import stack_figure, to_svg, to_tikz
+
+            if figure.suffix.lower() not in (".svg", ".tex", ".tikz"):
+                raise SymdilError(f"--figure {str(figure)!r} must be named .svg (SVG) or .tex "
+                                  "(TikZ)")
+            drawn = stack_figure(net)
+            picture = to_svg(drawn) if figure.suffix.lower() == ".svg" else to_tikz(drawn)
+            if output is not None:
+                write_outputs([(output, text, "-o/--output"), (figure, picture, "--figure")])
+                text = None
+            else:
+                emit(picture, figure, "--figure")
+        if text is not None:
+            emit(text, output)
     if report is not None and not report.passed:
         raise typer.Exit(1)
