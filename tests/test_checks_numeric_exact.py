@@ -42,7 +42,7 @@ def test_symbol_times_huge_number_and_nd() -> None:
 
 
 def test_torch_fails_on_overflow_with_the_reason() -> None:
-    pytest.importorskip("torch", reason="PyTorch is not installed (pip install torch==2.13.0)")
+    pytest.importorskip("torch", reason="PyTorch is not installed (the [torch] extra, see README)")
     result = C.check_numeric(Conv(5, [HUGE, 1]), against="torch")
     assert not result.passed and "overflow float64" in result.detail
 

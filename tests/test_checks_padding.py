@@ -115,7 +115,7 @@ def test_the_mutants_fail_nothing_else_would_catch_them(monkeypatch) -> None:
 
 # ----- PyTorch's padding="same" ---------------------------------------------------------------
 def _torch():
-    return pytest.importorskip("torch", reason="PyTorch is not installed (pip install torch==2.13.0)")
+    return pytest.importorskip("torch", reason="PyTorch is not installed (the [torch] extra, see README)")
 
 
 @pytest.mark.parametrize("args", [

@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - CI installs torch
 # A mark, not a module-level skip: the skip is then reported per test, where conftest's
 # SYMDIL_REQUIRE_TOOLS=1 turns it into a failure.
 pytestmark = pytest.mark.skipif(
-    torch is None, reason="torch not installed: pip install torch==2.13.0"
+    torch is None, reason="torch not installed: the [torch] extra, see README"
 )
 
 WORDS = ("valid", "same", "full", "causal")

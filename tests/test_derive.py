@@ -328,7 +328,7 @@ def test_checks_that_did_not_apply_are_listed_apart() -> None:
                      "detail": "not applicable: needs two axes"}]
     text = flat(derive(SEED, "markdown", verification=only_skipped))
     # the document's own statements are always evaluated, so some check always applies
-    assert "no check that applies" not in text and "**Statement: output length**" in text
+    assert "no check that applies" not in text and "**Statements**: All $" in text
     assert "not applicable: **kronecker**" in text
     assert "not applicable: **kronecker** (needs two axes)." in text
     compile_latex(derive(SEED, "latex", standalone=True, verification=only_skipped),

@@ -178,7 +178,7 @@ def test_missing_claim_file_exits_2(tmp_path: Path) -> None:
 
 # ----- PyTorch ---------------------------------------------------------------------------------
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None,
-                    reason="PyTorch is not installed (pip install torch==2.13.0)")
+                    reason="PyTorch is not installed (the [torch] extra, see README)")
 @pytest.mark.parametrize("extra", [[], ["--padding", "same", "--padding-mode", "reflect"],
                                    ["--transposed", "--padding", "1", "--output-padding", "1"]])
 def test_against_torch(extra: list[str]) -> None:
@@ -195,8 +195,23 @@ def test_against_torch_without_torch_is_one_line_exit_2(monkeypatch) -> None:
     result = run("--n", "12", "--kernel", "3", "--against", "torch")
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        "Error: --against torch needs PyTorch, which is not installed: pip install torch==2.13.0"
+        "Error: --against torch needs PyTorch, which is not installed: the [torch] extra: "
+        'pip install ".[torch]" --extra-index-url https://download.pytorch.org/whl/cpu (from the '
+        "symdil folder)"
     ]
+
+
+def test_the_torch_install_hint_is_the_readme_command() -> None:
+    """The error names the same command README's set-up section gives (the [torch] extra)."""
+    from pathlib import Path
+
+    from symdil.checks import TORCH_INSTALL
+
+    readme = " ".join(Path(__file__).resolve().parent.parent.joinpath("README.md").read_text(
+        encoding="utf-8").split())
+    command = TORCH_INSTALL.split(": ", 1)[1].split(" (")[0]
+    assert command.startswith('pip install ".[torch]"')
+    assert f"`{command}`" in readme
 
 
 # ----- the Python API --------------------------------------------------------------------------

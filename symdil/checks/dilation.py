@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..conv import Conv
-from .result import CheckResult, symbolic_guard
+from .result import CheckResult, plural, symbolic_guard
 from .tools import (
     axes_latex,
     axes_text,
@@ -54,7 +54,7 @@ def check_dilation(op: Conv, matrix: Any = None) -> CheckResult:
     if op.ndim == 1:
         shown = (f"length d(K-1)+1 = {spans[0]} ({count(d[0] - 1, 'zero')} between taps)")
         shown_latex = (f"length $d(K-1)+1 = {num(spans[0])}$ (${num(d[0] - 1)}$ "
-                       f"{'zero' if d[0] == 2 else 'zeros'} between taps)")
+                       f"{plural(d[0] - 1, 'zero', 'zeros')} between taps)")
     else:
         shown = (f"size d(K-1)+1 = {shape_text(spans)} "
                  f"({', '.join(count(da - 1, 'zero') for da in d)} between taps along the axes)")

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple, Sequence
 import sympy
 
 from ..conv import Conv
-from .result import CheckResult, along, fail_or_pass, symbolic_guard
+from .result import CheckResult, along, fail_or_pass, plural, symbolic_guard
 from .tools import (
     Rows,
     candidate_rows,
@@ -286,7 +286,8 @@ def _formulas_latex(op: Conv, probe: Conv, rows: int, channels: int) -> str:
     parts = []
     for a, axis in enumerate(axes):
         where = f"along axis ${a}$: " if op.ndim > 1 else ""
-        zeros = (f", ${num(axis.dilation - 1)}$ zero diagonals between taps"
+        gaps = axis.dilation - 1
+        zeros = (f", ${num(gaps)}$ {plural(gaps, 'zero diagonal', 'zero diagonals')} between taps"
                  if axis.kernel_size > 1 else "")
         extra = (f", output padding ${num(axis.output_padding)}$" if op.transposed else "")
         parts.append(f"{where}padding $({num(axis.pad_before)}, {num(axis.pad_after)})$, stride "

@@ -188,13 +188,6 @@ def _listing(items: list[str], what: str, latex: bool, limit: int = 6) -> str:
             "in all, each derived and checked; first and last three shown)")
 
 
-def _clause(statement_latex: str) -> str:
-    """"for every integer $n \\ge …$ and every row $i$ with $… \\le i \\le …$": the statement's
-    range (its words before the first colon), for the check's one-sentence summary."""
-    head = statement_latex.split(":", 1)[0]
-    return head[:1].lower() + head[1:]
-
-
 def _n_plus(offset: int) -> str:
     return _affine([(1, "n")], offset)
 
@@ -316,7 +309,8 @@ def _forward(op: Conv, symbolic: Conv, dv: _Derivation, row_of: RowOf) -> Genera
         detail += (f" (padding 'same' resolved for n = {axis.n}; with stride {s} 'same' pads "
                    "differently for other residues of n, the proof keeps these numbers.)")
     sizes_latex = ", ".join(f"${value}$" for value in sorted(set(instance_sizes)))
-    detail_latex = (f"Proved with SymPy delta sums {_clause(latex)} (the statement below); the "
+    # the statement itself, once, here (the verification section does not repeat it)
+    detail_latex = (f"Proved with SymPy delta sums: {latex[:1].lower()}{latex[1:]} The "
                     f"library's rows agree: the symbolic operator's top rows and every row at "
                     f"$n =$ {sizes_latex}.")
     return GeneralResult(NAME, True, detail, statement=statement, statement_latex=latex,
@@ -451,8 +445,8 @@ def _transposed(op: Conv, symbolic: Conv, dv: _Derivation, row_of: RowOf) -> Gen
                              statement_latex=tex)
     detail = (f"proved with SymPy delta sums: {text} Library rows agree at n = "
               f"{', '.join(map(str, sizes))}.")
-    detail_latex = (f"Proved with SymPy delta sums {_clause(tex)} (the statement below); the "
-                    f"library's rows agree at $n =$ {', '.join(f'${value}$' for value in sizes)}.")
+    detail_latex = (f"Proved with SymPy delta sums: {tex[:1].lower()}{tex[1:]} The library's "
+                    f"rows agree at $n =$ {', '.join(f'${value}$' for value in sizes)}.")
     return GeneralResult(NAME, True, detail, statement=text, statement_latex=tex,
                          detail_latex=detail_latex)
 

@@ -19,7 +19,9 @@ from ..spec import SymdilError
 from .result import CheckResult, shape_mismatch, symbolic_guard
 from .tools import Rows, candidate_rows, num, same
 
-TORCH_INSTALL = "pip install torch==2.13.0"
+#: How to get PyTorch, as README's set-up section says it: the [torch] extra, CPU build.
+TORCH_INSTALL = ('the [torch] extra: pip install ".[torch]" --extra-index-url '
+                 "https://download.pytorch.org/whl/cpu (from the symdil folder)")
 
 
 class _NotFinite(Exception):

@@ -6,7 +6,7 @@ import itertools
 from typing import Any, Sequence
 
 from ..conv import Conv
-from .result import CheckResult, along, fail_or_pass, shape_mismatch, symbolic_guard
+from .result import CheckResult, along, fail_or_pass, plural, shape_mismatch, symbolic_guard
 from .tools import (
     Geometry,
     Rows,
@@ -133,6 +133,9 @@ def check_polyphase(op: Conv, matrix: Any = None) -> CheckResult:
             where = "" if op.ndim == 1 else f" along axis {a}"
             problems.append(f"phase output lengths {lengths}{where} do not add up to m = {m[a]}")
     total, cut, merged = multiplication_count(geometry, keep)
+    # the non-zero entries of M itself (zero taps and folded taps that cancel leave fewer than
+    # the structural count below): the number the sentence states is this count
+    matrix_nonzeros = sum(1 for row in rows for value in row.values() if nonzero(value))
     if symbolic_kernel(op) or matrix is None:
         # counted with symbol taps: numeric taps could cancel or be zero
         probe = symbolic_probe(op)
@@ -142,41 +145,69 @@ def check_polyphase(op: Conv, matrix: Any = None) -> CheckResult:
         if nonzeros != total - cut - merged:
             problems.append(f"non-zeros {nonzeros} != m*K*channels - cut - merged = {total} - {cut}"
                             f" - {merged}")
-        counted = f"non-zeros {nonzeros} = {total} - {cut} in zero padding - {merged} folded"
+        if matrix_nonzeros > nonzeros:
+            problems.append(f"M has {matrix_nonzeros} non-zeros, more than the {nonzeros} "
+                            f"positions the taps reach")
+        vanished = nonzeros - matrix_nonzeros
+        counted = (f"{nonzeros} = {total} - {cut} in zero padding - {merged} folded entries with "
+                   f"symbol taps; M has {matrix_nonzeros} non-zeros")
+        if vanished:
+            counted += (f" ({vanished} {plural(vanished, 'vanishes', 'vanish')}: zero taps or "
+                        "folded taps that cancel)")
     else:
         counted = "non-zeros not counted (a given matrix with numeric taps may cancel entries)"
     who = "of the transpose " if op.transposed else ""
-    splits = [", ".join(f"phase {r}: {lengths[r]}" for r in sorted(lengths))
-              for lengths in per_axis]
+    # outputs read from each phase: output i comes from phase (s_a i_a) mod d_a
+    # (a transposed op keeps only the transpose's first n_a rows: those are the ones counted)
+    read_per_axis = [{r: reads for r in lengths
+                      if (reads := sum(1 for i in range(length) if (sa * i) % da == r))}
+                     for lengths, sa, da, length in zip(per_axis, s, d, keep)]
+    splits = [", ".join(f"phase {r}: {reads[r]}" for r in sorted(reads))
+              for reads in read_per_axis]
     phases = prod(d)
     used = "" if len(phase_outputs) == phases else f", {len(phase_outputs)} used"
     spans = [da * (k - 1) + 1 for da, k in zip(d, K)]
     zero_inserted_count = total // prod(K) * prod(spans)
     if op.ndim == 1:
-        noun = "phase" if d[0] == 1 else "phases"
-        head = f"{d[0]} {noun} {who}of the padded input{used} ({splits[0]} outputs"
+        noun = plural(d[0], "phase", "phases")
+        head = f"{d[0]} {noun} {who}of the padded input{used} ({splits[0]} outputs read"
         read = "" if s[0] == 1 else ", output i read at (s*i) div d of phase (s*i) mod d"
     else:
         head = (f"{phases} phases (d = {axes_text(d)}) {who}of the padded input{used} (outputs "
-                f"per axis: {along(op, splits)}")
+                f"read per axis: {along(op, splits)}")
         read = ("" if set(s) == {1} else
                 ", output i read at (s_a i_a) div d_a of phase ((s_a i_a) mod d_a)")
     evidence = (f"{head}{read}); sparse form: {total} multiplications (m*K per channel pair), the "
-                f"same as dilation 1 (zero-inserted kernel: {zero_inserted_count}); {counted}")
-    phase_word = "phase" if phases == 1 else "phases"
+                f"same as dilation 1 (zero-inserted kernel: {zero_inserted_count}); "
+                f"{'' if counted.startswith('non-zeros') else 'entries '}{counted}")
+    phase_word = plural(phases, "phase", "phases")
     if op.ndim == 1:
-        split_latex = ", ".join(f"${num(lengths)}$" for _, lengths in sorted(per_axis[0].items()))
-        head_latex = (f"The dilation-${num(d[0])}$ convolution {'of the transpose ' if who else ''}"
-                      f"equals ${num(phases)}$ ordinary "
-                      f"{'convolution' if phases == 1 else 'convolutions'} "
-                      f"on the {phase_word} $\\tilde a_{{r::{num(d[0])}}}$ of the padded input "
-                      f"(outputs per phase: {split_latex})")
+        reads = read_per_axis[0]
+        split_latex = ", ".join(f"${num(reads[r])}$ from $r = {num(r)}$" for r in sorted(reads))
+        transpose_latex = "of the transpose " if who else ""
+        if d[0] == 1:
+            head_latex = (f"The dilation-$1$ convolution {transpose_latex}is one ordinary "
+                          f"convolution of the padded input $\\tilde a$ (a single phase, so this "
+                          f"check is trivial at $d = 1$; ${num(reads[0])}$ "
+                          f"{plural(reads[0], 'output', 'outputs')} read)")
+        else:
+            residues = (", ".join(num(r) for r in range(d[0])) if d[0] <= 3
+                        else f"0, 1, \\ldots, {num(d[0] - 1)}")
+            head_latex = (f"The dilation-${num(d[0])}$ convolution {transpose_latex}equals "
+                          f"${num(phases)}$ ordinary convolutions on the phases "
+                          f"$\\tilde a_{{r}}, \\tilde a_{{r+{num(d[0])}}}, "
+                          f"\\tilde a_{{r+{num(2 * d[0])}}}, \\ldots$ "
+                          f"($r = {residues}$) "
+                          f"of the padded input (outputs read: {split_latex})")
         read_latex = ("" if s[0] == 1 else
-                      ", output $i$ read at $\\lfloor si/d \\rfloor$ of phase $si \\bmod d$")
+                      f", output $i$ read at position ${num(s[0])} i$" if d[0] == 1 else
+                      f", output $i$ read at $\\lfloor {num(s[0])} i/{num(d[0])} \\rfloor$ of "
+                      f"phase ${num(s[0])} i \\bmod {num(d[0])}$")
     else:
         head_latex = (f"The dilation-${axes_latex(d)}$ convolution "
                       f"{'of the transpose ' if who else ''}equals ${num(phases)}$ ordinary "
-                      f"convolutions on the {phase_word} of the padded input")
+                      f"{plural(phases, 'convolution', 'convolutions')} on the {phase_word} of "
+                      f"the padded input")
         read_latex = ("" if set(s) == {1} else
                       ", output $i$ read at $\\lfloor s_a i_a/d_a \\rfloor$ of phase "
                       "$s_a i_a \\bmod d_a$ along each axis")
@@ -184,8 +215,16 @@ def check_polyphase(op: Conv, matrix: Any = None) -> CheckResult:
         count_latex = (" (a given matrix with numeric taps may cancel entries: non-zeros not "
                        "counted)")
     else:
-        count_latex = (f"; the sparse form has ${num(nonzeros)} = {num(total)} - {num(cut)} - "
-                       f"{num(merged)}$ non-zeros ($mK$ multiplications per channel pair, less "
-                       f"the taps in zero padding and the taps folded onto a shared column)")
+        vanished = nonzeros - matrix_nonzeros
+        if vanished:
+            tail = (f", of which ${num(matrix_nonzeros)}$ are non-zero in $M$ (the other "
+                    f"${num(vanished)}$ {plural(vanished, 'vanishes', 'vanish')}: zero taps or "
+                    "folded taps that cancel)")
+        else:
+            tail = f", all ${num(matrix_nonzeros)}$ of them non-zero in $M$"
+        count_latex = (f"; the sparse form has ${num(total)} - {num(cut)} - {num(merged)} = "
+                       f"{num(nonzeros)}$ {plural(nonzeros, 'entry', 'entries')} ($mK$ "
+                       f"multiplications per channel pair, less the taps in zero padding and the "
+                       f"taps folded onto a shared column){tail}")
     latex = f"{head_latex}{read_latex}{count_latex}."
     return fail_or_pass(name, problems, evidence, latex)

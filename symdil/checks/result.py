@@ -117,3 +117,8 @@ def along(op: Any, texts: Sequence[str], latex: bool = False) -> str:
         return texts[0]
     separator = "; " if latex else " | "
     return separator.join(f"axis {a}: {text}" for a, text in enumerate(texts))
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """`one` for a count of 1, `many` otherwise (the number itself is the caller's)."""
+    return one if count == 1 else many

@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 from ..conv import Conv
-from .result import CheckResult, symbolic_guard
+from .result import CheckResult, plural, symbolic_guard
 from .tools import (
     axes_latex,
     axes_text,
@@ -55,9 +55,16 @@ def check_stride(op: Conv, matrix: Any = None) -> CheckResult:
             what = f"rows 0, {s[0]}, ... of the stride-1 operator"
             evidence = (f"stride {s[0]} = rows {_progression(s[0], m[0], False)} of the "
                         f"stride-1 operator ({m1[0]} rows, padding {op.padding})")
-            latex = (f"The stride-${num(s[0])}$ operator is rows "
-                     f"${_progression(s[0], m[0])}$ of the stride-$1$ operator (${num(m1[0])}$ "
-                     f"rows, padding ${pair_latex(op.padding)}$), entry by entry.")
+            if s[0] == 1:
+                # at stride 1 the identity selects every row: say so rather than a tautology
+                latex = (f"At stride $1$ this check is trivial: the operator keeps every one of "
+                         f"the ${num(m1[0])}$ rows of the stride-$1$ operator (padding "
+                         f"${pair_latex(op.padding)}$), entry by entry.")
+            else:
+                latex = (f"The stride-${num(s[0])}$ operator is rows "
+                         f"${_progression(s[0], m[0])}$ of the stride-$1$ operator "
+                         f"(${num(m1[0])}$ rows, padding ${pair_latex(op.padding)}$), entry by "
+                         "entry.")
         else:
             at = ", ".join(f"{sa} i_{a}" for a, sa in enumerate(s))
             what = f"the stride-1 operator's rows at ({at})"
@@ -84,7 +91,8 @@ def check_stride(op: Conv, matrix: Any = None) -> CheckResult:
                         f"between inputs{', output_padding zeros after' if padded else ''})")
             latex = (f"The transposed operator of stride ${num(s[0])}$ is columns "
                      f"${_progression(s[0], n[0])}$ of the stride-$1$ transposed operator on "
-                     f"${num(long_n[0])}$ inputs ($s - 1 = {num(s[0] - 1)}$ zeros between inputs"
+                     f"${num(long_n[0])}$ inputs ($s - 1 = {num(s[0] - 1)}$ "
+                     f"{plural(s[0] - 1, 'zero', 'zeros')} between inputs"
                      f"{', output-padding zeros after' if padded else ''}), entry by entry.")
         else:
             at = ", ".join(f"{sa} j_{a}" for a, sa in enumerate(s))

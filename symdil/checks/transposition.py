@@ -12,7 +12,7 @@ import itertools
 from typing import Any
 
 from ..conv import Conv
-from .result import CheckResult, fail_or_pass, shape_mismatch, symbolic_guard
+from .result import CheckResult, fail_or_pass, plural, shape_mismatch, symbolic_guard
 from .tools import (
     Rows,
     accumulate,
@@ -25,6 +25,7 @@ from .tools import (
     forward_geometry,
     nested_kernel,
     nonzero,
+    num,
     padded_sources,
     per_axis_arg,
     prod,
@@ -85,7 +86,13 @@ def zero_insertion_rows(op: Conv) -> tuple[Rows, tuple[int, int], str, str]:
                  f"{' (negative: cropped)' if min(pads) < 0 else ''}, stride-1 convolution with "
                  f"the flipped kernel")
     cropped = " (negative: cropped)" if min(pads) < 0 else ""
-    described_latex = (f"$s - 1$ zeros between inputs{' along each axis' if len(axes) > 1 else ''}"
+    if len(axes) == 1:
+        gap = strides[0] - 1
+        zeros_latex = f"$s - 1 = {num(gap)}$ {plural(gap, 'zero', 'zeros')} between inputs"
+    else:
+        zeros_latex = (f"$s_a - 1 = {axes_latex([sa - 1 for sa in strides])}$ zeros between "
+                       "inputs along the axes")
+    described_latex = (f"{zeros_latex}"
                        f", padding $d(K-1)-p = {axes_latex(pads)}$ before and "
                        f"${axes_latex(after)}$ after{cropped}, then a stride-$1$ convolution with "
                        "the flipped kernel")

@@ -71,7 +71,7 @@ def verify(
     against: Annotated[
         Optional[Against],
         typer.Option("--against", help="Also compare numerically with PyTorch "
-                                       "([bold]pip install torch==2.13.0[/])."),
+                                       "(the [bold]\\[torch][/] extra, see README)."),
     ] = None,
     claim: Annotated[
         Optional[Path],

@@ -110,7 +110,11 @@ class Derivation:
             if failed:
                 raise SymdilError(f"verification failed ({', '.join(failed)}); the derivation "
                                   "is not rendered with a false statement in it")
-            section["checks"] = section["checks"] + checks
+            # one informative line for all of them (the per-kind records stay in JSON / the API)
+            from .statements import statement_summary
+
+            summary = statement_summary(self.op, self.check_statements())
+            section["checks"] = section["checks"] + [summary]
         context["verification"] = section
         context["title"] = title
         context["standalone"] = bool(standalone)

@@ -140,7 +140,9 @@ def _same(p: Any, op: Any) -> dict[str, str]:
 def _band(p: Any, op: Any) -> dict[str, Any]:
     g = p["g"]
     lines = list(p["lines"])
-    width = lines[-1] - lines[0] + 1 if lines else 0
+    # the lines the window spans (zero-valued taps included), from the statement's own span
+    span = p.get("span")
+    width = span[1] - span[0] + 1 if span else (lines[-1] - lines[0] + 1 if lines else 0)
     K, d = g["K"], g["d"]
     regular = len(lines) == K and all(b - a == d for a, b in zip(lines, lines[1:]))
     border = list(p["border_lines"])
@@ -247,3 +249,39 @@ def statement_checks(op: Any, results: Sequence[tuple[Statement, bool]]) -> list
             "detail_latex": f"{amount} {verb} on {where_latex}",
         })
     return checks
+
+
+def statement_summary(op: Any, results: Sequence[tuple[Statement, bool]]) -> dict[str, Any]:
+    """The verification section's one line about the document's statements: how many there are,
+    what they are about (the human names of their kinds, in document order) and where they were
+    re-derived.  Only rendered when every statement holds (a false one stops the document);
+    ``statement_checks`` keeps the per-kind machine records."""
+    from ..statements import instance_sizes
+
+    kinds: list[str] = []
+    for statement, _ in results:
+        if statement.kind not in kinds:
+            kinds.append(statement.kind)
+    names = ", ".join(TITLES.get(kind, kind.replace("_", " ")) for kind in kinds)
+    count = len(results)
+    held = sum(1 for _, holds in results if holds)
+    where_text, where_latex = "the rows of M", "the rows of $M$"
+    if op.symbolic:
+        bound = next(s.params["bound"] for s, _ in results if s.kind == "valid_from")
+        sizes = instance_sizes(op, bound)
+        where_text = f"the instances n = {sizes[0]}..{sizes[-1]}"
+        where_latex = rf"the instances $n = {sizes[0]}, \dots, {sizes[-1]}$"
+    if count == 1:
+        head = "The one statement of this document"
+        verb = "was"
+    else:
+        head = f"All {count} statements of this document"
+        verb = "were"
+    outcome = "hold" if count > 1 else "holds"
+    if held != count:
+        outcome = f"{count - held} of them fail" if count > 1 else "it fails"
+    detail = f"{head} ({names}) {verb} re-derived from {where_text} and {outcome}"
+    head_latex = head if count == 1 else f"All ${count}$ statements of this document"
+    detail_latex = f"{head_latex} ({names}) {verb} re-derived from {where_latex} and {outcome}."
+    return {"name": "statements", "passed": held == count, "applicable": True,
+            "title": "Statements", "detail": detail, "detail_latex": detail_latex}

@@ -155,7 +155,8 @@ def _band(op: Conv, facts: Facts) -> Statement:
             for c in _outer_entries(op, i):
                 lines_set.add(c - s * i)
         return Statement("band", {"axis": 0, "g": _g(axis), "first": None, "last": None,
-                                  "lines": tuple(sorted(lines_set)), "border_lines": ()})
+                                  "lines": tuple(sorted(lines_set)), "border_lines": (),
+                                  "span": _window_span(axis, None)})
     lines = {d * t - p for t in nonzero}
     if not axis.transposed:
         for row in facts.border_rows:
@@ -166,7 +167,22 @@ def _band(op: Conv, facts: Facts) -> Statement:
             border_set.update(r - s * j for r in _outer_entries(op, j))
     return Statement("band", {"axis": 0, "g": _g(axis), "first": interior[0],
                               "last": interior[1], "lines": tuple(sorted(lines)),
-                              "border_lines": tuple(sorted(border_set - lines))})
+                              "border_lines": tuple(sorted(border_set - lines)),
+                              "span": _window_span(axis, interior)})
+
+
+def _window_span(axis: Axis, interior: Any) -> tuple[int, int] | None:
+    """(first, last) line any tap lands on -- zero-valued taps included -- over the outer lines
+    ``interior`` (all of them when None): the lines the window spans, whatever the taps' values.
+    None when no tap lands at all."""
+    s = axis.stride
+    found: set[int] = set()
+    for i in range(axis.output_length):
+        for _, j in axis_taps(axis, i):
+            outer, inner = (j, i) if axis.transposed else (i, j)
+            if interior is None or interior[0] <= outer <= interior[1]:
+                found.add(inner - s * outer)
+    return (min(found), max(found)) if found else None
 
 
 def _outer_entries(op: Conv, i: int) -> list[int]:
@@ -314,7 +330,10 @@ def _structure(op: Conv, facts: Facts) -> list[Statement]:
         lines = {axis.dilation * t - axis.pad_before for t in _nonzero_offsets(op, axis)}
         out.append(Statement("band", {"axis": 0, "g": g, "first": interior[0],
                                       "last": interior[1], "lines": tuple(sorted(lines)),
-                                      "border_lines": ()}))
+                                      "border_lines": (),
+                                      # interior lines: every tap lands, d t - p for t < K
+                                      "span": (-axis.pad_before, axis.dilation
+                                               * (axis.kernel_size - 1) - axis.pad_before)}))
     absent = tuple(_tap(axis, t) for t in facts.absent_offsets)
     if absent:
         if axis.transposed or axis.padding_mode == "zeros":

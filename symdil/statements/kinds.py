@@ -307,6 +307,14 @@ def _band(params: Mapping[str, Any], ev: Evidence) -> bool:
         target.update(c - s * i for c in entries)
     if first is None:
         inside, outside = outside, set()
+    if "span" in params:
+        # the lines the window spans: every tap that lands, zero-valued ones included
+        pattern = _outer(line_, params["g"]["transposed"])
+        landed = {c - s * i for i, entries in enumerate(pattern)
+                  if first is None or first <= i <= last for c in entries}
+        span = (min(landed), max(landed)) if landed else None
+        if span != (tuple(params["span"]) if params["span"] is not None else None):
+            return False
     return (inside == set(params["lines"])
             and outside - inside == set(params["border_lines"]))
 
