@@ -8,7 +8,6 @@ densely.  Imports SymPy and the spec only.
 
 from __future__ import annotations
 
-import itertools
 from typing import Any, Sequence
 
 import sympy
@@ -89,12 +88,13 @@ def row_entries(
                 hits.setdefault(base + j, []).append(koffset + t)
     else:
         plane = _prod(sizes)
-        for combo in itertools.product(*taps):
-            col = 0
-            kidx = 0
-            for (t, j), size, ksize in zip(combo, sizes, ksizes):
-                col = col * size + j
-                kidx = kidx * ksize + t
+        # (flat column, flat kernel index) of every combination of the axes' pairs, the last
+        # axis varying fastest (itertools.product's order)
+        combos = [(0, 0)]
+        for pairs, size, ksize in zip(taps, sizes, ksizes):
+            combos = [(col * size + j, kidx * ksize + t) for col, kidx in combos
+                      for t, j in pairs]
+        for col, kidx in combos:
             for channel, koffset in channel_pairs:
                 hits.setdefault(channel * plane + col, []).append(koffset + kidx)
     entries = {}
@@ -118,3 +118,88 @@ def _prod(values: Sequence[int]) -> int:
 def row_output(entries: dict[int, Any], inputs: Sequence[sympy.Symbol]) -> Any:
     """The output expression of one row: sum of coefficient * input, in column order."""
     return sympy.Add(*[sympy.Mul(coef, inputs[col]) for col, coef in entries.items()])
+
+
+def all_rows(
+    axes: Sequence[Axis],
+    channel_pairs: Sequence[Sequence[tuple[int, int]]],
+    kernel: Sequence[Any],
+    kernel_channel_size: int,
+) -> list[dict[int, Any]]:
+    """Every output row (column -> coefficient), the same as ``row_entries`` row by row, built at
+    once from ``all_entries``."""
+    import numpy as np
+
+    row, col, coef = all_entries(axes, channel_pairs, kernel, kernel_channel_size)
+    total_rows = len(channel_pairs) * _prod([axis.output_length for axis in axes])
+    bounds = np.searchsorted(row, np.arange(total_rows + 1)).tolist()
+    col_list, coef_list = col.tolist(), coef.tolist()
+    return [dict(zip(col_list[a:b], coef_list[a:b])) for a, b in zip(bounds, bounds[1:])]
+
+
+def all_entries(
+    axes: Sequence[Axis],
+    channel_pairs: Sequence[Sequence[tuple[int, int]]],
+    kernel: Sequence[Any],
+    kernel_channel_size: int,
+) -> tuple[Any, Any, Any]:
+    """The non-zero entries of the operator as NumPy arrays (row, column, coefficient; sorted by
+    row, then column), the same as ``row_entries`` row by row: the per-axis (kernel index, input
+    index) pairs of ``axis_taps`` are combined across axes and channels with index arithmetic; a
+    coefficient is a tap of ``kernel`` as it is, or the SymPy sum of the taps folded onto one
+    column (in the order ``row_entries`` meets them).
+
+    ``channel_pairs[o]`` lists the (input channel, kernel offset) pairs of output channel ``o``.
+    """
+    import numpy as np
+
+    sizes = [axis.n for axis in axes]
+    lengths = [axis.output_length for axis in axes]
+    ksizes = [axis.kernel_size for axis in axes]
+    rows_per_channel, columns_per_channel = _prod(lengths), _prod(sizes)
+    # per axis: one element per (output index, pair), in the order of axis_taps
+    spatial_row = np.zeros(1, dtype=np.int64)
+    spatial_col = np.zeros(1, dtype=np.int64)
+    spatial_tap = np.zeros(1, dtype=np.int64)
+    for axis, length, size, ksize in zip(axes, lengths, sizes, ksizes):
+        found = [(i, t, j) for i in range(length) for t, j in axis_taps(axis, i)]
+        index = np.asarray(found, dtype=np.int64).reshape(-1, 3)
+        # the Cartesian product with the axes so far, this axis varying fastest
+        spatial_row = (spatial_row[:, None] * length + index[None, :, 0]).reshape(-1)
+        spatial_col = (spatial_col[:, None] * size + index[None, :, 2]).reshape(-1)
+        spatial_tap = (spatial_tap[:, None] * ksize + index[None, :, 1]).reshape(-1)
+    # output channels, then their (input channel, kernel offset) pairs
+    pairs = [(o, c, offset) for o, channel in enumerate(channel_pairs) for c, offset in channel]
+    pair = np.asarray(pairs, dtype=np.int64).reshape(-1, 3)
+    row = (pair[:, 0:1] * rows_per_channel + spatial_row[None, :]).reshape(-1)
+    col = (pair[:, 1:2] * columns_per_channel + spatial_col[None, :]).reshape(-1)
+    tap = (pair[:, 2:3] + spatial_tap[None, :]).reshape(-1)
+    total_rows = len(channel_pairs) * rows_per_channel
+    columns = int(col.max()) + 1 if len(col) else 1
+    if total_rows * columns < 2 ** 62:
+        order = np.argsort(row * columns + col, kind="stable")
+    else:  # pragma: no cover - no such operator fits in memory
+        order = np.lexsort((col, row))
+    row, col, tap = row[order], col[order], tap[order]
+    values = np.empty(len(kernel), dtype=object)
+    values[:] = list(kernel)
+    zero_tap = np.fromiter((bool(k.is_Number and k == 0) for k in kernel), dtype=bool,
+                           count=len(kernel))
+    first = np.ones(len(row), dtype=bool)
+    if len(row):
+        first[1:] = (row[1:] != row[:-1]) | (col[1:] != col[:-1])
+    coef = values[tap]
+    keep = ~zero_tap[tap]
+    if not first.all():
+        # folded taps: several kernel indices on one column, added as row_entries adds them
+        starts = np.flatnonzero(first)
+        ends = np.append(starts[1:], len(row))
+        keep = keep[starts]
+        coef = coef[starts]
+        tap_list = tap.tolist()
+        for g in np.flatnonzero(ends - starts > 1).tolist():
+            total = sympy.Add(*[kernel[k] for k in tap_list[starts[g]:ends[g]]])
+            coef[g] = total
+            keep[g] = not (total.is_Number and total == 0)
+        row, col = row[starts], col[starts]
+    return row[keep], col[keep], coef[keep]

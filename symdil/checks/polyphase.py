@@ -65,7 +65,7 @@ def polyphase_rows(geometry: Geometry
         flat = sparse.flat([o[outputs], *[qa[outputs] for qa in q]],
                            (g.out_channels, *phase_outputs[r]))
         if every_row:
-            picked = sparse.take_rows(sparse.from_rows(conv.rows, conv.shape), flat)
+            picked = sparse.take_rows(sparse.of_conv(conv), flat)
         else:
             picked = sparse.from_rows([conv.row(f) for f in flat.tolist()],
                                       (len(flat), conv.shape[1]))

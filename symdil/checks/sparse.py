@@ -38,6 +38,13 @@ def objects(values: Sequence[Any]) -> np.ndarray:
     return result
 
 
+def of_conv(conv: Any) -> Sparse:
+    """The entries of a ``Conv``'s operator (the arrays ``Conv.rows`` is made from): for the
+    operators a check builds as its second derivation, so their rows need not be built."""
+    row, col, value = conv._entries
+    return Sparse(conv.shape, row, col, value)
+
+
 def from_rows(rows: Sequence[Any], shape: tuple[int, int]) -> Sparse:
     """The entries of rows given as ``{column: coefficient}`` mappings (zeros already left out)."""
     lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))

@@ -65,7 +65,7 @@ def zero_insertion_rows(op: Conv) -> tuple[sparse.Sparse, tuple[int, int], str, 
                 padding=per_axis_arg(tuple(zip(befores, afters))), flip=not op.flip,
                 in_channels=c_in, out_channels=c_out, groups=g)
     lengths = spatial(conv, "m")
-    source = sparse.from_rows(conv.rows, conv.shape)
+    source = sparse.of_conv(conv)
     # output (o, j) of the reading is row (o, j + shift) of the stride-1 convolution
     o, *j = sparse.unflat(np.arange(c_out * prod(m), dtype=np.int64), (c_out, *m))
     picked = sparse.take_rows(source, sparse.flat([o, *[ja + shift for ja, shift in
@@ -107,7 +107,7 @@ def _forward_adjoint(op: Conv) -> tuple[sparse.Sparse, str, Conv, tuple[int, ...
                    output_padding=per_axis_arg(remainder), transposed=True, flip=op.flip,
                    in_channels=op.out_channels, out_channels=op.in_channels, groups=op.groups)
     n = spatial(op, "n")
-    partner_rows = sparse.from_rows(partner.rows, partner.shape)
+    partner_rows = sparse.of_conv(partner)
     # row (c, q) of the conv_transpose is a padded input position: E^T folds it onto input
     # (c, source(q)) or drops it (zero padding)
     c, *q = sparse.unflat(partner_rows.row, (op.in_channels, *padded))
@@ -147,7 +147,7 @@ def check_transposition(op: Conv, matrix: Any = None) -> CheckResult:
     if not op.transposed:
         adjoint, how, partner, remainder = _forward_adjoint(op)
         zi_rows, zi_shape, zi_text, zi_latex = zero_insertion_rows(partner)
-        zi_target, zi_what = sparse.from_rows(partner.rows, partner.shape), "that conv_transpose"
+        zi_target, zi_what = sparse.of_conv(partner), "that conv_transpose"
     else:
         m, n = spatial(op, "m"), spatial(op, "n")
         partner = Conv(n=per_axis_arg(m), kernel=nested_kernel(op.kernel, op.kernel_shape),
