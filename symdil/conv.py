@@ -349,11 +349,19 @@ class Conv:
         In the general case (symbolic n) rows near the top are available: only the left border
         can cut them.
         """
-        _index("row", r, None if self.symbolic else self.shape[0])
-        index = _unflatten(r, self.output_shape) if not self.symbolic else (0, r)
+        rows, output_shape, taps_per_weight = self._row_layout
+        _index("row", r, rows)
+        index = _unflatten(r, output_shape) if not self.symbolic else (0, r)
         taps = [_op.axis_taps(axis, i) for axis, i in zip(self.axes, index[1:])]
         return _op.row_entries(self.axes, taps, self._channel_pairs(index[0]), self.kernel,
-                               _prod(self._kernel_shape[2:]))
+                               taps_per_weight)
+
+    @cached_property
+    def _row_layout(self) -> tuple[int | None, tuple, int]:
+        """(rows or None when symbolic, output shape, taps per weight), read once for ``row``."""
+        if self.symbolic:
+            return None, (), _prod(self._kernel_shape[2:])
+        return self.shape[0], self.output_shape, _prod(self._kernel_shape[2:])
 
     @property
     def rows(self) -> tuple[MappingProxyType, ...]:

@@ -94,6 +94,16 @@ def row_entries(
         for pairs, size, ksize in zip(taps, sizes, ksizes):
             combos = [(col * size + j, kidx * ksize + t) for col, kidx in combos
                       for t, j in pairs]
+        if len(channel_pairs) == 1 and len({col for col, _ in combos}) == len(combos):
+            # one kernel index per column (no folding, one channel pair): no sums to form
+            channel, koffset = channel_pairs[0]
+            base = channel * plane
+            entries = {}
+            for col, kidx in sorted(combos):
+                coef = kernel[koffset + kidx]
+                if not (coef.is_Number and coef == 0):
+                    entries[base + col] = coef
+            return entries
         for col, kidx in combos:
             for channel, koffset in channel_pairs:
                 hits.setdefault(channel * plane + col, []).append(koffset + kidx)
@@ -181,8 +191,7 @@ def all_entries(
     else:  # pragma: no cover - no such operator fits in memory
         order = np.lexsort((col, row))
     row, col, tap = row[order], col[order], tap[order]
-    values = np.empty(len(kernel), dtype=object)
-    values[:] = list(kernel)
+    values = np.fromiter(kernel, dtype=object, count=len(kernel))
     zero_tap = np.fromiter((bool(k.is_Number and k == 0) for k in kernel), dtype=bool,
                            count=len(kernel))
     first = np.ones(len(row), dtype=bool)

@@ -3,6 +3,7 @@ read from the geometry agree with what is counted in the matrix, tap by tap."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, NamedTuple, Sequence
 
 import numpy as np
@@ -50,21 +51,26 @@ def read_taps(op: Conv, rows: Rows) -> tuple[Taps | None, str]:
     ksizes = tuple(axis.kernel_size for axis in op.axes)
     per_weight = prod(ksizes)
     index = {symbol: w for w, symbol in enumerate(op.kernel)}
-    lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
-    columns = [col for row in rows for col in row]
-    codes: dict[Any, int] = {}
-    coded = [codes.setdefault(coef, len(codes)) for row in rows for coef in row.values()]
-    coded = np.asarray(coded, dtype=np.int64)
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    total = int(lengths.sum())
+    columns = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=total)
+    values = np.fromiter(itertools.chain.from_iterable(row.values() for row in rows),
+                         dtype=object, count=total)
+    # one code per distinct coefficient object (equal objects read alike, so reading an equal
+    # one twice changes nothing)
+    ids = np.fromiter(map(id, values), dtype=np.uint64, count=total)
+    _, first_of, coded = np.unique(ids, return_index=True, return_inverse=True)
+    coded = coded.reshape(-1).astype(np.int64)
     row_of = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
     terms_of: list[list[int] | None] = []
-    for coef in codes:
+    for coef in values[first_of].tolist():
         terms = sympy.Add.make_args(sympy.expand(coef))
         terms_of.append(None if any(term not in index for term in terms)
                         else [index[term] for term in terms])
     unreadable = [code for code, terms in enumerate(terms_of) if terms is None]
     if unreadable:
         first = int(np.flatnonzero(np.isin(coded, unreadable))[0])
-        r, col = int(row_of[first]), columns[first]
+        r, col = int(row_of[first]), int(columns[first])
         return None, (f"entry (row {r}, column {col}) (0-based) = {rows[r][col]} is not a sum "
                       "of distinct taps")
     counts = np.asarray([len(terms) for terms in terms_of], dtype=np.int64)
@@ -80,8 +86,7 @@ def read_taps(op: Conv, rows: Rows) -> tuple[Taps | None, str]:
     t = unflat_arrays(rest, ksizes)
     u = tuple(k - 1 - ta for k, ta in zip(ksizes, t)) if op.flip else t
     out_channel, *i = unflat_arrays(row_of[entry], op.output_shape)
-    col_array = np.asarray(columns, dtype=np.int64)[entry]
-    in_channel, *j = unflat_arrays(col_array, op.input_shape)
+    in_channel, *j = unflat_arrays(columns[entry], op.input_shape)
     return Taps(term, lead, u, out_channel, tuple(i), in_channel, tuple(j)), ""
 
 
@@ -171,13 +176,25 @@ def misplaced_channel(op: Conv, taps: Taps) -> tuple[str, int]:
     return "", blocks
 
 
+def _distinct(values: np.ndarray) -> list:
+    """The distinct values, in increasing order, as Python numbers."""
+    values = np.sort(values)
+    if len(values):
+        values = values[np.concatenate(([True], values[1:] != values[:-1]))]
+    return values.tolist()
+
+
 def _axis_formulas(op: Conv, probe: Conv, a: int, lines: Lines) -> tuple[list[str], str, str]:
     """The formulas along axis ``a`` counted on its lines: (problems, separator, evidence)."""
     axis = probe.axes[a]
     K, s, d, n, m = axis.kernel_size, axis.stride, axis.dilation, axis.n, axis.output_length
     problems: list[str] = []
     notes = []
-    total_lines = len(np.unique(lines.key))
+    # the taps of each line in tap order: sorted by (line, u)
+    order = np.lexsort((lines.u, lines.key))
+    lines = Lines(*(field[order] for field in lines))
+    total_lines = int(np.count_nonzero(lines.key[1:] != lines.key[:-1])) + 1 if len(lines.key) \
+        else 0
     if axis.padding_mode != "zeros" and not op.transposed:
         # a folded border row can look like an ordinary one (e.g. replicate with K = 1), so the
         # geometry is counted on the rows the formulas put inside the input; the folded border
@@ -189,10 +206,7 @@ def _axis_formulas(op: Conv, probe: Conv, a: int, lines: Lines) -> tuple[list[st
     if not len(lines.key):
         # every tap lands in the padding or is cropped: only the shape can be counted
         return [], "; ", "the matrix has no unfolded tap to count on"
-    # the taps of each line in tap order: sorted by (line, u)
-    order = np.lexsort((lines.u, lines.key))
-    key, context, index = lines.key[order], lines.context[order], lines.index[order]
-    u, pos = lines.u[order], lines.pos[order]
+    key, context, index, u, pos = lines
     starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
     single = K > 1 and len(starts) == len(key)
     if single and op.ndim == 1:
@@ -200,8 +214,7 @@ def _axis_formulas(op: Conv, probe: Conv, a: int, lines: Lines) -> tuple[list[st
                           "countable in so small an operator")
     # distance between successive taps of one line, per tap step
     same_line = key[1:] == key[:-1]
-    spacings = sorted(set(((pos[1:] - pos[:-1])[same_line]
-                           / (u[1:] - u[:-1])[same_line]).tolist()))
+    spacings = _distinct((pos[1:] - pos[:-1])[same_line] / (u[1:] - u[:-1])[same_line])
     gap = 1
     if single:
         # N-D: a short axis often has one tap per line; its taps are placed with the formula's
@@ -218,7 +231,7 @@ def _axis_formulas(op: Conv, probe: Conv, a: int, lines: Lines) -> tuple[list[st
     clean = pos[starts] - gap * u[starts]
     line_context, line_index = context[starts], index[starts]
     successive = (line_context[1:] == line_context[:-1]) & (line_index[1:] == line_index[:-1] + 1)
-    steps = set((clean[1:] - clean[:-1])[successive].tolist())
+    steps = _distinct((clean[1:] - clean[:-1])[successive])
     if len(steps) > 1:
         problems.append(f"lines advance by {sorted(steps)} (not one stride)")
     if steps:
@@ -233,7 +246,7 @@ def _axis_formulas(op: Conv, probe: Conv, a: int, lines: Lines) -> tuple[list[st
         "zero diagonals between taps": (d - 1, gap - 1) if K > 1 else (0, 0),
         "receptive field": (axis.receptive_field, gap * (K - 1) + 1),
     }
-    befores = set((stride * line_index - clean).tolist())
+    befores = _distinct(stride * line_index - clean)
     if len(befores) > 1:
         problems.append(f"first taps imply different padding before: {sorted(befores)}")
     wanted["stride"] = (s, stride)

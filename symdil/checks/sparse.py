@@ -33,9 +33,10 @@ class Sparse(NamedTuple):
 
 def objects(values: Sequence[Any]) -> np.ndarray:
     """An object array holding ``values`` as they are (no conversion)."""
-    result = np.empty(len(values), dtype=object)
-    result[:] = list(values)
-    return result
+    values = list(values)
+    # fromiter stores each object as it is (assigning a list would probe every element as a
+    # possible sequence: ten times slower)
+    return np.fromiter(values, dtype=object, count=len(values))
 
 
 def of_conv(conv: Any) -> Sparse:
