@@ -353,8 +353,13 @@ class Conv:
         _index("row", r, rows)
         index = _unflatten(r, output_shape) if not self.symbolic else (0, r)
         taps = [_op.axis_taps(axis, i) for axis, i in zip(self.axes, index[1:])]
-        return _op.row_entries(self.axes, taps, self._channel_pairs(index[0]), self.kernel,
+        return _op.row_entries(self.axes, taps, self._pairs_of[index[0]], self.kernel,
                                taps_per_weight)
+
+    @cached_property
+    def _pairs_of(self) -> tuple[tuple[tuple[int, int], ...], ...]:
+        """``_channel_pairs`` of every output channel, computed once."""
+        return tuple(self._channel_pairs(o) for o in range(self.out_channels))
 
     @cached_property
     def _row_layout(self) -> tuple[int | None, tuple, int]:

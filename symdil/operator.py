@@ -82,6 +82,16 @@ def row_entries(
     hits: dict[int, list[int]] = {}
     if len(axes) == 1:
         n = sizes[0]
+        if len(channel_pairs) == 1 and len({j for _, j in taps[0]}) == len(taps[0]):
+            # one kernel index per column (no folding, one channel pair): no sums to form
+            channel, koffset = channel_pairs[0]
+            base = channel * n if channel else 0  # an int even when n is a symbol
+            entries = {}
+            for j, t in sorted((j, t) for t, j in taps[0]):
+                coef = kernel[koffset + t]
+                if not (coef.is_Number and coef == 0):
+                    entries[base + j] = coef
+            return entries
         for channel, koffset in channel_pairs:
             base = channel * n if channel else 0  # an int even when n is a symbol
             for t, j in taps[0]:
@@ -130,6 +140,40 @@ def row_output(entries: dict[int, Any], inputs: Sequence[sympy.Symbol]) -> Any:
     return sympy.Add(*[sympy.Mul(coef, inputs[col]) for col, coef in entries.items()])
 
 
+def axis_table(axis: Axis) -> Any:
+    """``axis_taps`` of every output index of a concrete axis at once: an (entries, 3) NumPy
+    array of (output index, kernel index, input index), in the order of
+    ``[(i, t, j) for i in range(m) for t, j in axis_taps(axis, i)]`` (the same rule, evaluated
+    on arrays; ``Conv.row`` keeps the scalar form and the printed-rows check compares them)."""
+    import numpy as np
+
+    K, s, d, p, n = axis.kernel_size, axis.stride, axis.dilation, axis.pad_before, axis.n
+    m = axis.output_length
+    i = np.arange(m, dtype=np.int64)[:, None]
+    t = np.arange(K, dtype=np.int64)[None, :]
+    if axis.transposed:
+        q, r = np.divmod(i + p - d * t, s)
+        keep = (r == 0) & (q >= 0) & (q < n)
+        j = q
+    else:
+        j = s * i - p + d * t
+        inside = (j >= 0) & (j < n)
+        mode = axis.padding_mode
+        if mode == "zeros":
+            keep = inside
+        else:
+            keep = np.ones_like(inside)
+            if mode == "circular":
+                j = j % n
+            elif mode == "replicate":
+                j = np.clip(j, 0, n - 1)
+            else:  # reflect: mirror about the edge sample without repeating it
+                j = np.where(j < 0, -j, np.where(j >= n, 2 * (n - 1) - j, j))
+    kernel_index = (K - 1 - t) if axis.flip else t
+    i, kernel_index = np.broadcast_to(i, keep.shape), np.broadcast_to(kernel_index, keep.shape)
+    return np.stack([i[keep], kernel_index[keep], j[keep]], axis=1).reshape(-1, 3)
+
+
 def all_rows(
     axes: Sequence[Axis],
     channel_pairs: Sequence[Sequence[tuple[int, int]]],
@@ -172,8 +216,7 @@ def all_entries(
     spatial_col = np.zeros(1, dtype=np.int64)
     spatial_tap = np.zeros(1, dtype=np.int64)
     for axis, length, size, ksize in zip(axes, lengths, sizes, ksizes):
-        found = [(i, t, j) for i in range(length) for t, j in axis_taps(axis, i)]
-        index = np.asarray(found, dtype=np.int64).reshape(-1, 3)
+        index = axis_table(axis)
         # the Cartesian product with the axes so far, this axis varying fastest
         spatial_row = (spatial_row[:, None] * length + index[None, :, 0]).reshape(-1)
         spatial_col = (spatial_col[:, None] * size + index[None, :, 2]).reshape(-1)
