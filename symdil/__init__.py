@@ -2,7 +2,8 @@
 
 The public API: ``Conv`` (the operator), ``verify`` (the checks), ``derive``/``Derivation`` (LaTeX
 and Markdown derivations), ``Handout`` (exercise sheets), ``statements`` (what a derivation
-states, each statement with ``holds``), ``SymdilError`` (every invalid argument).
+states, each statement with ``holds``), ``Stack`` (a chain of layers), ``from_torch`` (a PyTorch
+model as a Conv or Stack), ``SymdilError`` (every invalid argument).
 
 The names are imported on first use, so ``import symdil`` (and the ``symdil`` command's
 ``--version`` and ``--help``) does not pay for SymPy, NumPy and Jinja2 up front.
@@ -25,6 +26,9 @@ _LAZY = {
     "Handout": "handout",
     "VerificationReport": "verification",
     "verify": "verification",
+    "Stack": "stack",
+    "SingleConv": "stack",
+    "from_torch": "torch_model",
     "statements": "statements",  # the package itself, callable: symdil.statements(op)
 }
 
@@ -32,9 +36,12 @@ __all__ = [
     "Conv",
     "Derivation",
     "Handout",
+    "SingleConv",
+    "Stack",
     "SymdilError",
     "VerificationReport",
     "derive",
+    "from_torch",
     "statements",
     "verify",
     "__version__",
@@ -45,6 +52,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .conv import Conv
     from .derivation import Derivation, derive
     from .handout import Handout
+    from .stack import SingleConv, Stack
+    from .torch_model import from_torch
     from .verification import VerificationReport, verify
 
 

@@ -102,7 +102,8 @@ def _verification(target: Target) -> dict[str, Any]:
 def _render_derivation(target: Target, compile_pdfs: bool,
                        skip_pdf: bool = False) -> dict[str, str | bytes]:
     templates = target.templates
-    if target.title is not None and not target.standalone and "pdf" not in target.formats:
+    if target.title is not None and not target.standalone and not {"pdf", "html"} & set(
+            target.formats):
         raise _EntryError("title", target.title, "a title applies to standalone documents and "
                           "PDFs; add standalone = true")
     derivation = _stage(None, None, Derivation, target.op, target.max_rows or DEFAULT_MAX_ROWS,
@@ -112,7 +113,8 @@ def _render_derivation(target: Target, compile_pdfs: bool,
     def render(fmt: str, standalone: bool) -> str:
         title = target.title if standalone else None
         return _stage("templates" if templates else None, templates and str(templates),
-                      derivation.render, fmt, standalone, templates, verification, title)
+                      derivation.render, fmt, standalone, templates, verification, title,
+                      target.figures, target.name)
 
     out: dict[str, str | bytes] = {}
     for fmt in target.formats:
@@ -122,7 +124,25 @@ def _render_derivation(target: Target, compile_pdfs: bool,
             tex = render("latex", True)
             out[fmt] = _compile(target, target.files()[fmt], tex) if compile_pdfs else tex
         else:
-            out[fmt] = render(fmt, target.standalone)
+            out[fmt] = render(fmt, target.standalone or fmt == "html")
+    if target.figures:
+        out.update(_stage("figures", True, _figure_files, target, compile_pdfs))
+    return out
+
+
+def _figure_files(target: Target, compile_pdfs: bool) -> dict[str, str | bytes]:
+    """The figures as files of their own, keyed ``file:<name>``: SVG beside a Markdown document
+    (which links them), PDF beside a PDF (the documents themselves hold the figures too)."""
+    from .figures import available_kinds, figure, tikz_document, to_svg
+
+    out: dict[str, str | bytes] = {}
+    for kind in available_kinds(target.op):
+        drawn = figure(target.op, kind)
+        if "markdown" in target.formats:
+            out[f"file:{target.name}-{kind}.svg"] = to_svg(drawn)
+        if "pdf" in target.formats:
+            tex = tikz_document(drawn)
+            out[f"file:{target.name}-{kind}.pdf"] = compile_pdf(tex) if compile_pdfs else tex
     return out
 
 
@@ -147,6 +167,46 @@ def _render_handout(target: Target, compile_pdfs: bool,
     return out
 
 
+def _render_stack(target: Target, compile_pdfs: bool,
+                  skip_pdf: bool = False) -> dict[str, str | bytes]:
+    from .stack_checks import verify_stack
+    from .stack_document import StackDocument
+
+    if target.title is not None and not target.standalone and "pdf" not in target.formats:
+        raise _EntryError("title", target.title, "a title applies to standalone documents and "
+                          "PDFs; add standalone = true")
+    document = _stage(None, None, StackDocument, target.op, target.max_rows or DEFAULT_MAX_ROWS,
+                      target.max_cols or DEFAULT_MAX_COLS)
+    report = None
+    if target.verify:
+        report = _stage("verify", True, verify_stack, target.op)
+        if not report.passed:
+            failed = "; ".join(f"{check.name}: {check.detail}" for check in report.failed)
+            raise _EntryError("verify", True, f"verification failed ({failed})")
+
+    def render(fmt: str, standalone: bool) -> str:
+        return _stage("templates" if target.templates else None,
+                      target.templates and str(target.templates), document.render, fmt,
+                      standalone, report, target.title if standalone else None,
+                      target.templates)
+
+    out: dict[str, str | bytes] = {}
+    for fmt in target.formats:
+        if fmt == "pdf" and skip_pdf:
+            continue
+        if fmt == "pdf":
+            tex = render("latex", True)
+            out[fmt] = _compile(target, target.files()[fmt], tex) if compile_pdfs else tex
+        else:
+            out[fmt] = render(fmt, target.standalone)
+    if target.figures:
+        from .figures import stack_figure, to_svg
+
+        drawn = _stage("figures", True, stack_figure, target.op)
+        out[f"file:{target.name}-stack.svg"] = to_svg(drawn)
+    return out
+
+
 def render_target(target: Target, compile_pdfs: bool = True,
                   skip_pdf: bool = False) -> dict[str, bytes]:
     """File name -> bytes of every document of one entry (raises ``_EntryError``).
@@ -154,10 +214,12 @@ def render_target(target: Target, compile_pdfs: bool = True,
     ``compile_pdfs=False`` gives, under each ``.pdf`` name, the LaTeX source it is compiled from
     (for checks that compare PDFs by their text); ``skip_pdf=True`` leaves the PDFs out.
     """
-    render = _render_derivation if target.kind == "derivation" else _render_handout
+    render = {"derivation": _render_derivation, "stack": _render_stack}.get(
+        target.kind, _render_handout)
     rendered = render(target, compile_pdfs, skip_pdf)
     names = target.files()
-    return {names[key]: data.encode("utf-8") if isinstance(data, str) else data
+    return {(key[5:] if key.startswith("file:") else names[key]):
+            data.encode("utf-8") if isinstance(data, str) else data
             for key, data in rendered.items()}
 
 

@@ -26,17 +26,24 @@ import sympy
 from .conv import Conv
 from .spec import SymdilError
 
-FORMATS = ("latex", "markdown", "pdf")
-EXTENSIONS = {"latex": ".tex", "markdown": ".md", "pdf": ".pdf"}
+FORMATS = ("latex", "markdown", "pdf", "html")
+EXTENSIONS = {"latex": ".tex", "markdown": ".md", "pdf": ".pdf", "html": ".html"}
 CONV_KEYS = ("n", "kernel", "stride", "dilation", "padding", "padding_mode", "flip", "transposed",
              "output_padding", "input_symbol", "kernel_symbol", "output_symbol", "in_channels",
              "out_channels", "groups")
 _COMMON = ("formats", "max_rows", "max_cols", "templates", "title")
 KEYS = {
-    "derivation": ("name",) + CONV_KEYS + _COMMON[:1] + ("standalone", "verify") + _COMMON[1:],
+    "derivation": ("name",) + CONV_KEYS + _COMMON[:1] + ("standalone", "verify", "figures")
+    + _COMMON[1:],
     "handout": ("name", "exercises", "seed", "solutions", "solutions_file") + _COMMON,
+    "stack": ("name", "n", "layers", "wavenet", "input_symbol", "kernel_symbol", "formats",
+              "standalone", "verify", "figures") + _COMMON[1:],
 }
-DEFAULT_KEYS = tuple(dict.fromkeys(k for keys in KEYS.values() for k in keys if k != "name"))
+#: Keys of one table of a [[stack]] entry's ``layers`` (Conv arguments without n).
+LAYER_KEYS = ("kernel", "stride", "dilation", "padding", "padding_mode", "flip", "transposed",
+              "output_padding", "kernel_symbol", "in_channels", "out_channels", "groups")
+DEFAULT_KEYS = tuple(dict.fromkeys(k for keys in KEYS.values() for k in keys
+                                   if k not in ("name", "layers", "wavenet")))
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}\Z")
 _SYMBOL_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
 _NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)(/\d+)?\Z")
@@ -63,12 +70,13 @@ class Target:
     """One document to build: a derivation of ``op`` or a ``handout``, in ``formats``."""
 
     name: str
-    kind: str  # "derivation" or "handout"
+    kind: str  # "derivation", "handout" or "stack"
     formats: tuple[str, ...]
-    op: Conv | None = None
+    op: Any = None  # a Conv (derivation) or a Stack (stack)
     handout: Handout | None = None
     standalone: bool = False
     verify: bool = False
+    figures: bool = False  # window/matrix figures in the documents, and as files of their own
     max_rows: int | None = None
     max_cols: int | None = None
     templates: Path | None = None  # resolved against the build file's folder
@@ -149,8 +157,13 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "exercises": _at_least(1), "seed": _at_least(0),
     "in_channels": _INT, "out_channels": _INT, "groups": _INT,
     "flip": _BOOL, "transposed": _BOOL, "standalone": _BOOL, "verify": _BOOL, "solutions": _BOOL,
+    "figures": _BOOL,
     "padding_mode": _STR, "input_symbol": _STR, "kernel_symbol": _STR, "output_symbol": _STR,
     "templates": _STR, "title": _STR,
+    "layers": (lambda v: isinstance(v, list) and bool(v) and all(isinstance(t, dict) for t in v),
+               "a non-empty array of tables, e.g. [{kernel = 2, dilation = 4, "
+               "padding = \"causal\"}]"),
+    "wavenet": (lambda v: _is_int(v) and 1 <= v <= 30, "a number of layers from 1 to 30"),
 }
 
 
@@ -182,6 +195,11 @@ def _check_keys(table: dict, allowed: tuple[str, ...], problem: Report) -> dict:
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problem(f"unknown key '{key}' (allowed: {', '.join(allowed)}){hint}")
+        elif key == "kernel" and isinstance(value, float):
+            # the same message as the CLI and the API: both readings of a lone 3.0
+            from .conv import kernel_reading_error
+
+            problem("'kernel' " + str(kernel_reading_error(value, f"[{value!r}]", "value")))
         elif not _RULES[key][0](value):
             unknown = [f for f in value if isinstance(f, str) and f not in FORMATS] if (
                 key == "formats" and isinstance(value, list)) else []
@@ -200,7 +218,11 @@ def _target(kind: str, values: dict, base: Path, problem: Report) -> Target | No
         if not templates.is_dir():
             problem(f"'templates' must be a folder (relative to the build file), "
                     f"{str(templates)!r} is not one")
-    if kind == "derivation":
+    if kind == "stack":
+        op = _stack(values, problem)
+        if op is None:
+            return None
+    elif kind == "derivation":
         params = {key: values[key] for key in CONV_KEYS if key in values}
         try:
             op = Conv(**{**params, "kernel": _exact(params["kernel"])})
@@ -213,18 +235,60 @@ def _target(kind: str, values: dict, base: Path, problem: Report) -> Target | No
         handout = Handout(values.get("exercises", 6), values.get("seed", 0),
                           values.get("solutions", "solutions_file" in values),
                           values.get("solutions_file"))
-    options = {key: values[key] for key in ("standalone", "verify", "max_rows", "max_cols",
-                                            "title") if key in values}
+    options = {key: values[key] for key in ("standalone", "verify", "figures", "max_rows",
+                                            "max_cols", "title") if key in values}
+    if options.get("figures") and op is not None and getattr(op, "symbolic", False):
+        problem("'figures' needs a concrete n (the general case has no finite picture)")
     formats = tuple(dict.fromkeys(values.get("formats", ["latex"])))
     if "name" not in values:
         return None
     return Target(values["name"], kind, formats, op, handout, templates=templates, **options)
 
 
+def _stack(values: dict, problem: Report) -> Any:
+    """The Stack of a [[stack]] entry (``layers`` tables or ``wavenet = N``), or None."""
+    from .stack import Stack
+
+    if ("layers" in values) == ("wavenet" in values):
+        problem("give 'layers' (an array of tables) or 'wavenet' (a number of layers), "
+                "exactly one")
+        return None
+    if "wavenet" in values:
+        layers = [dict(kernel=2, dilation=2 ** j, padding="causal")
+                  for j in range(values["wavenet"])]
+    else:
+        layers = []
+        for number, table in enumerate(values["layers"], start=1):
+            good = _check_keys(table, LAYER_KEYS, lambda message, number=number: problem(
+                f"layers[{number}]: {message}"))
+            if len(good) != len(table):
+                return None
+            if "kernel" in good:
+                good["kernel"] = _exact(good["kernel"])
+            if isinstance(good.get("padding"), list):
+                good["padding"] = _pairs(good["padding"])
+            layers.append(good)
+    n = values["n"]
+    n = tuple(n) if isinstance(n, list) else n
+    symbols = {key: values[key] for key in ("input_symbol", "kernel_symbol") if key in values}
+    try:
+        return Stack(n, layers, **symbols)
+    except SymdilError as error:
+        problem(str(error))
+        return None
+
+
+def _pairs(value: list) -> Any:
+    """TOML arrays to tuples: [1, 0] is (before, after), [[1, 0], 2] per axis."""
+    if len(value) == 2 and all(_is_int(v) for v in value):
+        return tuple(value)
+    return tuple(tuple(v) if isinstance(v, list) else v for v in value)
+
+
 def _entry(kind: str, label: str, entry: dict, defaults: dict, seen: dict[str, str],
            base: Path, problem: Report) -> Target | None:
     merged = {key: value for key, value in defaults.items() if key in KEYS[kind]}
-    required = ("name",) + (("n", "kernel") if kind == "derivation" else ())
+    required = ("name",) + {"derivation": ("n", "kernel"), "stack": ("n",)}.get(kind, ())
     missing = [key for key in required if key not in merged and key not in entry]
     for key in missing:
         problem(f"missing required key '{key}'")
@@ -240,7 +304,7 @@ def _entry(kind: str, label: str, entry: dict, defaults: dict, seen: dict[str, s
     rejected = set(entry) - set(good)
     for key in rejected:
         merged.pop(key, None)
-    if (set(missing) | rejected) & set(CONV_KEYS):
+    if (set(missing) | rejected) & (set(CONV_KEYS) | {"layers", "wavenet"}):
         return None
     return _target(kind, merged, base, problem)
 
@@ -280,7 +344,7 @@ def load_build(path: str | os.PathLike) -> BuildPlan:
         if kind not in KEYS:
             if kind != "defaults":
                 reporter("")(f"unknown table '{kind}' (allowed: [defaults], [[derivation]], "
-                             "[[handout]])")
+                             "[[handout]], [[stack]])")
         elif not isinstance(entries, list):
             reporter("")(f"'{kind}' must be [[{kind}]] entries, got {_shown(entries)}")
         else:
@@ -295,7 +359,7 @@ def load_build(path: str | os.PathLike) -> BuildPlan:
                                 reporter(label + ": "))
                 targets.extend([target] if target is not None else [])
     if not problems and not targets:
-        reporter("")("nothing to build: add [[derivation]] or [[handout]] entries")
+        reporter("")("nothing to build: add [[derivation]], [[handout]] or [[stack]] entries")
     if problems:
         raise BuildFileError(problems)
     return BuildPlan(path, tuple(targets))

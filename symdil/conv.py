@@ -10,6 +10,7 @@ from typing import Any, Sequence
 import sympy
 
 from . import operator as _op
+from .limits import check_kernel_weights
 from .spec import SymdilError, make_axis, require_int, validate_symbol_name
 from .symbols import indexed_symbol
 
@@ -75,10 +76,43 @@ def _tap_value(value: Any) -> sympy.Expr:
         raise SymdilError(f"kernel taps must be numbers or SymPy expressions, got {value!r}")
     if isinstance(value, numbers.Number) or isinstance(value, sympy.Basic):
         tap = sympy.sympify(value)
+        # sympy.true, Eq(x, 1), sets, matrices... are not values a kernel can hold
+        if (not isinstance(tap, sympy.Expr) or isinstance(tap, sympy.MatrixBase)
+                or not tap.is_commutative):
+            raise SymdilError(f"kernel taps must be numbers or SymPy expressions, got {value!r} "
+                              f"({type(value).__name__})")
         if tap.has(sympy.nan, sympy.oo, -sympy.oo, sympy.zoo):
             raise SymdilError(f"kernel taps must be finite, got {value!r}")
         return tap
     raise SymdilError(f"kernel taps must be numbers or SymPy expressions, got {value!r}")
+
+
+def _plain(value: Any) -> Any:
+    """NumPy arrays and scalars become Python lists and numbers (``tolist``/``item``), so that
+    ``Conv(numpy.int64(7), numpy.array([1, 2]))`` is ``Conv(7, [1, 2])``."""
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):
+        return value.tolist()
+    return value
+
+
+def kernel_reading_error(value: Any, one_tap: str, name: str = "kernel") -> SymdilError:
+    """A lone non-integer number as the kernel: it is neither a number of taps nor a list of taps.
+    The message shows both readings (``one_tap`` spells one tap of this value in the caller's
+    syntax: ``[3.0]`` in Python and TOML, ``3.0,`` on the command line)."""
+    shown = value if isinstance(value, str) else repr(value)
+    number = sympy.Rational(value) if isinstance(value, str) else sympy.nsimplify(value)
+    if not number.is_finite:
+        return SymdilError(f"{name} must be a number of taps (a positive integer such as 3) or a "
+                           f"list of finite taps, got {shown}")
+    if number.is_integer and number >= 1:
+        size = int(number)
+        return SymdilError(
+            f"{name} {shown} is ambiguous: write {size} for {size} tap"
+            f"{'s' if size != 1 else ''} (the kernel size), or {one_tap} for one tap of value "
+            f"{shown}"
+        )
+    return SymdilError(f"{name} must be a number of taps (a positive integer such as 3) or a list "
+                       f"of taps (for one tap of value {shown} write {one_tap}), got {shown}")
 
 
 class Conv:
@@ -133,14 +167,19 @@ class Conv:
         args = dict(zip(_PARAMS, (n, kernel, stride, dilation, padding, padding_mode, flip,
                                   transposed, output_padding, input_symbol, kernel_symbol,
                                   output_symbol, in_channels, out_channels, groups)))
+        args = {key: _freeze(value) for key, value in args.items()}
+        (n, kernel, stride, dilation, padding, padding_mode, flip, transposed, output_padding,
+         input_symbol, kernel_symbol, output_symbol, in_channels, out_channels,
+         groups) = args.values()
         set_ = object.__setattr__
-        set_(self, "_args", {key: _freeze(value) for key, value in args.items()})
+        set_(self, "_args", args)
         names = {
             "input_symbol": validate_symbol_name("input_symbol", input_symbol),
             "kernel_symbol": validate_symbol_name("kernel_symbol", kernel_symbol),
             "output_symbol": validate_symbol_name("output_symbol", output_symbol),
         }
-        if len(set(names.values())) != 3:
+        # omicron prints as a Latin o: the two would look the same
+        if len({"o" if name == "omicron" else name for name in names.values()}) != 3:
             raise SymdilError(
                 "input_symbol, kernel_symbol and output_symbol must be different, got "
                 f"{input_symbol!r}, {kernel_symbol!r}, {output_symbol!r}"
@@ -178,6 +217,9 @@ class Conv:
         )
         if any(axis.symbolic for axis in axes) and (ndim > 1 or c_in > 1 or c_out > 1):
             raise SymdilError("a symbolic n is supported in 1-D with one channel only")
+        if axes[0].symbolic and axes[0].n.name in names.values():
+            raise SymdilError("n must differ from the input, kernel and output symbols, got "
+                              f"{axes[0].n.name!r}; use another name such as 'n' or 'L'")
         set_(self, "axes", axes)
 
     @staticmethod
@@ -202,6 +244,9 @@ class Conv:
             if shape[:2] != lead:
                 raise SymdilError(f"kernel values have channel shape {shape[:2]}, expected {lead}")
             return shape[2:], tuple(_tap_value(v) for v in flat), shape
+        if ndim == 1 and isinstance(kernel, (numbers.Real, sympy.Number)) and not isinstance(
+                kernel, (bool, numbers.Integral, sympy.Integer)):
+            raise kernel_reading_error(kernel, f"[{kernel!r}]")
         sizes = _per_axis("kernel", kernel, ndim)
         return sizes, None, lead + tuple(
             require_int("kernel size", s, 1) if not isinstance(s, bool) else s for s in sizes
@@ -226,11 +271,39 @@ class Conv:
             raise SymdilError(f"unknown Conv argument(s): {', '.join(sorted(unknown))}")
         return Conv(**{**self._args, **changes})
 
+    def _key(self) -> tuple:
+        """What equality compares: the resolved operator.  The geometry with padding resolved to
+        (before, after) per axis (``padding="same"`` equals the same padding given as numbers),
+        channels, groups, the taps (symbols, or values compared as SymPy expressions: ``1`` and
+        ``1.0`` differ) and the three symbol names (they name the matrix's entries)."""
+        axes = tuple(
+            (axis.n, axis.kernel_size, axis.stride, axis.dilation, axis.pad_before,
+             axis.pad_after, axis.padding_mode, axis.transposed, axis.output_padding, axis.flip)
+            for axis in self.axes)
+        return (axes, self.in_channels, self.out_channels, self.groups, self._kernel_shape,
+                self._kernel_values, self.input_symbol, self.kernel_symbol, self.output_symbol)
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Conv) and repr(self) == repr(other)
+        """Equal when the resolved operators are equal (see ``_key``): ``Conv(7, 3,
+        padding="same") == Conv(7, 3, padding=1)`` and ``Conv(numpy.int64(7), 2) == Conv(7, 2)``;
+        ``repr`` still shows the arguments as given."""
+        if not isinstance(other, Conv):
+            return NotImplemented
+        return self._key() == other._key()
 
     def __hash__(self) -> int:
-        return hash(repr(self))
+        return hash(self._key())
+
+    def __reduce__(self) -> tuple:
+        # rebuilt from the constructor arguments: copy, deepcopy and pickle (multiprocessing)
+        # work, and caches (rows, matrix) are recomputed rather than carried along
+        return (_rebuild, (self._args,))
+
+    def __copy__(self) -> "Conv":
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict) -> "Conv":
+        return self  # immutable: every part is immutable too
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in self._args.items())
@@ -305,15 +378,20 @@ class Conv:
 
     @cached_property
     def kernel(self) -> tuple:
-        """Kernel symbols or values, flat in PyTorch's weight layout."""
+        """Kernel symbols or values, flat in PyTorch's weight layout (at most
+        ``limits.MAX_KERNEL_WEIGHTS`` of them are built at once)."""
         if self._kernel_values is not None:
             return self._kernel_values
+        check_kernel_weights(self)
+        return tuple(self._kernel_at(f) for f in range(_prod(self._kernel_shape)))
+
+    def _kernel_at(self, flat: int) -> Any:
+        """Weight ``flat`` of the kernel, without building the others."""
+        if self._kernel_values is not None:
+            return self._kernel_values[flat]
         shape = self._kernel_shape
-        channels = shape[:2] != (1, 1)
-        return tuple(
-            indexed_symbol(self.kernel_symbol, idx[2:], idx[:2] if channels else ())
-            for idx in (_unflatten(f, shape) for f in range(_prod(shape)))
-        )
+        idx = _unflatten(flat, shape)
+        return indexed_symbol(self.kernel_symbol, idx[2:], idx[:2] if shape[:2] != (1, 1) else ())
 
     @property
     def kernel_shape(self) -> tuple:
@@ -353,8 +431,8 @@ class Conv:
         _index("row", r, rows)
         index = _unflatten(r, output_shape) if not self.symbolic else (0, r)
         taps = [_op.axis_taps(axis, i) for axis, i in zip(self.axes, index[1:])]
-        return _op.row_entries(self.axes, taps, self._pairs_of[index[0]], self.kernel,
-                               taps_per_weight)
+        return _op.row_entries(self.axes, taps, self._pairs_of[index[0]],
+                               _LazyKernel(self), taps_per_weight)
 
     @cached_property
     def _pairs_of(self) -> tuple[tuple[tuple[int, int], ...], ...]:
@@ -377,18 +455,23 @@ class Conv:
     def _rows(self) -> tuple[dict[int, Any], ...]:
         # all rows at once with NumPy index arithmetic (the same entries as ``row``, row by row;
         # the printed-rows check compares the two)
-        row, col, coef = self._entries
+        row, col, coef, lowest = self._entries
+        # a row lists its entries in tap order, as ``row`` does: lowest kernel index first
+        order = _lexsort((col, lowest, row))
+        row, col, coef = row[order], col[order], coef[order]
         bounds = _bounds(row, self.shape[0])
         cols, coefs = col.tolist(), coef.tolist()
         return tuple(MappingProxyType(dict(zip(cols[a:b], coefs[a:b])))
                      for a, b in zip(bounds, bounds[1:]))
 
     @cached_property
-    def _entries(self) -> tuple[Any, Any, Any]:
-        """(row, column, coefficient) NumPy arrays of the non-zeros, sorted by row then column."""
+    def _entries(self) -> tuple[Any, Any, Any, Any]:
+        """(row, column, coefficient, lowest kernel index) NumPy arrays of the non-zeros, sorted
+        by row then column."""
         self._need_concrete()
         pairs = [self._channel_pairs(o) for o in range(self.out_channels)]
-        return _op.all_entries(self.axes, pairs, self.kernel, _prod(self._kernel_shape[2:]))
+        return _op.all_entries(self.axes, pairs, _LazyKernel(self),
+                               _prod(self._kernel_shape[2:]))
 
     @property
     def matrix(self) -> sympy.SparseMatrix:
@@ -427,6 +510,29 @@ class Conv:
         return "$$" + self._repr_latex_().strip("$") + "$$"
 
 
+class _LazyKernel:
+    """``conv.kernel[i]`` built on demand: a row needs only its own taps, so printing a few rows
+    of an operator with many channels does not build every weight."""
+
+    __slots__ = ("_conv",)
+
+    def __init__(self, conv: "Conv") -> None:
+        self._conv = conv
+
+    def __getitem__(self, flat: int) -> Any:
+        return self._conv._kernel_at(flat)
+
+
+def _rebuild(args: dict[str, Any]) -> "Conv":
+    return Conv(**args)
+
+
+def _lexsort(keys: tuple) -> Any:
+    import numpy as np
+
+    return np.lexsort(keys)
+
+
 def _bounds(row: Any, rows: int) -> list[int]:
     import numpy as np
 
@@ -434,9 +540,13 @@ def _bounds(row: Any, rows: int) -> list[int]:
 
 
 def _freeze(value: Any) -> Any:
-    """Nested lists become tuples, so stored arguments cannot change behind the Conv's back."""
+    """Nested lists (and NumPy arrays) become tuples, so stored arguments cannot change behind
+    the Conv's back; NumPy integers become ints (``numbers.Integral`` but not ``int``)."""
+    value = _plain(value)
     if isinstance(value, (list, tuple)):
         return tuple(_freeze(item) for item in value)
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, int)):
+        return int(value)
     return value
 
 

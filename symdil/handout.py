@@ -18,6 +18,7 @@ In a notebook a ``Handout`` displays as Markdown; ``handout.exercise(i)`` is one
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any, Sequence
 
@@ -36,7 +37,7 @@ from .printing import (
 )
 from .spec import SymdilError
 
-FORMATS = ("latex", "markdown")
+FORMATS = ("latex", "markdown", "html")
 PARTS = ("handout", "solutions")
 TEMPLATES = {
     ("latex", "handout"): "latex/handout.tex.j2",
@@ -44,6 +45,8 @@ TEMPLATES = {
     ("markdown", "handout"): "markdown/handout.md.j2",
     ("markdown", "solutions"): "markdown/handout_key.md.j2",
     ("markdown", "exercise"): "markdown/handout_exercise.md.j2",
+    ("html", "handout"): "html/handout.html.j2",
+    ("html", "solutions"): "html/handout_key.html.j2",
 }
 #: An empty cell of a grid the student fills in (LaTeX and KaTeX alike).
 BLANK = r"\boxed{\rule{0pt}{1em}\hspace{1.2em}}"
@@ -140,7 +143,8 @@ def _full_matrix(op: Conv, printer: SymdilLatexPrinter,
 
 def _row_sum(expression: Any, inputs: Sequence[sympy.Symbol],
              printer: SymdilLatexPrinter) -> str:
-    """A linear expression in the inputs as ``a_j k_t + …`` in column order (checked exact)."""
+    """A linear expression in the inputs as ``k_t a_j + …`` in column order (tap order for the
+    forward, unflipped exercises; checked exact)."""
     expression = sympy.expand(expression)
     terms = [(expression.coeff(symbol), symbol) for symbol in inputs]
     terms = [(coef, symbol) for coef, symbol in terms if coef != 0]
@@ -421,6 +425,13 @@ class Handout:
         self.max_rows = _check_limit("max_rows", max_rows)
         self.max_cols = _check_limit("max_cols", max_cols)
 
+    @property
+    def version(self) -> str:
+        """A short label printed on the students' sheet and its key (they match), from which the
+        regeneration command (kept in the key only) cannot be read off."""
+        digest = hashlib.sha256(f"{len(self.exercises)}:{self.seed}".encode()).hexdigest()
+        return digest[:6].upper()
+
     def check(self) -> None:
         """Raise ``SymdilError`` unless every exercise's answer passes its independent check."""
         failed = [f"{number} ({exercise.kind})" for number, exercise in
@@ -435,6 +446,7 @@ class Handout:
         return {
             "title": self.title,
             "seed": self.seed,
+            "version": self.version,
             "count": len(self.exercises),
             "command": f"symdil handout --exercises {len(self.exercises)} --seed {self.seed}",
             "notation": NOTATION,

@@ -70,7 +70,9 @@ def row_entries(
     kernel: Sequence[Any],
     kernel_channel_size: int,
 ) -> dict[int, Any]:
-    """Column -> coefficient of one output row.
+    """Column -> coefficient of one output row, in tap order: the column met by the lowest kernel
+    index (flat, in the weight layout) comes first, ties in column order.  Forward without flip
+    that is column order; flipped and transposed rows run the other way.
 
     ``taps[a]`` are the pairs of this row's index along axis ``a``; ``channel_pairs`` lists
     (input channel, kernel channel offset) pairs feeding this row's output channel; ``kernel`` is
@@ -87,7 +89,7 @@ def row_entries(
             channel, koffset = channel_pairs[0]
             base = channel * n if channel else 0  # an int even when n is a symbol
             entries = {}
-            for j, t in sorted((j, t) for t, j in taps[0]):
+            for t, j in sorted(taps[0]):  # tap order (one tap per column)
                 coef = kernel[koffset + t]
                 if not (coef.is_Number and coef == 0):
                     entries[base + j] = coef
@@ -109,7 +111,7 @@ def row_entries(
             channel, koffset = channel_pairs[0]
             base = channel * plane
             entries = {}
-            for col, kidx in sorted(combos):
+            for kidx, col in sorted((kidx, col) for col, kidx in combos):  # tap order
                 coef = kernel[koffset + kidx]
                 if not (coef.is_Number and coef == 0):
                     entries[base + col] = coef
@@ -118,7 +120,9 @@ def row_entries(
             for channel, koffset in channel_pairs:
                 hits.setdefault(channel * plane + col, []).append(koffset + kidx)
     entries = {}
-    for col in sorted(hits):
+    # tap order: the entry of the lowest kernel index first (column order breaks ties), so that
+    # every printed sum reads k_0 a_6 + k_1 a_8 + k_2 a_10 like the definition
+    for col in sorted(hits, key=lambda col: (min(hits[col]), col)):
         idx = hits[col]
         coef = kernel[idx[0]] if len(idx) == 1 else sympy.Add(*[kernel[k] for k in idx])
         # only a number can be zero here (SymPy cancels k - k to 0); `!= 0` on every symbol
@@ -136,7 +140,8 @@ def _prod(values: Sequence[int]) -> int:
 
 
 def row_output(entries: dict[int, Any], inputs: Sequence[sympy.Symbol]) -> Any:
-    """The output expression of one row: sum of coefficient * input, in column order."""
+    """The output expression of one row: sum of coefficient * input (SymPy orders an ``Add`` its
+    own way; printers take the terms from the row, in tap order)."""
     return sympy.Add(*[sympy.Mul(coef, inputs[col]) for col, coef in entries.items()])
 
 
@@ -174,34 +179,18 @@ def axis_table(axis: Axis) -> Any:
     return np.stack([i[keep], kernel_index[keep], j[keep]], axis=1).reshape(-1, 3)
 
 
-def all_rows(
-    axes: Sequence[Axis],
-    channel_pairs: Sequence[Sequence[tuple[int, int]]],
-    kernel: Sequence[Any],
-    kernel_channel_size: int,
-) -> list[dict[int, Any]]:
-    """Every output row (column -> coefficient), the same as ``row_entries`` row by row, built at
-    once from ``all_entries``."""
-    import numpy as np
-
-    row, col, coef = all_entries(axes, channel_pairs, kernel, kernel_channel_size)
-    total_rows = len(channel_pairs) * _prod([axis.output_length for axis in axes])
-    bounds = np.searchsorted(row, np.arange(total_rows + 1)).tolist()
-    col_list, coef_list = col.tolist(), coef.tolist()
-    return [dict(zip(col_list[a:b], coef_list[a:b])) for a, b in zip(bounds, bounds[1:])]
-
-
 def all_entries(
     axes: Sequence[Axis],
     channel_pairs: Sequence[Sequence[tuple[int, int]]],
     kernel: Sequence[Any],
     kernel_channel_size: int,
-) -> tuple[Any, Any, Any]:
-    """The non-zero entries of the operator as NumPy arrays (row, column, coefficient; sorted by
-    row, then column), the same as ``row_entries`` row by row: the per-axis (kernel index, input
-    index) pairs of ``axis_taps`` are combined across axes and channels with index arithmetic; a
-    coefficient is a tap of ``kernel`` as it is, or the SymPy sum of the taps folded onto one
-    column (in the order ``row_entries`` meets them).
+) -> tuple[Any, Any, Any, Any]:
+    """The non-zero entries of the operator as NumPy arrays (row, column, coefficient, lowest
+    kernel index of the entry; sorted by row, then column), the same as ``row_entries`` row by
+    row (which lists a row in tap order: sort by (row, lowest kernel index, column) for that):
+    the per-axis (kernel index, input index) pairs of ``axis_taps`` are combined across axes and
+    channels with index arithmetic; a coefficient is a tap of ``kernel`` as it is, or the SymPy
+    sum of the taps folded onto one column (in the order ``row_entries`` meets them).
 
     ``channel_pairs[o]`` lists the (input channel, kernel offset) pairs of output channel ``o``.
     """
@@ -234,14 +223,17 @@ def all_entries(
     else:  # pragma: no cover - no such operator fits in memory
         order = np.lexsort((col, row))
     row, col, tap = row[order], col[order], tap[order]
-    values = np.fromiter(kernel, dtype=object, count=len(kernel))
-    zero_tap = np.fromiter((bool(k.is_Number and k == 0) for k in kernel), dtype=bool,
-                           count=len(kernel))
+    # only the taps used are read (``kernel`` may build each on demand)
+    used = np.unique(tap)
+    values = np.fromiter((kernel[k] for k in used.tolist()), dtype=object, count=len(used))
+    zero_tap = np.fromiter((bool(k.is_Number and k == 0) for k in values), dtype=bool,
+                           count=len(values))
     first = np.ones(len(row), dtype=bool)
     if len(row):
         first[1:] = (row[1:] != row[:-1]) | (col[1:] != col[:-1])
-    coef = values[tap]
-    keep = ~zero_tap[tap]
+    position = np.searchsorted(used, tap)
+    coef = values[position]
+    keep = ~zero_tap[position]
     if not first.all():
         # folded taps: several kernel indices on one column, added as row_entries adds them
         starts = np.flatnonzero(first)
@@ -253,5 +245,8 @@ def all_entries(
             total = sympy.Add(*[kernel[k] for k in tap_list[starts[g]:ends[g]]])
             coef[g] = total
             keep[g] = not (total.is_Number and total == 0)
+        lowest = np.minimum.reduceat(tap, starts)
         row, col = row[starts], col[starts]
-    return row[keep], col[keep], coef[keep]
+    else:
+        lowest = tap
+    return row[keep], col[keep], coef[keep], lowest[keep]

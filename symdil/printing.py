@@ -22,6 +22,7 @@ from typing import Any, Sequence
 
 import sympy
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
 
 from .spec import GREEK
 from .symbols import indexed_symbol, split_name
@@ -51,6 +52,8 @@ def group_digits(value: int) -> str:
 
 def latex_base(name: str) -> str:
     """A symbol base: ``a``, ``\\alpha``, or ``{a1}`` (braced: a subscript binds to all of it)."""
+    if name == "omicron":  # LaTeX has no \omicron: the letter is a Latin o
+        return "o"
     if name in GREEK:
         return "\\" + name
     if len(name) == 1:
@@ -75,6 +78,10 @@ class SymdilLatexPrinter(LatexPrinter):
         "zero": "0",
         "digit_groups": True,
     }
+
+    def _as_ordered_terms(self, expr: Any, order: Any = None) -> list:
+        # natural order (k_2 before k_10) instead of SymPy's string order
+        return sorted(sympy.Add.make_args(expr), key=natural_term_key)
 
     def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
         parts = split_name(expr.name)
@@ -140,16 +147,104 @@ def general_symbol(base: str, index: Any) -> sympy.Symbol:
     return sympy.Symbol(f"{base}_{{{latex_index(index)}}}")
 
 
+def symbol_key(symbol: sympy.Symbol) -> tuple:
+    """Natural order of symdil's names: ``k_2`` before ``k_10``, ``a_{0,9}`` before ``a_{0,10}``
+    (SymPy orders names as strings)."""
+    parts = split_name(symbol.name)
+    if parts is None:
+        return (symbol.name, (), ())
+    base, sub, sup = parts
+    return (base, tuple(int(v) for v in sup), tuple(int(v) for v in sub))
+
+
+def natural_term_key(term: Any) -> tuple:
+    """Terms with symbols first, by their symbols in natural order; constants last."""
+    symbols = sorted(getattr(term, "free_symbols", ()), key=symbol_key)
+    return (0 if symbols else 1, [symbol_key(symbol) for symbol in symbols],
+            sympy.default_sort_key(term))
+
+
+def term_latex(coef: Any, symbol: Any, printer: "SymdilLatexPrinter | None" = None) -> str:
+    """``coef symbol`` with the coefficient (the kernel) first: ``k_{0} a_{6}``, ``-2 a_{1}``,
+    ``\\left(k_{0} + k_{1}\\right) a_{0}``; a coefficient 1 or -1 is dropped."""
+    printer = printer or SymdilLatexPrinter()
+    coef = sympy.sympify(coef)
+    name = printer._print(symbol)
+    if coef == 1:
+        return name
+    if coef == -1:
+        return "-" + name
+    text = printer._print(coef)
+    if isinstance(coef, sympy.Add):
+        text = r"\left(" + text + r"\right)"
+    return text + " " + name
+
+
 def sum_latex(terms: Sequence[tuple[Any, Any]], printer: "SymdilLatexPrinter | None" = None) -> str:
-    """``coef * symbol`` terms joined in the given (column) order; ``0`` for no terms."""
+    """``coef * symbol`` terms joined in the given order (an operator row's order is tap order:
+    ``k_{0} a_{6} + k_{1} a_{8} + k_{2} a_{10}``); ``0`` for no terms."""
     printer = printer or SymdilLatexPrinter()
     text = ""
     for coef, symbol in terms:
-        term = printer._print(sympy.Mul(coef, symbol))
+        term = term_latex(coef, symbol, printer)
         if not text:
             text = term
         elif term.startswith("-"):
             text += " - " + term[1:].lstrip()
+        else:
+            text += " + " + term
+    return text or "0"
+
+
+class SymdilStrPrinter(StrPrinter):
+    """SymPy's string form with symdil's conventions: sums in natural order (``k_2 + k_10``), and a
+    symbol whose name is not a Python identifier (N-D and channel names such as ``a_{0,1}`` or
+    ``k^{(0,1)}_{2}``) written ``Symbol('a_{0,1}')``, so that every string reads back with
+    ``sympy.sympify`` to exactly the same expression."""
+
+    _default_settings = {**StrPrinter._default_settings, "readable": False}
+
+    def _print_Symbol(self, expr: sympy.Symbol) -> str:
+        if self._settings["readable"] or expr.name.isidentifier():
+            return expr.name
+        return f"Symbol({expr.name!r})"
+
+    def _as_ordered_terms(self, expr: Any, order: Any = None) -> list:
+        return sorted(sympy.Add.make_args(expr), key=natural_term_key)
+
+
+def sstr(expr: Any, readable: bool = False) -> str:
+    """``expr`` in SymPy syntax (``SymdilStrPrinter``); reads back with ``sympy.sympify``.
+    ``readable``: symbol names as they are (``k^{(0,1)}_2``), for people rather than sympify."""
+    return SymdilStrPrinter({"readable": readable}).doprint(expr)
+
+
+def term_text(coef: Any, symbol: Any, readable: bool = False) -> str:
+    """``coef*symbol`` in SymPy syntax, kernel first: ``k_0*a_6``, ``-2*a_1``,
+    ``(k_0 + k_1)*a_0``."""
+    coef = sympy.sympify(coef)
+    name = sstr(symbol, readable)
+    if coef == 1:
+        return name
+    if coef == -1:
+        return "-" + name
+    text = sstr(coef, readable)
+    if isinstance(coef, sympy.Add):
+        text = "(" + text + ")"
+    return text + "*" + name
+
+
+def sum_text(terms: Sequence[tuple[Any, Any]], readable: bool = False) -> str:
+    """``coef*symbol`` terms in SymPy syntax, in the given order (an operator row's tap order):
+    ``k_0*a_6 + k_1*a_8 + k_2*a_10``; ``0`` for no terms.  ``sympy.sympify`` reads it back to the
+    row's expression (unless ``readable``: names as they are, for a terminal)."""
+    text = ""
+    for coef, symbol in terms:
+        term = term_text(coef, symbol, readable)
+        if not text:
+            text = term
+        elif term.startswith("-"):
+            text += " - " + term[1:]
         else:
             text += " + " + term
     return text or "0"
@@ -215,21 +310,111 @@ class Layout:
     outputs: dict
 
 
-def _row_tail_width(entries: dict[int, Any], cols: int, budget: int) -> int:
-    """How many last columns show the last row's band (at least the last column)."""
-    if not entries:
-        return 1
-    first = min(entries)
-    return max(1, min(cols - first, budget))
+#: An elided stretch hides at least this many rows or columns (hiding fewer saves no room and
+#: reads as a gap in the pattern).
+MIN_HIDDEN = 3
+
+
+def visible_set(wanted: Any, size: int) -> list:
+    """Sorted ``wanted`` indices of ``range(size)`` with MARKER for every gap of at least
+    ``MIN_HIDDEN`` indices (smaller gaps are shown)."""
+    out: list = []
+    previous = -1
+    for index in sorted(set(wanted)):
+        gap = index - previous - 1
+        if gap >= MIN_HIDDEN:
+            out.append(MARKER)
+        else:
+            out.extend(range(previous + 1, index))
+        out.append(index)
+        previous = index
+    gap = size - previous - 1
+    if gap >= MIN_HIDDEN:
+        out.append(MARKER)
+    else:
+        out.extend(range(previous + 1, size))
+    return out
+
+
+def _band(entries: dict) -> range:
+    """The columns from a row's first non-zero to its last (empty for a zero row)."""
+    return range(min(entries), max(entries) + 1) if entries else range(0)
+
+
+def elided_rows_cols(n_rows: int, n_cols: int, row: Any, max_rows: int | None,
+                     max_cols: int | None) -> tuple[list, list]:
+    """The rows and columns shown of an ``n_rows`` x ``n_cols`` banded matrix (``row(r)``: its
+    non-zeros ``{column: value}``), with MARKER for the elided stretches.  The rules:
+
+    * an ellipsis hides at least ``MIN_HIDDEN`` (3) rows or columns: a matrix at most two larger
+      than the limit is shown whole;
+    * the visible columns are the whole bands of the visible rows (and the first and last
+      column), so every visible row shows all its non-zeros and the ellipses carry the band;
+      fewer head rows are shown until those columns fit ``max_cols`` (first rows, an ellipsis and
+      the last row; else first rows and an ellipsis);
+    * only when no such choice fits (a band wider than the limit) are bands cut: the first
+      columns, an ellipsis and the last row's band, showing only rows with a visible non-zero,
+      so that no visible row looks zero because its non-zeros were hidden.
+    """
+    row_limit = n_rows if max_rows is None else max(max_rows, 3)
+    col_limit = n_cols if max_cols is None else max(max_cols, 3)
+    cache: dict[int, dict] = {}
+
+    def entries(r: int) -> dict:
+        if r not in cache:
+            cache[r] = row(r)
+        return cache[r]
+
+    def columns(rows: list, ends: int | None) -> list:
+        """Whole bands (``ends`` None) or the first and last ``ends`` columns of each band."""
+        wanted = {0, n_cols - 1}
+        for r in rows:
+            if r is MARKER:
+                continue
+            band = _band(entries(r))
+            wanted.update(band if ends is None else (*band[:ends], *band[-ends:]))
+        return visible_set(wanted, n_cols)
+
+
+    whole = [list(range(n_rows))] if n_rows < row_limit + MIN_HIDDEN else []
+    with_last, without_last = [], []
+    if n_rows >= 2 + MIN_HIDDEN:
+        for h in range(min(row_limit - 2, n_rows - 1 - MIN_HIDDEN), 0, -1):
+            with_last.append(list(range(h)) + [MARKER, n_rows - 1])
+    if n_rows >= 1 + MIN_HIDDEN:
+        for h in range(min(row_limit - 1, n_rows - MIN_HIDDEN), 0, -1):
+            without_last.append(list(range(h)) + [MARKER])
+    many = [rows for rows in with_last if len(rows) > 3] + [
+        rows for rows in without_last if len(rows) > 3]
+    few = [rows for rows in with_last if len(rows) <= 3] + [
+        rows for rows in without_last if len(rows) <= 3]
+    candidates = whole + many + few
+    if n_cols < col_limit + MIN_HIDDEN:
+        return candidates[0], list(range(n_cols))
+    for rows in candidates:
+        cols = columns(rows, None)
+        if len(cols) <= col_limit:
+            return rows, cols
+    # a band wider than the limit: the classic cut -- the first columns, an ellipsis, the last
+    # row's band (at most half the columns) -- showing only rows with a visible non-zero
+    last = entries(n_rows - 1)
+    tail = max(1, min(n_cols - min(last), (col_limit - 1) // 2)) if last else 1
+    cols = list(range(col_limit - 1 - tail)) + [MARKER] + list(range(n_cols - tail, n_cols))
+    shown = {c for c in cols if c is not MARKER}
+
+    def honest(r: Any) -> bool:
+        return r is MARKER or not entries(r) or any(c in shown for c in entries(r))
+
+    for rows in candidates:
+        if all(honest(r) for r in rows):
+            return rows, cols
+    rows = candidates[-1]
+    return rows, columns(rows, 1)  # not reached for a band matrix: row 0 starts in column 0
 
 
 def _layout_concrete(op: Any, max_rows: int | None, max_cols: int | None) -> Layout:
-    n_rows, n_cols = op.shape
-    last = op.row(n_rows - 1)
-    tail_budget = 1 if max_cols is None else max(1, (max_cols - 1) // 2)
-    cols = visible_indices(n_cols, max_cols, _row_tail_width(last, n_cols, tail_budget))
-    rows = visible_indices(n_rows, max_rows)
-    full = {r: (last if r == n_rows - 1 else op.row(r)) for r in rows if r is not MARKER}
+    rows, cols = elided_rows_cols(*op.shape, op.row, max_rows, max_cols)
+    full = {r: op.row(r) for r in rows if r is not MARKER}
     inputs = {c: op.input_symbol_at(c) for c in cols if c is not MARKER}
     outputs = {
         r: tuple((coef, op.input_symbol_at(c)) for c, coef in entries.items())
@@ -240,7 +425,8 @@ def _layout_concrete(op: Any, max_rows: int | None, max_cols: int | None) -> Lay
 
 def _layout_general(op: Any, max_rows: int | None, max_cols: int | None) -> Layout:
     """The general case: top rows exactly, the bottom row from a concrete stand-in when it does not
-    depend on n modulo the stride (stride 1, or transposed)."""
+    depend on n modulo the stride (stride 1, or transposed).  As for concrete operators, every
+    visible row shows its whole band: the head rows are reduced until their bands fit."""
     from .facts import general_tail_rows  # facts knows the geometry of the bottom border
 
     max_rows = max_rows or 8
@@ -248,20 +434,33 @@ def _layout_general(op: Any, max_rows: int | None, max_cols: int | None) -> Layo
     n = op.axes[0].n
     m_expr = op.axes[0].output_length
     tail = general_tail_rows(op, 1)  # [(row_from_end, {col_from_end: coef})] or None
-    # every row of the budget is used: first rows, the ellipsis, the last row when it is known
-    head_rows = max_rows - 1 - (len(tail) if tail else 0)
     tail_cols = 1
     if tail:
-        width = max((-min(cols) for _, cols in tail if cols), default=1)
-        tail_cols = max(1, min(width, (max_cols - 1) // 2))
-    head_cols = max_cols - 1 - tail_cols
-    cols: list = list(range(head_cols)) + [MARKER] + [n - j for j in range(tail_cols, 0, -1)]
-    full: dict = {}
+        tail_cols = max(1, max((-min(cols) for _, cols in tail if cols), default=1))
     rows: list = []
-    for r in range(head_rows):
-        # symbolic n: Conv.row's columns are SymPy Integers; make them ints like the concrete case
-        full[r] = {int(c): v for c, v in op.row(r).items()}
-        rows.append(r)
+    full: dict = {}
+    head_limit = max(1, max_rows - 1 - (len(tail) if tail else 0))
+    chosen: list = [0]
+    for h in range(head_limit, 0, -1):
+        wanted = {0}
+        for r in range(h):
+            # symbolic n: Conv.row's columns are SymPy Integers; make them ints
+            full[r] = full.get(r) or {int(c): v for c, v in op.row(r).items()}
+            wanted.update(_band(full[r]))
+        head_cols = visible_set(wanted, max(wanted) + 1)
+        if len(head_cols) + 1 + tail_cols <= max_cols or h == 1:
+            chosen = head_cols
+            rows = list(range(h))
+            break
+    if len(chosen) + 1 + tail_cols > max_cols:  # one row's band is wider than the limit
+        tail_cols = max(1, min(tail_cols, (max_cols - 1) // 2))
+        chosen = list(range(max_cols - 1 - tail_cols))
+        first = min(full[0]) if full.get(0) else 0
+        if first >= len(chosen):  # keep row 0's first non-zero visible, drop the last columns
+            tail_cols = 0
+            chosen = list(range(max(max_cols - 1, first + 1)))
+    full = {r: full[r] for r in rows}
+    cols: list = chosen + [MARKER] + [n - j for j in range(tail_cols, 0, -1)]
     rows.append(MARKER)
     if tail:
         for back, entries in tail:

@@ -41,6 +41,8 @@ TEMPLATE_NAMES = {
     ("latex", True): "latex/document.tex.j2",
     ("markdown", False): "markdown/derivation.md.j2",
     ("markdown", True): "markdown/document.md.j2",
+    ("html", False): "html/derivation.html.j2",
+    ("html", True): "html/document.html.j2",
 }
 
 
@@ -261,6 +263,10 @@ def _make_environment(user_dir: str | None) -> jinja2.Environment:
     )
     env.filters["latex_escape"] = latex_escape
     env.filters["latex_code"] = latex_code
+    from .html import html_escape, text_only
+
+    env.filters["html_escape"] = html_escape
+    env.filters["text_only"] = text_only
     env.filters["markdown_escape"] = markdown_escape
     return env
 
@@ -305,7 +311,12 @@ def render_template(name: str, context: dict[str, Any], templates: Any = None) -
     env = environment(user)
     roots = [r for r in (user, str(builtin_templates())) if r]
     try:
-        return env.get_template(name).render(**context)
+        text = env.get_template(name).render(**context)
+        if name.endswith(".html.j2"):  # math to MathML, blocks to paragraphs
+            from .html import finish_html
+
+            text = finish_html(text)
+        return text
     except SymdilError:
         raise
     except jinja2.TemplateNotFound as error:

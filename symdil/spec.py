@@ -23,6 +23,11 @@ GREEK = (
     "tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
 ).split()
 _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
+#: Letters the derivations use for their own indices and sizes (row i, tap t, input j, output r
+#: of a transposed operator, output length m, stride s, dilation d, padding p, kernel size K, the
+#: general-case proof's A, B, W, q): a symbolic length with one of these names would print
+#: "0 <= i <= i - 5".
+DERIVATION_NAMES = ("i", "j", "t", "r", "m", "q", "s", "d", "p", "K", "A", "B", "W")
 
 
 def _fail(message: str) -> SymdilError:
@@ -47,6 +52,23 @@ def validate_symbol_name(parameter: str, name: Any) -> str:
             f"{parameter} must be a letter optionally followed by letters/digits, or a Greek "
             f"letter name such as 'alpha', got {name!r}"
         )
+    return name
+
+
+def validate_length_name(parameter: str, name: str) -> str:
+    """A symbolic input length: a name that is neither one of the derivation's own letters
+    (``DERIVATION_NAMES``) nor a name SymPy defines (``pi``, ``E``, ``I``, ``oo``, ``N``,
+    ``beta``...), which would print as a constant and read back as one."""
+    if not _NAME_RE.match(name):
+        raise _fail(f"{parameter} must be a positive integer or a symbol name such as 'n', "
+                    f"got {name!r}")
+    if name in DERIVATION_NAMES:
+        raise _fail(f"{parameter} must not be one of the derivation's own letters "
+                    f"({', '.join(DERIVATION_NAMES)}), got {name!r}; use another name such as "
+                    "'n' or 'L'")
+    if name in vars(sympy):
+        raise _fail(f"{parameter} must not be a name SymPy defines (a constant or function such "
+                    f"as pi, E, I, oo, N), got {name!r}; use another name such as 'n' or 'L'")
     return name
 
 
@@ -164,14 +186,10 @@ def make_axis(
 
     ``axis_label`` (e.g. ' (axis 1)') goes into the error messages."""
     where = axis_label
+    if isinstance(n, sympy.Symbol):
+        n = n.name
     if isinstance(n, str):
-        if not _NAME_RE.match(n):
-            raise _fail(
-                f"n{where} must be a positive integer or a symbol name such as 'n', got {n!r}"
-            )
-        n = sympy.Symbol(n, integer=True, positive=True)
-    elif isinstance(n, sympy.Symbol):
-        n = sympy.Symbol(n.name, integer=True, positive=True)
+        n = sympy.Symbol(validate_length_name(f"n{where}", n), integer=True, positive=True)
     else:
         n = require_int(f"n{where}", n, 1)
     kernel_size = require_int(f"kernel size{where}", kernel_size, 1)

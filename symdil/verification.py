@@ -69,8 +69,9 @@ def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
     formulas, padding split, printed rows, the Kronecker identity (2-D and up only; not
     applicable with channels or a padding mode other than zeros), the general case (for the same
     parameters with n symbolic), numeric (NumPy), then PyTorch with ``against="torch"``.
-    Symbolic n: padding split, printed rows and the general case (the instance checks need a
-    concrete operator).  ``claim_text``: LaTeX written by an author,
+    A ``Stack`` runs ``symdil.stack_checks.verify_stack`` instead (product, receptive field,
+    single convolution, numeric).  Symbolic n: padding split, printed rows and the general case
+    (the instance checks need a concrete operator).  ``claim_text``: LaTeX written by an author,
     compared entry by entry (``symdil.claims``); a claim that cannot be parsed raises
     ``ClaimParseError``; ``claim_index_base`` (0, 1 or None: detect) and ``claim_input_values``
     (numbers for numeric columns) are passed to ``compare_claim``.  Raises ``SymdilError`` for an
@@ -80,6 +81,12 @@ def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
     """
     if against not in AGAINST:
         raise SymdilError(f"against must be None or 'torch', got {against!r}")
+    if type(op).__name__ == "Stack":  # a chain of layers: its own checks (symdil.stack_checks)
+        if claim_text is not None:
+            raise SymdilError("a claim is compared with one convolution, not a stack")
+        from .stack_checks import verify_stack
+
+        return verify_stack(op, against=against, seed=seed)
     if op.symbolic:
         too_long = general_cost_problem(op) if op.ndim == 1 else None
     else:

@@ -7,8 +7,10 @@ Run from the repository root, after an intended change to a document's text or l
 then review the diff.  It rewrites (only files whose bytes change):
 
 * ``output/`` -- everything ``symdil build examples.toml --out-dir output`` writes: the
-  standalone derivations (``.tex``, ``.md``, the PDF of ``seed``) and the handout with its answer
-  key (``.tex``, ``.md``, ``.pdf``); PDFs need pdflatex (skipped with a warning without it);
+  standalone derivations (``.tex``, ``.md``, ``.html``, the PDF of ``seed``), their figures
+  (``<name>-window.svg``/``-matrix.svg``, and PDFs for ``seed``) and the handout with its answer
+  key (``.tex``, ``.md``, ``.html``, ``.pdf``); PDFs need pdflatex (skipped with a warning
+  without it);
 * ``tests/golden/<name>.tex`` and ``.md`` -- the LaTeX and Markdown snippets
   (``symdil derive … --format latex``, no ``--standalone``) of every derivation in
   ``examples.toml``.

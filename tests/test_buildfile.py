@@ -151,7 +151,7 @@ ENTRY = '[[derivation]]\nname = "down"\nn = 16\nkernel = 2\n'
     ("strid = 2", "derivation[1] \"down\": unknown key 'strid' (allowed: name, n, kernel, stride, "
      "dilation, padding, padding_mode, flip, transposed, output_padding, input_symbol, "
      "kernel_symbol, output_symbol, in_channels, out_channels, groups, formats, standalone, "
-     "verify, max_rows, max_cols, templates, title); did you mean 'stride'?"),
+     "verify, figures, max_rows, max_cols, templates, title); did you mean 'stride'?"),
     ("stride = 1.5", "derivation[1] \"down\": 'stride' must be an integer or a list of integers "
      "(one per axis), got 1.5 (a float)"),
     ("flip = \"yes\"", "derivation[1] \"down\": 'flip' must be true or false, got \"yes\" (a string)"),
@@ -161,12 +161,12 @@ ENTRY = '[[derivation]]\nname = "down"\nn = 16\nkernel = 2\n'
      "a list per axis of integers or [before, after] pairs, or one of \"valid\", \"same\", \"full\", "
      "\"causal\", got [[1, 2, 3]] (an array)"),
     ("max_rows = 2", "derivation[1] \"down\": 'max_rows' must be an integer >= 3, got 2 (an integer)"),
-    ("formats = [\"latex\", \"html\"]",
-     "derivation[1] \"down\": unknown format 'html' in 'formats' (allowed: latex, markdown, pdf)"),
+    ("formats = [\"latex\", \"docx\"]",
+     "derivation[1] \"down\": unknown format 'docx' in 'formats' (allowed: latex, markdown, pdf, html)"),
     ("formats = \"latex\"", "derivation[1] \"down\": 'formats' must be a non-empty list of "
-     "\"latex\", \"markdown\", \"pdf\", got \"latex\" (a string)"),
+     "\"latex\", \"markdown\", \"pdf\", \"html\", got \"latex\" (a string)"),
     ("formats = []", "derivation[1] \"down\": 'formats' must be a non-empty list of "
-     "\"latex\", \"markdown\", \"pdf\", got [] (an array)"),
+     "\"latex\", \"markdown\", \"pdf\", \"html\", got [] (an array)"),
     ("stride = 0", "derivation[1] \"down\": stride must be a positive integer, got 0"),
     ("padding = \"sam\"", "derivation[1] \"down\": padding must be an integer, a (before, after) "
      "pair or one of valid, same, full, causal; got 'sam'"),
@@ -254,18 +254,18 @@ def test_every_problem_is_reported_in_file_order(tmp_path):
         name = "typo"
     """)
     assert found == [
-        "defaults: 'formats' must be a non-empty list of \"latex\", \"markdown\", \"pdf\", got "
+        "defaults: 'formats' must be a non-empty list of \"latex\", \"markdown\", \"pdf\", \"html\", got "
         "\"latex\" (a string)",
         "defaults: 'verify' must be true or false, got \"yes\" (a string)",
         "derivation[1]: missing required key 'name'",
         "derivation[1]: stride must be a positive integer, got 0",
         "derivation[2] \"ok\": unknown key 'colour' (allowed: name, n, kernel, stride, dilation, "
         "padding, padding_mode, flip, transposed, output_padding, input_symbol, kernel_symbol, "
-        "output_symbol, in_channels, out_channels, groups, formats, standalone, verify, max_rows, "
-        "max_cols, templates, title)",
+        "output_symbol, in_channels, out_channels, groups, formats, standalone, verify, figures, "
+        "max_rows, max_cols, templates, title)",
         "handout[1] \"sheet\": 'seed' must be an integer >= 0, got 1.5 (a float)",
         "handout[1] \"sheet\": 'solutions_file' needs solutions = true (or leave 'solutions' out)",
-        "unknown table 'derivatoin' (allowed: [defaults], [[derivation]], [[handout]])",
+        "unknown table 'derivatoin' (allowed: [defaults], [[derivation]], [[handout]], [[stack]])",
     ]
 
 
@@ -287,7 +287,7 @@ def test_defaults_apply_where_they_fit_and_are_checked_once(tmp_path):
         "defaults: unknown key 'name' (allowed: n, kernel, stride, dilation, padding, "
         "padding_mode, flip, transposed, output_padding, input_symbol, kernel_symbol, "
         "output_symbol, in_channels, out_channels, groups, formats, standalone, verify, "
-        "max_rows, max_cols, templates, title, exercises, seed, solutions, solutions_file)"]
+        "figures, max_rows, max_cols, templates, title, exercises, seed, solutions, solutions_file)"]
 
 
 def test_handout_rejects_derivation_keys(tmp_path):
@@ -303,7 +303,7 @@ def test_handout_rejects_derivation_keys(tmp_path):
     ("[[derivation]]\nname = \"a\"\nn = = 7\n", "invalid TOML: Invalid value (at line 3, column 5)"),
     ("[[derivation]]\nname = \"a\"\nname = \"b\"\n",
      "invalid TOML: Cannot overwrite a value (at line 3, column 11)"),
-    ("", "nothing to build: add [[derivation]] or [[handout]] entries"),
+    ("", "nothing to build: add [[derivation]], [[handout]] or [[stack]] entries"),
     ("[derivation]\nname = \"a\"\n",
      "'derivation' must be [[derivation]] entries, got {\"name\": \"a\"} (a table)"),
     ("derivation = [1]\n", "derivation[1]: must be a table, got 1 (an integer)"),

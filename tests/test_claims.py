@@ -111,6 +111,8 @@ def test_output_vector_claim():
     (mismatch,) = wrong.mismatches
     assert (mismatch.row_1based, mismatch.column_1based) == (4, 1)
     assert sympy.sympify(mismatch.correct) == sympy.sympify("a_3*k_0 + a_5*k_1")
+    # printed like symdil's output: kernel first, terms in tap order (issue 12 section 3)
+    assert mismatch.correct == "k_0*a_3 + k_1*a_5"
 
 
 def test_output_names_are_skipped_even_when_m_equals_n():

@@ -163,7 +163,7 @@ def test_issue_example_own_equation_with_a5_changed_to_a4_in_y3_fails(tmp_path):
     good = write(tmp_path, "own.tex", own.stdout)
     base = ["verify", "--n", "6", "--kernel", "2", "--dilation", "2", "-f", "json", "--claim"]
     assert runner.invoke(app, [*base, good]).exit_code == 0
-    changed = own.stdout.replace("a_{3} k_{0} + a_{5} k_{1}", "a_{3} k_{0} + a_{4} k_{1}")
+    changed = own.stdout.replace("k_{0} a_{3} + k_{1} a_{5}", "k_{0} a_{3} + k_{1} a_{4}")
     assert changed != own.stdout
     result = runner.invoke(app, [*base, write(tmp_path, "bad.tex", changed)])
     assert result.exit_code == 1

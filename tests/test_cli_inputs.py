@@ -107,7 +107,7 @@ def test_choices_ignore_case_and_errors_have_no_value_error_prefix():
     result = symdil("matrix", *SEED, "--format", "tex")
     assert result.returncode == 2 and "Value error" not in result.stderr
     assert result.stderr == ("Error: Invalid value for '--format' / '-f': 'tex' is not one of "
-                             "'text', 'latex', 'markdown', 'json'.\n")
+                             "'text', 'latex', 'markdown', 'json', 'html'.\n")
 
 
 # ----- a file named for another format ---------------------------------------------------------

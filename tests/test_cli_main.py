@@ -21,7 +21,7 @@ def symdil(*args: str) -> subprocess.CompletedProcess:
         (["matrix", "--kernel", "2"], "Missing option '--n'"),
         (["matrix", "--n", "7", "--kernel", "2", "--bogus"], "No such option: --bogus"),
         (["matrix", "--n", "7", "--kernel", "2", "--in-channels", "1.5"], "--in-channels must be an integer, got '1.5'"),
-        (["matrix", "--n", "7", "--kernel", "2", "--format", "html"], "'--format'"),
+        (["matrix", "--n", "7", "--kernel", "2", "--format", "docx"], "'--format'"),
         (["bogus"], "No such command 'bogus'"),
         (["matrix", "--n", "7", "--kernel", "0"], "kernel size must be a positive integer, got 0"),
     ],

@@ -35,7 +35,7 @@ def test_seed_example_json_contract():
     assert document["matrix"][4] == ["0", "0", "0", "0", "k_0", "0", "k_1"]
     assert document["input"] == [f"a_{j}" for j in range(7)]
     assert document["kernel"] == ["k_0", "k_1"]
-    assert document["output"] == [f"a_{i}*k_0 + a_{i + 2}*k_1" for i in range(5)]
+    assert document["output"] == [f"k_0*a_{i} + k_1*a_{i + 2}" for i in range(5)]
     assert document["facts"] == {
         "output_length": 5,
         "padding": [0, 0],
@@ -87,7 +87,7 @@ def test_text_format_lists_outputs(tmp_path):
     result = run("matrix", "--n", "7", "--kernel", "2", "--dilation", "2", "-o", str(target))
     assert result.exit_code == 0 and result.stdout == ""
     text = target.read_text()
-    assert "y_0 = a_0*k_0 + a_2*k_1" in text and "5 x 7 operator" in text
+    assert "y_0 = k_0*a_0 + k_1*a_2" in text and "5 x 7 operator" in text
 
 
 @pytest.mark.parametrize(

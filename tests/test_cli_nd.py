@@ -86,4 +86,4 @@ def test_json_strings_read_back_with_sympify(conv):
 
 def test_json_keeps_1d_names_plain():
     document = json.loads(matrix_json(Conv(n=7, kernel=2, dilation=2)))
-    assert document["output"][0] == "a_0*k_0 + a_2*k_1"
+    assert document["output"][0] == "k_0*a_0 + k_1*a_2"

@@ -33,7 +33,8 @@ def test_all_matrix_options_reach_the_derivation() -> None:
     result = run(*args)
     assert result.exit_code == 0, result.output
     assert r"\tilde{x}_{-2} = x_{2}" in result.stdout and "w_{0}" in result.stdout
-    assert r"\ddots" in result.stdout  # 8 x 8 elided to 5 x 6
+    # 8 x 8 with limits 5 x 6: rows elided, but all 8 columns (an ellipsis never hides two)
+    assert r"\vdots" in result.stdout and r"\ddots" not in result.stdout
     transposed = run("derive", *CASES["transposed"], "--output-padding", "1", "-f", "markdown")
     assert transposed.exit_code == 0, transposed.output
     assert "p - p_{\\mathrm{out}} = 1 - 1 = 0" in transposed.stdout

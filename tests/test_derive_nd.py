@@ -167,7 +167,7 @@ def test_numeric_kernel_and_zero_taps() -> None:
     text = flat(derive(Conv(**BRANCHES["numeric"]), "markdown"))
     assert "The kernel is numeric" in text
     assert "the other $12$ leave entries of weight zero (zero taps)" in text
-    assert "$T_{1}$ is a zero block (zero kernel slices)" in text
+    assert "$T_{1}$ is a zero block (a zero kernel slice)" in text
 
 
 def test_many_kernel_rows_show_first_and_last_blocks() -> None:

@@ -273,7 +273,7 @@ def test_a_zero_kernel_row_gives_zero_blocks_and_is_named():
     facts = block_facts(op)
     assert facts.levels[0].zero_slices == (1,)
     text = _flat(derive(op, "markdown"))
-    assert "$T_{1}$ is a zero block (zero kernel slices)" in text
+    assert "$T_{1}$ is a zero block (a zero kernel slice)" in text
 
 
 def test_reflect_folds_merge_blocks_and_the_document_shows_the_sum():

@@ -48,7 +48,7 @@ def test_every_golden_snippet_is_current(golden) -> None:
 
 def test_every_output_text_file_is_what_symdil_build_writes(outputs) -> None:
     texts = {path: data for path, data in outputs.items() if path.suffix != ".pdf"}
-    assert {path.suffix for path in texts} == {".tex", ".md"}
+    assert {path.suffix for path in texts} == {".tex", ".md", ".svg", ".html"}
     stale = [str(path.relative_to(ROOT)) for path, data in texts.items()
              if not path.is_file() or path.read_bytes() != data]
     assert not stale, f"{STALE}: {stale}"
@@ -76,7 +76,7 @@ def test_the_cli_cases_are_the_derivations_of_examples_toml() -> None:
 def test_the_seed_command_writes_output_seed_tex(tmp_path: Path) -> None:
     target = tmp_path / "seed.tex"
     result = CliRunner().invoke(app, ["derive", *SEED_ARGS, "--format", "latex",
-                                      "--standalone", "-o", str(target)])
+                                      "--standalone", "--figures", "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert target.read_bytes() == (OUTPUT / "seed.tex").read_bytes()
 

@@ -51,15 +51,19 @@ def value(cell: str):
 
 
 def linear_sum(text: str) -> sympy.Expr:
-    """``a_{5} k_{0} + a_{6} k_{1}`` (or ``0``) back to SymPy."""
+    """``k_{0} a_{5} + k_{1} a_{6}`` (or ``0``) back to SymPy; the kernel comes first and the
+    terms in tap order (issue 12 section 3)."""
     text = text.strip().rstrip(".")
     if text == "0":
         return sympy.S.Zero
     total = sympy.S.Zero
+    taps = []
     for term in text.split(" + "):
-        match = re.fullmatch(r"a_\{(\d+)\} k_\{(\d+)\}", term.strip())
+        match = re.fullmatch(r"k_\{(\d+)\} a_\{(\d+)\}", term.strip())
         assert match, term
-        total += sympy.Symbol(f"a_{match.group(1)}") * sympy.Symbol(f"k_{match.group(2)}")
+        taps.append(int(match.group(1)))
+        total += sympy.Symbol(f"a_{match.group(2)}") * sympy.Symbol(f"k_{match.group(1)}")
+    assert taps == sorted(taps), f"terms not in tap order: {text}"
     return total
 
 
@@ -271,7 +275,7 @@ def test_bad_arguments_are_one_line_errors() -> None:
     with pytest.raises(SymdilError, match="seed"):
         Handout(3, -1)
     with pytest.raises(SymdilError, match="format"):
-        Handout(3, 1).render("html")
+        Handout(3, 1).render("docx")
     with pytest.raises(SymdilError, match="part"):
         Handout(3, 1).render("latex", "teacher")
     with pytest.raises(SymdilError, match="number must be an integer from 1 to 3"):

@@ -238,8 +238,9 @@ def test_a_build_into_a_full_filesystem_writes_nothing(tmp_path: Path, small_fil
     os.truncate(filler, os.path.getsize(filler) - 3 * 4096)
     build = tmp_path / "b.toml"
     build.write_text('[[derivation]]\nname = "keep"\nn = 7\nkernel = 2\ndilation = 2\n'
-                     '[[derivation]]\nname = "big"\nn = 60\nkernel = 3\nformats = ["latex"]\n'
-                     'standalone = true\nmax_rows = 60\nmax_cols = 60\n')
+                     # the whole 25 x 49 block matrix (~17 KB): elision cannot make it small
+                     '[[derivation]]\nname = "big"\nn = [7, 7]\nkernel = [3, 3]\n'
+                     'formats = ["latex"]\nstandalone = true\nmax_rows = 49\nmax_cols = 49\n')
     result = run("build", str(build), "--out-dir", str(out))
     assert result.exit_code == 2, result.output
     assert "No space left on device; nothing was written" in result.output

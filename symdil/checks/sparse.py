@@ -42,7 +42,7 @@ def objects(values: Sequence[Any]) -> np.ndarray:
 def of_conv(conv: Any) -> Sparse:
     """The entries of a ``Conv``'s operator (the arrays ``Conv.rows`` is made from): for the
     operators a check builds as its second derivation, so their rows need not be built."""
-    row, col, value = conv._entries
+    row, col, value = conv._entries[:3]
     return Sparse(conv.shape, row, col, value)
 
 

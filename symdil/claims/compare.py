@@ -10,6 +10,7 @@ from typing import Any, Callable, Sequence
 import sympy
 
 from ..conv import Conv
+from ..printing import sstr, sum_text
 from ..spec import SymdilError
 from ..symbols import split_name
 from . import sketch
@@ -339,7 +340,15 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
 
     outcome = sketch.check(plan, dims[0], dims[1], agrees)
     rename = renamer(op, resolver.convention)
-    mismatches = tuple(Mismatch(r, c, r + 1, c + 1, str(claimed(cell)), str(correct(r, c)),
+    def correct_text(r: int, c: int) -> str:
+        # printed like symdil's output: kernel first, terms in tap order (issue 12 section 3)
+        if name == "output" and not numeric:
+            return sum_text([(coef, op.input_symbol_at(col)) for col, coef in op.row(r).items()],
+                            readable=True)
+        return sstr(correct(r, c), readable=True)
+
+    mismatches = tuple(Mismatch(r, c, r + 1, c + 1, sstr(claimed(cell), readable=True),
+                                correct_text(r, c),
                                 cell.text or "(empty)",
                                 f"{claim.source}:{cell.line}:{cell.column}",
                                 f"{name} ({label})", show(correct(r, c), rename))

@@ -21,8 +21,10 @@ from .. import __version__
 from . import build as _build
 from . import check as _check
 from . import derive as _derive
+from . import figure as _figure
 from . import handout as _handout
 from . import matrix_command as _matrix
+from . import stack as _stack
 from . import verify as _verify
 
 app = typer.Typer(
@@ -95,6 +97,8 @@ app.command()(_verify.verify)
 app.command()(_handout.handout)
 app.command()(_build.build)
 app.command()(_check.check)
+app.command()(_stack.stack)
+app.command()(_figure.figure)
 _plain_help_everywhere(app)  # after the last registration: help texts without markup
 
 

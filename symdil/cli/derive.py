@@ -31,6 +31,7 @@ def run_checks(op: Conv) -> VerificationReport:
 class DeriveFormat(str, Enum):
     latex = "latex"
     markdown = "markdown"
+    html = "html"
 
 
 def pdf_target(output: Optional[Path], option: str = "-o/--output",
@@ -48,7 +49,8 @@ def pdf_target(output: Optional[Path], option: str = "-o/--output",
 def derive(
     op: Conv,
     fmt: Annotated[DeriveFormat, typer.Option("--format", "-f", case_sensitive=False,
-                                             help="Output format.")] = (
+                                             help="Output format ([bold]html[/]: a "
+                                             "self-contained page, math as MathML).")] = (
         DeriveFormat.latex
     ),
     standalone: Annotated[bool, typer.Option(
@@ -75,6 +77,11 @@ def derive(
     ),
     title: Annotated[Optional[str], typer.Option(
         "--title", help="Title of a --standalone document (plain text; escaped).")] = None,
+    figures: Annotated[bool, typer.Option(
+        "--figures", help="Add the window and matrix figures: TikZ in LaTeX (a standalone "
+        "document loads tikz; a snippet needs it), inline SVG in HTML, and for Markdown SVG "
+        "files written beside -o FILE.md as FILE-window.svg and FILE-matrix.svg, linked from "
+        "it.")] = False,
     verify: Annotated[bool, typer.Option(
         "--verify", help="Run every check of [bold]symdil verify[/] and append a verification "
         "section; a failed check fails the command (exit 1) and nothing is written.")] = False,
@@ -99,6 +106,19 @@ def derive(
             check_targets([(tex_path, "-o/--output"), (pdf_path, "-o/--output (its PDF)")])
         else:
             check_targets([(output, "-o/--output")])
+        if fmt is DeriveFormat.html:
+            standalone = True  # an HTML document is always a whole page
+        stem = None
+        if figures and output is not None:
+            stem = (tex_path if pdf and tex_path is not None else output).stem
+        figure_targets = []
+        if figures and fmt is DeriveFormat.markdown and output is not None:
+            from ..figures import available_kinds
+
+            figure_targets = [output.with_name(f"{stem}-{kind}.svg")
+                              for kind in available_kinds(op)]
+            check_targets([(output, "-o/--output")]
+                          + [(path, "-o/--output (its figure)") for path in figure_targets])
         if title is not None and not standalone:
             raise SymdilError("--title applies to --standalone documents; add --standalone")
         rows = o.parse_int("--max-rows", max_rows)
@@ -120,7 +140,16 @@ def derive(
                            "written (run symdil verify for the evidence)", err=True)
                 raise typer.Exit(1)
             verification = verification_section(report)
-        text = derivation.render(fmt.value, standalone, templates, verification, title)
+        text = derivation.render(fmt.value, standalone, templates, verification, title,
+                                 figures, stem)
+        if figure_targets:
+            from ..figures.embed import figure_files
+
+            svgs = figure_files(op, stem)
+            write_outputs([(output, text, "-o/--output")]
+                          + [(path, svgs[path.name], "-o/--output (its figure)")
+                             for path in figure_targets])
+            return
         if pdf:
             document = compile_with_log(text, pdf_path)
             files = [(tex_path, text, "-o/--output")] if tex_path is not None else []

@@ -21,6 +21,7 @@ MAX_EXERCISES = 42
 class HandoutFormat(str, Enum):
     latex = "latex"
     markdown = "markdown"
+    html = "html"
 
 
 def handout(
@@ -46,7 +47,7 @@ def handout(
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write to FILE (default: stdout; folders are created, nothing is "
         "half-written); its extension, if any, must fit --format (.tex, or .pdf with --pdf; "
-        ".md).")] = None,
+        ".md; .html).")] = None,
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="Compile with pdflatex: [bold]-o x.pdf[/] writes the PDF only, "
         "[bold]-o x.tex[/] writes x.tex and x.pdf.")] = False,

@@ -10,10 +10,10 @@ from enum import Enum
 from typing import Any
 
 import sympy
-from sympy.printing.str import StrPrinter
 
 from ..conv import Conv
 from ..facts import basic_facts
+from ..limits import check_row_taps
 from ..spec import SymdilError
 
 
@@ -22,6 +22,7 @@ class MatrixFormat(str, Enum):
     latex = "latex"
     markdown = "markdown"
     json = "json"
+    html = "html"
 
 
 # The dense JSON matrix has m*n strings; past this many it is refused (the Python API's
@@ -32,18 +33,18 @@ TEXT_MAX_ROWS = 16
 TEXT_MAX_COLS = 12
 
 
-class _JsonPrinter(StrPrinter):
-    """SymPy's string form, but a symbol whose name is not a Python identifier (N-D and channel
-    names such as ``a_{0,1}`` or ``k^{(0,1)}_{2}``) is written ``Symbol('a_{0,1}')``, so that every
-    string of the JSON reads back with ``sympy.sympify`` to exactly the same expression.  1-D
-    names (``k_0 + k_1``) are unchanged."""
-
-    def _print_Symbol(self, expr: sympy.Symbol) -> str:
-        return expr.name if expr.name.isidentifier() else f"Symbol({expr.name!r})"
-
-
 def _json_str(expr: Any) -> str:
-    return _JsonPrinter().doprint(expr)
+    from ..printing import sstr
+
+    return sstr(expr)
+
+
+def _output_str(op: Conv, row: int, entries: Any = None, readable: bool = False) -> str:
+    """Output ``row`` as a sum in tap order (``k_0*a_6 + k_1*a_8 + k_2*a_10``), kernel first."""
+    from ..printing import sum_text
+
+    entries = op.row(row) if entries is None else entries
+    return sum_text([(coef, op.input_symbol_at(col)) for col, coef in entries.items()], readable)
 
 
 def matrix_json(op: Conv) -> str:
@@ -67,7 +68,7 @@ def matrix_json(op: Conv) -> str:
         "matrix": matrix,
         "input": [_json_str(symbol) for symbol in op.input],
         "kernel": [_json_str(tap) for tap in op.kernel],
-        "output": [_json_str(expr) for expr in op.output],
+        "output": [_output_str(op, row, entries) for row, entries in enumerate(op.rows)],
         "facts": basic_facts(op),
     }
     return _dump(document) + "\n"
@@ -90,49 +91,60 @@ def _dump(document: dict) -> str:
 
 def matrix_text(op: Conv) -> str:
     """A terminal rendering: SymPy's pretty matrix and every output when small; for a larger
-    operator the first rows and columns, an ellipsis and the last one (built from those rows
+    operator the rows and columns ``printing.elided_rows_cols`` chooses (built from those rows
     only, so the cost does not depend on n)."""
     rows, cols = op.shape
     lines = [f"{rows} x {cols} operator, padding {op.padding}", ""]
-    if rows <= TEXT_MAX_ROWS and cols <= TEXT_MAX_COLS:
+    from ..printing import elided_rows_cols
+
+    # the same elision rules as the LaTeX matrices: whole bands, no ellipsis hiding < 3 lines
+    shown_rows, shown_cols = elided_rows_cols(rows, cols, op.row, TEXT_MAX_ROWS, TEXT_MAX_COLS)
+    if None not in shown_rows and None not in shown_cols:
         lines.append(sympy.pretty(op.matrix, use_unicode=True))
-        shown_rows: list = list(range(rows))
     else:
-        shown_rows = _visible(rows, TEXT_MAX_ROWS)
-        lines.append(_elided_table(op, shown_rows, _visible(cols, TEXT_MAX_COLS)))
+        lines.append(_elided_table(op, shown_rows, shown_cols))
     lines.append("")
     for row in shown_rows:
         if row is None:
             lines.append("...")
         else:
-            lines.append(f"{op.output_symbol_at(row)} = {_row_output(op, row)}")
+            lines.append(f"{op.output_symbol_at(row)} = {_output_str(op, row, readable=True)}")
     return "\n".join(lines) + "\n"
 
 
-def _visible(size: int, limit: int) -> list:
-    """Indices shown out of ``size``: all, or the first limit-2, None (the ellipsis), the last."""
-    if size <= limit:
-        return list(range(size))
-    return [*range(limit - 2), None, size - 1]
-
-
-def _row_output(op: Conv, row: int) -> Any:
-    return sympy.Add(*[coef * op.input_symbol_at(col) for col, coef in op.row(row).items()])
-
-
 def _elided_table(op: Conv, rows: list, cols: list) -> str:
+    from ..printing import sstr
+
     cells = []
     for row in rows:
         if row is None:
             cells.append(["⋮" if col is not None else "⋱" for col in cols])
             continue
         entries = op.row(row)
-        cells.append(["⋯" if col is None else str(entries.get(col, 0)) for col in cols])
+        # a folded sum without spaces (k_0+k_2), so that the columns stay readable
+        cells.append(["⋯" if col is None else
+                      sstr(entries.get(col, 0), readable=True).replace(" ", "")
+                      for col in cols])
     widths = [max(len(line[j]) for line in cells) for j in range(len(cols))]
     return "\n".join(
         "[ " + "  ".join(cell.rjust(width) for cell, width in zip(line, widths)) + " ]"
         for line in cells
     )
+
+
+def matrix_html(op: Conv) -> str:
+    """A self-contained page: the elided matrix equation (MathML) and the matrix figure."""
+    from ..figures import inline_svg, matrix_figure
+    from ..printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, latex, matrix_equation
+    from ..render import render_template
+
+    rows, cols = op.shape
+    context = {
+        "rows": latex(rows), "cols": latex(cols),
+        "equation": matrix_equation(op, DEFAULT_MAX_ROWS, DEFAULT_MAX_COLS),
+        "figure": inline_svg(matrix_figure(op)),
+    }
+    return render_template("html/matrix.html.j2", context)
 
 
 def matrix_equation_document(op: Conv, fmt: MatrixFormat) -> str:

@@ -20,6 +20,7 @@ class MatrixFormat(str, Enum):
     latex = "latex"
     markdown = "markdown"
     json = "json"
+    html = "html"
 
 
 @o.conv_command
@@ -45,12 +46,15 @@ def matrix(
 
     with user_errors():
         op._need_concrete()
+        render.check_row_taps(op)  # every format prints whole rows: their sums, or entries
         check_extension("-o/--output", output, fmt.value)
         check_targets([(output, "-o/--output")])
         if fmt is MatrixFormat.json:
             text = render.matrix_json(op)
         elif fmt is MatrixFormat.text:
             text = render.matrix_text(op)
+        elif fmt is MatrixFormat.html:
+            text = render.matrix_html(op)
         else:
             text = render.matrix_equation_document(op, render.MatrixFormat(fmt.value))
         emit(text, output)

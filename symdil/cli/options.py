@@ -134,11 +134,15 @@ def _tap(item: str) -> Any:
 
 
 def parse_kernel(text: str, ndim: int) -> Any:
+    """An integer is the number of taps; anything else is a list of taps.  A lone number that is
+    not an integer is refused (``3.0``: three taps, or one tap of value 3?); a trailing comma
+    makes a one-tap list (``3.0,``)."""
     stripped = text.strip()
     if stripped[:1] in "[(" and stripped[-1:] in "])" and len(stripped) > 1:
         inner = ",".join(part.strip() for part in stripped[1:-1].split(","))
         raise SymdilError(f"--kernel {text!r}: write taps as {inner}, without brackets")
-    items = [item.strip() for item in text.split(",")]
+    one_tap_list = stripped.endswith(",") and ndim == 1
+    items = [item.strip() for item in (stripped[:-1] if one_tap_list else stripped).split(",")]
     if ndim > 1:
         if not all(_INT_RE.match(item) for item in items) or any(
                 value < 1 for value in (_int("--kernel", item) for item in items)):
@@ -148,9 +152,14 @@ def parse_kernel(text: str, ndim: int) -> Any:
                 f"3,3); concrete taps are 1-D only, got {shown!r}"
             )
         return _ints("--kernel", text)
-    if len(items) == 1 and _INT_RE.match(items[0]):
+    if len(items) == 1 and not one_tap_list and _INT_RE.match(items[0]):
         return _int("--kernel", items[0])
-    return [_tap(item) for item in items]
+    taps = [_tap(item) for item in items]
+    if len(taps) == 1 and not one_tap_list:
+        from ..conv import kernel_reading_error
+
+        raise kernel_reading_error(items[0], f"{items[0]},", "--kernel")
+    return taps
 
 
 def parse_padding(text: str, ndim: int) -> Any:

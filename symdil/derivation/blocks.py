@@ -45,6 +45,7 @@ from .latex import (
     _term,
     _times,
     _toeplitz,
+    _with_period,
 )
 from .line import LineContext
 
@@ -255,7 +256,8 @@ class BlockContext:
             for a, axis in enumerate(op.axes))
         if self.channels:
             ranges = rf"0 \le o \le {op.out_channels - 1},\ " + ranges
-        return {"general": general, "substituted": substituted, "expanded": expanded,
+        return {"general": general, "substituted": substituted,
+                "expanded": expanded and _with_period(expanded),
                 "rows": ranges, "padded_input": self._padded_input(x, xt, j),
                 "groups": self._groups_text()}
 
@@ -451,9 +453,13 @@ class BlockContext:
     def _matrix(self) -> dict[str, Any]:
         op = self.op
         equation = None
-        if op.shape[0] <= FULL_MATRIX_ROWS and op.shape[1] <= FULL_MATRIX_COLS:
-            layout, cells = partitioned_cells(op, FULL_MATRIX_ROWS, FULL_MATRIX_COLS)
-            if array_width(cells, TIGHT_COLUMN_GAP) <= PAGE_WIDTH:
+        rows, cols = op.shape
+        # printed whole when small, or when the user's limits allow it (--max-rows 25
+        # --max-cols 25 gives a teacher the doubly block Toeplitz picture of a 5 x 5 input)
+        asked = rows <= self.max_rows and cols <= self.max_cols
+        if asked or (rows <= FULL_MATRIX_ROWS and cols <= FULL_MATRIX_COLS):
+            layout, cells = partitioned_cells(op, rows, cols)
+            if asked or array_width(cells, TIGHT_COLUMN_GAP) <= PAGE_WIDTH:
                 equation = partitioned_array(cells, layout.row_lines, layout.col_lines)
         first = op.row(0)
         y0 = self.printer._print(op.output_symbol_at(0))
@@ -461,7 +467,7 @@ class BlockContext:
         return {
             "shown": equation is not None,
             "equation": equation,
-            "first_row": _split_sum(y0, terms, self.printer),
+            "first_row": _with_period(_split_sum(y0, terms, self.printer)),
             "first_row_count": len(first),
         }
 

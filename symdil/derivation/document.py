@@ -8,6 +8,7 @@ from typing import Any
 
 from ..conv import Conv
 from ..facts import BlockFacts, Facts
+from ..limits import check_derivation
 from ..printing import (
     DEFAULT_MAX_COLS,
     DEFAULT_MAX_ROWS,
@@ -19,7 +20,7 @@ from .blocks import BlockContext
 from .line import LineContext
 from .report import normalize_verification
 
-FORMATS = ("latex", "markdown")
+FORMATS = ("latex", "markdown", "html")
 
 
 def _check_limit(name: str, value: Any) -> int:
@@ -44,6 +45,7 @@ class Derivation:
         self.op = op
         self.max_rows = _check_limit("max_rows", max_rows)
         self.max_cols = _check_limit("max_cols", max_cols)
+        check_derivation(op, self.max_rows, self.max_cols)  # refuse oversized work up front
         self.printer = SymdilLatexPrinter()
         self.axis = op.axes[0]
         # N-D or several channels: the block structure (see BlockContext)
@@ -83,8 +85,12 @@ class Derivation:
 
     # ----- public ----------------------------------------------------------------------------
     def render(self, fmt: str = "latex", standalone: bool = False, templates: Any = None,
-               verification: Any = None, title: str | None = None) -> str:
-        """The derivation as LaTeX or Markdown (see ``derive``)."""
+               verification: Any = None, title: str | None = None, figures: bool = False,
+               figure_stem: str | None = None) -> str:
+        """The derivation as LaTeX, Markdown or HTML (see ``derive``).  ``figures``: the window
+        and matrix figures (``symdil.figures``) too -- TikZ in LaTeX, inline SVG in HTML, in
+        Markdown links to ``<figure_stem>-window.svg`` and ``-matrix.svg``
+        (``symdil.figures.embed.figure_files`` gives them)."""
         from ..render import latex_text_error, needs_latin_fonts, render_document
 
         if fmt not in FORMATS:
@@ -108,6 +114,11 @@ class Derivation:
         context["verification"] = section
         context["title"] = title
         context["standalone"] = bool(standalone)
+        context["figures"] = None
+        if figures:
+            from ..figures.embed import figure_context
+
+            context["figures"] = figure_context(self.op, fmt, figure_stem)
         prose = [title]
         if section is not None:
             prose += [section["statement"]] + [
@@ -139,8 +150,15 @@ class Derivation:
             context.update(stated=stated, stated_all=stated_all)
             folded_back = {st.params["axis"] for st in self.statements
                            if st.kind == "padding_only_taps"}
-            for level in context["levels"]:
+            slices: dict[tuple[str, int], tuple[int, ...]] = {
+                (st.kind, st.params["axis"]): tuple(st.params["slices"])
+                for st in self.statements if st.kind in ("zero_slices", "empty_slices")}
+            for level, facts in zip(context["levels"], self._blocks.facts.levels):
                 level["folded_back"] = level["axis"] in folded_back
+                for kind in ("zero_slices", "empty_slices"):
+                    chosen = slices.get((kind, level["axis"]), ())
+                    level[kind] = {"count": len(chosen), "labels": ", ".join(
+                        self.printer._print(facts.labels[t]) for t in chosen)}
             return context
         context = self._line.context()
         context.update(stated=stated, stated_all=stated_all)

@@ -163,6 +163,15 @@ def _axis_operator(axis: Any) -> Conv:
     return axis_operator(axis, axis.kernel_size)
 
 
+def _with_period(tex: str) -> str:
+    """A displayed equation ending a sentence: the period after its last line, inside an
+    ``aligned`` block (after ``\\end{aligned}`` it would dangle beside the middle line)."""
+    end = r" \end{aligned}"
+    if tex.endswith(end):
+        return tex[:-len(end)] + "." + end
+    return tex + "."
+
+
 def _split_sum(lhs: str, terms: list, printer: SymdilLatexPrinter) -> str:
     """``lhs = t_1 + t_2 + ...``, broken into ``aligned`` lines that fit a page line."""
     lines: list[list] = [[]]

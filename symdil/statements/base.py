@@ -130,7 +130,9 @@ def bind(value: Any, bindings: Mapping[Any, int]) -> Any:
     """``value`` with every SymPy expression evaluated at ``bindings`` (integers stay ints)."""
     if not bindings:
         return value
-    if isinstance(value, Mapping):
+    if isinstance(value, (int, str, bool, type(None))):
+        return value
+    if isinstance(value, (MappingProxyType, dict)):
         return MappingProxyType({bind(key, bindings): bind(item, bindings)
                                  for key, item in value.items()})
     if isinstance(value, tuple):
@@ -138,7 +140,9 @@ def bind(value: Any, bindings: Mapping[Any, int]) -> Any:
     if isinstance(value, frozenset):
         return frozenset(bind(item, bindings) for item in value)
     if isinstance(value, sympy.Basic) and value.free_symbols:
-        result = value.subs(bindings)
+        # xreplace rebuilds the expression with the numbers in, which evaluates it (floor too)
+        result = value.xreplace({symbol: sympy.Integer(number)
+                                 for symbol, number in bindings.items()})
         if isinstance(result, sympy.Integer):
             return int(result)
         return result

@@ -1,33 +1,48 @@
-"""Evidence from a ``symdil.Conv``: its rows and, from a twin with one symbol per weight, which
-weight meets which input in every row (zero-valued taps included).  Costs O(non-zeros)."""
+"""Evidence from a ``symdil.Conv``: its rows and which weight meets which input in every row
+(zero-valued taps included), from the per-axis rule in integers.  Costs O(non-zeros)."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, Iterator
 
 import sympy
 
+from ..operator import axis_taps
 from .base import Evidence
 
 
-def _weights(coefficient: Any, index: dict[sympy.Symbol, int]) -> dict[int, int]:
-    out: dict[int, int] = {}
-    for term, multiplicity in coefficient.as_coefficients_dict().items():
-        out[index[term]] = out.get(index[term], 0) + int(multiplicity)
-    return out
+def _taps(op: Any) -> tuple[dict[int, dict[int, int]], ...]:
+    """Per output row: input column -> {flat weight index: multiplicity}, every tap that lands
+    (zero-valued ones included), from the per-axis rule (``operator.axis_taps``) in integers."""
+    axes = op.axes
+    sizes = [axis.n for axis in axes]
+    ksizes = [axis.kernel_size for axis in axes]
+    per_axis = [[axis_taps(axis, i) for i in range(axis.output_length)] for axis in axes]
+    inputs_per_channel = 1
+    for size in sizes:
+        inputs_per_channel *= size
+    rows = []
+    for out_channel in range(op.out_channels):
+        pairs = op._channel_pairs(out_channel)
+        for combo_taps in itertools.product(*per_axis):
+            row: dict[int, dict[int, int]] = {}
+            for combo in itertools.product(*combo_taps):
+                column = weight = 0
+                for (t, j), size, ksize in zip(combo, sizes, ksizes):
+                    column = column * size + j
+                    weight = weight * ksize + t
+                for channel, offset in pairs:
+                    entry = row.setdefault(channel * inputs_per_channel + column, {})
+                    entry[offset + weight] = entry.get(offset + weight, 0) + 1
+            rows.append(row)
+    return tuple(rows)
 
 
 def evidence_of(op: Any, bindings: dict | None = None) -> Evidence:
-    """The evidence of a concrete ``Conv`` (its own rows; taps from a symbolic-kernel twin)."""
-    kernel_arg: Any = op.kernel_shape[2:]
-    if op.ndim == 1:
-        kernel_arg = kernel_arg[0]
-    twin = op if op._kernel_values is None else op.replace(kernel=kernel_arg)
-    index = {symbol: flat for flat, symbol in enumerate(twin.kernel)}
-    taps = tuple({column: _weights(coefficient, index) for column, coefficient in row.items()}
-                 for row in twin.rows)
+    """The evidence of a concrete ``Conv``: its own rows, and which weight meets which input."""
     return Evidence(input_shape=tuple(op.input_shape), output_shape=tuple(op.output_shape),
-                    kernel=tuple(op.kernel), taps=taps, given_rows=tuple(op.rows),
+                    kernel=tuple(op.kernel), taps=_taps(op), given_rows=tuple(op.rows),
                     kernel_shape=tuple(op.kernel_shape), bindings=dict(bindings or {}))
 
 

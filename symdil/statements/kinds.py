@@ -79,20 +79,22 @@ def line(evidence: Any, axis: int = 0) -> Line:
         for size in spatial_in:
             cols_per_channel *= size
         taps: list[dict[int, dict[int, int]]] = [{} for _ in range(spatial_out[axis])]
+        out_index = _unravelled(evidence, "out", tuple(spatial_out), rows_per_channel)
+        in_index = _unravelled(evidence, "in", tuple(spatial_in), cols_per_channel)
+        # weight -> its index along the axis, for channel pair (0, 0) only
+        along = {w: index[2 + axis] for w, index in enumerate(
+            _unravelled(evidence, "weights", shape, len(evidence.kernel)))
+            if index[:2] == (0, 0)}
         for r in range(rows_per_channel):  # output channel 0
-            i = _unravel(r, spatial_out)[axis]
+            line_i = taps[out_index[r][axis]]
             for column, weights in evidence.taps[r].items():
-                channel, flat = divmod(column, cols_per_channel)
-                if channel != 0:
-                    continue
-                j = _unravel(flat, spatial_in)[axis]
+                if column >= cols_per_channel:
+                    continue  # another input channel
+                j = in_index[column][axis]
                 for weight in weights:
-                    lead = _unravel(weight, shape)
-                    if lead[0] != 0 or lead[1] != 0:
-                        continue
-                    t = lead[2 + axis]
-                    taps[i].setdefault(j, {}).setdefault(t, 0)
-                    taps[i][j][t] = 1
+                    t = along.get(weight)
+                    if t is not None:
+                        line_i.setdefault(j, {})[t] = 1
         result = Line(spatial_in[axis], spatial_out[axis], shape[2 + axis], tuple(taps), None,
                       None)
     cache[axis] = result
@@ -138,8 +140,24 @@ def _pattern(line_: Line) -> list[dict[int, dict[int, int]]]:
     return [{c: {t: 1 for t in w} for c, w in row.items()} for row in line_.taps]
 
 
+_OUTER_CACHE: dict[tuple[int, bool], tuple[Line, list[dict[int, set[int]]]]] = {}
+
+
 def _outer(line_: Line, transposed: bool) -> list[dict[int, set[int]]]:
-    """Outer lines (rows forward, columns transposed): outer index -> {inner index: taps}."""
+    """Outer lines (rows forward, columns transposed): outer index -> {inner index: taps}
+    (cached for the last few patterns: predicates ask for every line of one pattern)."""
+    key = (id(line_), transposed)
+    hit = _OUTER_CACHE.get(key)
+    if hit is not None and hit[0] is line_:
+        return hit[1]
+    if len(_OUTER_CACHE) > 64:
+        _OUTER_CACHE.clear()
+    result = _outer_lines(line_, transposed)
+    _OUTER_CACHE[key] = (line_, result)
+    return result
+
+
+def _outer_lines(line_: Line, transposed: bool) -> list[dict[int, set[int]]]:
     if not transposed:
         return [{c: set(w) for c, w in row.items()} for row in line_.taps]
     cols: list[dict[int, set[int]]] = [{} for _ in range(line_.n)]
@@ -172,8 +190,11 @@ def _complete_row_transposed(g: Mapping[str, Any], line_: Line, r: int) -> bool:
     return True
 
 
-def _nonzero(value: Any) -> bool:
-    return sympy.sympify(value) != 0
+def nonzero_value(value: Any) -> bool:
+    """A coefficient is non-zero (a sum is expanded first: folded taps may cancel)."""
+    if isinstance(value, sympy.Add):
+        return sympy.expand(value) != 0
+    return value != 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -737,51 +758,126 @@ def _shape(params: Mapping[str, Any], ev: Evidence) -> bool:
     return ev.row_count == params["rows"] and ev.column_count == params["cols"]
 
 
+def _unravelled(ev: Evidence, name: str, shape: tuple[int, ...], count: int) -> list[tuple]:
+    """Every flat index of ``shape`` unravelled, computed once per evidence."""
+    cache = ev.__dict__.setdefault("_statement_unravelled", {})
+    key = (name, shape)
+    if key not in cache:
+        cache[key] = [_unravel(flat, shape) for flat in range(count)]
+    return cache[key]
+
+
 def _prefix_block(ev: Evidence, level: int, prefix: tuple[int, ...] | None = None
                   ) -> dict[tuple[int, ...], dict[tuple, Any]] | None:
     """The operator T_{0,...,0} (``level`` zeros) of channel pair (0, 0), read off M: entries at
     one position (i_b, j_b), b < level, where tap 0 of axis b lands, keeping the weights whose
     first ``level`` spatial indices are 0 (or ``prefix``, of length ``level``).  Returns
-    {(i_level.., j_level..): coefficient}, None when no such weight meets an input."""
+    {(i_level.., j_level..): coefficient}, None when no such weight meets an input.  Cached per
+    evidence."""
     prefix = (0,) * level if prefix is None else tuple(prefix)
+    cache = ev.__dict__.setdefault("_statement_prefix_blocks", {})
+    if (level, prefix) in cache:
+        return cache[(level, prefix)]
     shape = kernel_shape(ev)
-    spatial_in, spatial_out = ev.input_shape[1:], ev.output_shape[1:]
+    spatial_in, spatial_out = tuple(ev.input_shape[1:]), tuple(ev.output_shape[1:])
     rows_per_channel = 1
     for size in spatial_out:
         rows_per_channel *= size
     cols_per_channel = 1
     for size in spatial_in:
         cols_per_channel *= size
-    entries: list[tuple[tuple, tuple, dict[int, int]]] = []
+    weights_index = _unravelled(ev, "weights", shape, len(ev.kernel))
+    chosen = {w for w, index in enumerate(weights_index)
+              if index[:2] == (0, 0) and index[2:2 + level] == prefix}
+    out_index = _unravelled(ev, "out", spatial_out, rows_per_channel)
+    in_index = _unravelled(ev, "in", spatial_in, cols_per_channel)
+    rows = ev.rows
+    entries: list[tuple[tuple, tuple, Any]] = []
     for r in range(rows_per_channel):
-        i = _unravel(r, spatial_out)
         for column, weights in ev.taps[r].items():
-            channel, flat = divmod(column, cols_per_channel)
-            if channel:
+            if column >= cols_per_channel:
+                continue  # another input channel
+            if all(w in chosen for w in weights):  # the entry as it is in M
+                entries.append((out_index[r], in_index[column], rows[r].get(column, 0)))
                 continue
-            kept = {w: mult for w, mult in weights.items()
-                    if _unravel(w, shape)[:2] == (0, 0)
-                    and _unravel(w, shape)[2:2 + level] == prefix}
+            kept = [(w, mult) for w, mult in weights.items() if w in chosen]
             if kept:
-                entries.append((i, _unravel(flat, spatial_in), kept))
-    if not entries:
+                entries.append((out_index[r], in_index[column],
+                                sympy.Add(*[mult * ev.kernel[w] for w, mult in kept])))
+    result = None
+    if entries:
+        anchor = min((i[:level], j[:level]) for i, j, _ in entries)
+        result = {(i[level:], j[level:]): value for i, j, value in entries
+                  if (i[:level], j[:level]) == anchor}
+    cache[(level, prefix)] = result
+    return result
+
+
+def block_pairs(ev: Evidence, level: int) -> set[tuple[int, int]] | None:
+    """The (i_level, j_level) blocks of T_{0,...,0} (see ``_prefix_block``) that hold a non-zero
+    entry; None when T_{0,...,0} does not show in M.  A fast path of ``_prefix_block`` (one pass,
+    only the anchor's entries), cached per evidence."""
+    cache = ev.__dict__.setdefault("_statement_block_pairs", {})
+    if level in cache:
+        return cache[level]
+    shape = kernel_shape(ev)
+    spatial_in, spatial_out = tuple(ev.input_shape[1:]), tuple(ev.output_shape[1:])
+    rows_per_channel = 1
+    for size in spatial_out:
+        rows_per_channel *= size
+    cols_per_channel = 1
+    for size in spatial_in:
+        cols_per_channel *= size
+    weights_index = _unravelled(ev, "weights", shape, len(ev.kernel))
+    prefix = (0,) * level
+    chosen = {w for w, index in enumerate(weights_index)
+              if index[:2] == (0, 0) and index[2:2 + level] == prefix}
+    out_index = _unravelled(ev, "out", spatial_out, rows_per_channel)
+    in_index = _unravelled(ev, "in", spatial_in, cols_per_channel)
+    if level == 0:  # M^{(0,0)} itself: every weight of its entries is chosen
+        rows = ev.rows
+        pairs0 = {(out_index[r][0], in_index[column][0]) for r in range(rows_per_channel)
+                  for column, value in rows[r].items()
+                  if column < cols_per_channel and nonzero_value(value)}
+        found = pairs0 if any(column < cols_per_channel for r in range(rows_per_channel)
+                              for column in ev.taps[r]) else None
+        cache[level] = found
+        return found
+    anchor = None  # the smallest (i[:level], j[:level]) where a chosen weight lands
+    for r in range(rows_per_channel):
+        head = out_index[r][:level]
+        if anchor is not None and head > anchor[0]:
+            break
+        for column, weights in ev.taps[r].items():
+            if column < cols_per_channel and any(w in chosen for w in weights):
+                candidate = (head, in_index[column][:level])
+                if anchor is None or candidate < anchor:
+                    anchor = candidate
+    if anchor is None:
+        cache[level] = None
         return None
-    anchor = min((i[:level], j[:level]) for i, j, _ in entries)
-    block: dict[tuple, Any] = {}
-    for i, j, kept in entries:
-        if (i[:level], j[:level]) != anchor:
+    rows = ev.rows
+    pairs: set[tuple[int, int]] = set()
+    for r in range(rows_per_channel):
+        if out_index[r][:level] != anchor[0]:
             continue
-        value = sympy.Add(*[mult * ev.kernel[w] for w, mult in kept.items()])
-        block[(i[level:], j[level:])] = value
-    return block
+        i = out_index[r][level]
+        for column, weights in ev.taps[r].items():
+            if column >= cols_per_channel or in_index[column][:level] != anchor[1]:
+                continue
+            if all(w in chosen for w in weights):
+                value = rows[r].get(column, 0)
+            else:
+                value = sympy.Add(*[mult * ev.kernel[w] for w, mult in weights.items()
+                                    if w in chosen])
+            if nonzero_value(value):
+                pairs.add((i, in_index[column][level]))
+    cache[level] = pairs
+    return pairs
 
 
 @register("nonzero_blocks", "Along axis `axis`, the operator T_{0,...,0} (`axis` zeros; M itself "
           "for axis 0, channel pair (0, 0)) is a grid of blocks of which `count` are non-zero.")
 def _nonzero_blocks(params: Mapping[str, Any], ev: Evidence) -> bool:
-    level = params["axis"]
-    block = _prefix_block(ev, level)
-    if block is None:
-        return params["count"] == 0
-    nonzero = {(i[0], j[0]) for (i, j), value in block.items() if sympy.expand(value) != 0}
-    return len(nonzero) == params["count"]
+    pairs = block_pairs(ev, params["axis"])
+    return (0 if pairs is None else len(pairs)) == params["count"]

@@ -7,23 +7,28 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-import sympy
-
 from .base import Evidence, register
-from .kinds import _complete, _prefix_block, _tap, _unravel, kernel_shape, line
+from .kinds import (
+    _complete,
+    _prefix_block,
+    _tap,
+    _unravel,
+    block_pairs,
+    kernel_shape,
+    line,
+    nonzero_value,
+)
 
 
 def _grid(ev: Evidence, axis: int, transposed: bool) -> dict[int, set[int]] | None:
     """Outer block line -> inner block indices holding a non-zero block (forward: block rows ->
     block columns; transposed: block columns -> block rows)."""
-    block = _prefix_block(ev, axis)
-    if block is None:
+    pairs = block_pairs(ev, axis)
+    if pairs is None:
         return None
     out: dict[int, set[int]] = {}
-    for (i, j), value in block.items():
-        if sympy.expand(value) == 0:
-            continue
-        outer, inner = (j[0], i[0]) if transposed else (i[0], j[0])
+    for i, j in pairs:
+        outer, inner = (j, i) if transposed else (i, j)
         out.setdefault(outer, set()).add(inner)
     return out
 
@@ -57,7 +62,7 @@ def _empty_slices(params: Mapping[str, Any], ev: Evidence) -> bool:
         if all(value == 0 for value in values):
             return False  # a zero kernel slice is a zero_slices statement
         block = _prefix_block(ev, axis + 1, prefix)
-        if block is not None and any(sympy.expand(v) != 0 for v in block.values()):
+        if block is not None and any(nonzero_value(v) for v in block.values()):
             return False
     return bool(params["slices"])
 

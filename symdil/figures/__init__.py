@@ -1,0 +1,63 @@
+"""Figures drawn from the operator: window, matrix (and stack) pictures as data, then TikZ or SVG.
+
+``figure(op, kind)`` builds a ``Figure`` (cells, edges and notes, each naming the row, column and
+tap it shows); ``to_svg``/``to_tikz`` write it; ``render_figure(op, kind, fmt)`` does both.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..spec import SymdilError
+from .matrix import matrix_figure
+from .model import Figure
+from .svg import inline_svg, to_svg
+from .tikz import tikz_document, to_tikz
+from .window import check_window, window_figure
+
+KINDS = ("window", "matrix")
+FORMATS = ("tikz", "svg")
+
+
+def figure(op: Any, kind: str = "window", *, at: Any = None, max_rows: int | None = None,
+           max_cols: int | None = None) -> Figure:
+    """The figure of ``op``: ``kind`` is ``window`` (``at``: the first of the two outputs drawn)
+    or ``matrix`` (``max_rows``/``max_cols``: elision limits, as for the printed matrix)."""
+    if kind == "window":
+        return window_figure(op, at)
+    if kind == "matrix":
+        return matrix_figure(op, max_rows, max_cols)
+    raise SymdilError(f"figure kind must be one of {', '.join(KINDS)}, got {kind!r}")
+
+
+def stack_figure(stack: Any, at: int | None = None) -> Figure:
+    """The stack figure (layers as rows of nodes, the dependency tree of output ``at``, its
+    receptive field bracketed); see ``symdil.figures.stack``."""
+    from .stack import stack_figure as draw
+
+    return draw(stack, at)
+
+
+def available_kinds(op: Any) -> tuple[str, ...]:
+    """The figure kinds drawn for ``op`` in documents: the matrix always (concrete n), the
+    window for 1-D and 2-D operators with one channel and at most ``MAX_TAPS`` taps per axis."""
+    if op.symbolic:
+        return ()
+    try:
+        check_window(op)
+    except SymdilError:
+        return ("matrix",)
+    return ("window", "matrix")
+
+
+def render_figure(op: Any, kind: str = "window", fmt: str = "svg", **options: Any) -> str:
+    """The figure written as ``svg`` (an SVG 1.1 document) or ``tikz`` (a tikzpicture)."""
+    if fmt not in FORMATS:
+        raise SymdilError(f"figure format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    drawn = figure(op, kind, **options)
+    return to_svg(drawn) if fmt == "svg" else to_tikz(drawn)
+
+
+__all__ = ["Figure", "available_kinds", "figure", "inline_svg", "matrix_figure",
+           "render_figure", "stack_figure", "tikz_document", "to_svg", "to_tikz",
+           "window_figure"]

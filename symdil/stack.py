@@ -1,0 +1,776 @@
+"""``Stack``: a chain of convolutions as one exact operator, with its receptive-field arithmetic.
+
+Layer ``l`` (counted from 1) is a ``Conv`` whose input is layer ``l-1``'s output: lengths and
+channels chain, every ``Conv`` option is allowed per layer.  The composed operator
+``M = M_L ... M_1`` is built row by row from sparse rows (row r of the product is the sum of the
+coefficient-weighted rows of the product so far that row r of ``M_L`` reads), so the work is
+proportional to the non-zeros of the partial products, never dense.
+
+Receptive-field facts per axis (Araujo, Norris & Sim, "Computing Receptive Fields of
+Convolutional Neural Networks", Distill 2019), with ``J_l = s_1 ... s_{l-1}`` the jump before
+layer ``l``:
+
+- receptive field   ``r = 1 + sum_l d_l (K_l - 1) J_l``
+- effective stride  ``S = s_1 ... s_L``
+- effective padding ``P = sum_l p_l J_l`` (before; ``p_l`` the layer's padding before)
+- region of output ``i``: ``[u_i, v_i] = [S i - P, S i - P + r - 1]`` in input coordinates,
+  i.e. the recurrence ``u <- s_l u - p_l``, ``v <- s_l v - p_l + d_l (K_l - 1)`` applied from the
+  last layer down to the first.
+
+A transposed layer (``out[i s + t d - p] += k_t x[i]``) enters the recurrence as a stride of
+``1/s``: its output ``j`` reads the inputs ``(j + p - d t)/s`` that are integers.  Which taps
+qualify depends on ``j mod s`` (a transposed layer's rows are not translates of each other), and a
+dilated layer above it can skip every admissible position, so the regions are computed exactly by
+mapping the set of positions (not just its ends) down through the layers; ``receptive_field`` is
+then the largest region over all rows, ``effective_stride`` the fraction
+``prod(forward s) / prod(transposed s)``, and no closed form is claimed.
+``symdil.stack_checks`` proves every fact against the supports of the composed matrix's rows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any, Mapping, Sequence
+
+import sympy
+
+from .conv import Conv
+from .spec import SymdilError, require_int, validate_symbol_name
+from .symbols import indexed_symbol
+
+#: The composed operator is refused when an upper bound of its non-zeros (computed before
+#: anything is built) exceeds this: each entry is a SymPy polynomial (about 0.5 KB and ~25 us).
+MAX_PRODUCT_NONZEROS = 2_000_000
+
+_LAYER_KEYS = ("kernel", "stride", "dilation", "padding", "padding_mode", "flip", "transposed",
+               "output_padding", "kernel_symbol", "in_channels", "out_channels", "groups")
+
+
+def _prod(values: Sequence[Any]) -> Any:
+    result = 1
+    for value in values:
+        result *= value
+    return result
+
+
+@dataclass(frozen=True)
+class SingleConv:
+    """What ``Stack.single_conv()`` found.
+
+    ``conv``: the equivalent ``Conv`` when every row of the stack equals it, else None.
+    ``candidate``: the convolution with stride ``prod(s_l)`` and the composed kernel (None when
+    there is none: transposed layers, padding modes other than zeros).  ``reason``: why ``conv``
+    is None ("" when it is not).  ``border_indices``: per axis, the output indices whose rows
+    read an intermediate zero-padded value that the single convolution computes from real inputs
+    (with symbolic taps exactly the rows that differ from ``candidate``); ``border``: the flat
+    rows with such an index along some axis.  Every other row is interior: equal to the
+    candidate's.
+    """
+
+    conv: Conv | None
+    candidate: Conv | None
+    reason: str
+    border_indices: tuple[tuple[int, ...], ...]
+    border: tuple[int, ...]
+
+    def is_interior(self, row: int) -> bool:
+        """Is flat output ``row`` equal to the candidate's row (needs a candidate)?"""
+        return self.candidate is not None and row not in set(self.border)
+
+    def __bool__(self) -> bool:
+        return self.conv is not None
+
+
+class Stack:
+    """A chain of convolutions ``y = M_L ... M_1 a`` built exactly with SymPy.
+
+    ``n``: the input length (a tuple per axis in N-D); ``layers``: dicts of ``Conv`` keyword
+    arguments without ``n`` (it is the previous layer's output length), or ``Conv`` objects whose
+    ``n`` matches the chain.  A layer's ``in_channels`` defaults to the previous layer's
+    ``out_channels``.  Layer ``l``'s kernel taps are the symbols ``k^{(l)}_t`` (with channels
+    ``k^{(l,o,c)}_t``; base ``kernel_symbol``) unless the layer gives concrete taps or its own
+    ``kernel_symbol``.  Every invalid argument raises ``SymdilError`` naming the layer.
+    """
+
+    def __init__(self, n: Any, layers: Sequence[Mapping[str, Any] | Conv],
+                 input_symbol: str = "a", kernel_symbol: str = "k",
+                 output_symbol: str = "y", biases: Sequence[Any] | None = None) -> None:
+        names = {"input_symbol": validate_symbol_name("input_symbol", input_symbol),
+                 "kernel_symbol": validate_symbol_name("kernel_symbol", kernel_symbol),
+                 "output_symbol": validate_symbol_name("output_symbol", output_symbol)}
+        if len(set(names.values())) != 3:
+            raise SymdilError("input_symbol, kernel_symbol and output_symbol must be different, "
+                              f"got {input_symbol!r}, {kernel_symbol!r}, {output_symbol!r}")
+        self.input_symbol, self.kernel_symbol, self.output_symbol = names.values()
+        if isinstance(layers, (str, bytes, Mapping)) or not isinstance(layers, Sequence):
+            raise SymdilError(f"layers must be a list of layers (dicts of Conv arguments or "
+                              f"Conv objects), got {layers!r}")
+        if not layers:
+            raise SymdilError("layers must hold at least one layer, got []")
+        ns = tuple(n) if isinstance(n, (tuple, list)) else (n,)
+        if not ns:
+            raise SymdilError("n must be a length or a tuple of lengths, got ()")
+        if any(isinstance(value, (str, sympy.Symbol)) for value in ns):
+            raise SymdilError(f"a stack needs a concrete n (its layers' lengths chain), got {n!r}")
+        ns = tuple(require_int("n" if len(ns) == 1 else f"n (axis {a})", value, 1)
+                   for a, value in enumerate(ns))
+        self.n = ns[0] if len(ns) == 1 else ns
+        built: list[Conv] = []
+        lengths = ns
+        channels = None
+        seen_bases: dict[str, int] = {}
+        for number, layer in enumerate(layers, start=1):
+            conv = self._layer(number, layer, lengths, channels, len(built) == len(layers) - 1,
+                               seen_bases)
+            built.append(conv)
+            lengths = tuple(axis.output_length for axis in conv.axes)
+            channels = conv.out_channels
+        self.layers: tuple[Conv, ...] = tuple(built)
+        self.biases: tuple[tuple | None, ...] = self._biases(biases)
+
+    def _biases(self, biases: Sequence[Any] | None) -> tuple[tuple | None, ...]:
+        if biases is None:
+            return (None,) * len(self.layers)
+        if isinstance(biases, (str, bytes)) or len(biases) != len(self.layers):
+            raise SymdilError(f"biases must hold one entry per layer ({len(self.layers)}), "
+                              f"None or one value per output channel, got {biases!r}")
+        out = []
+        for number, (layer, bias) in enumerate(zip(self.layers, biases), start=1):
+            if bias is None:
+                out.append(None)
+                continue
+            values = tuple(bias) if isinstance(bias, (list, tuple)) else None
+            if values is None or len(values) != layer.out_channels:
+                raise SymdilError(f"layer {number}: bias must be {layer.out_channels} value(s) "
+                                  f"(one per output channel), got {bias!r}")
+            try:
+                out.append(tuple(sympy.sympify(v, strict=True) for v in values))
+            except (sympy.SympifyError, TypeError):
+                raise SymdilError(f"layer {number}: bias values must be numbers or SymPy "
+                                  f"expressions, got {bias!r}") from None
+        return tuple(out)
+
+    # ----- building the layers ---------------------------------------------------------------
+    def _layer(self, number: int, layer: Any, lengths: tuple[int, ...], channels: int | None,
+               last: bool, seen_bases: dict[str, int]) -> Conv:
+        where = f"layer {number}"
+        if isinstance(layer, Conv):
+            given = layer.args
+            if tuple(axis.n for axis in layer.axes) != lengths:
+                shown = lengths[0] if len(lengths) == 1 else lengths
+                raise SymdilError(f"{where}: n = {given['n']!r} does not match the length "
+                                  f"{shown!r} it receives from the chain")
+            args = {key: given[key] for key in _LAYER_KEYS}
+        elif isinstance(layer, Mapping):
+            unknown = sorted(set(layer) - set(_LAYER_KEYS))
+            if "n" in unknown:
+                raise SymdilError(f"{where}: n is set by the chain (the input length, then each "
+                                  "layer's output length); leave it out")
+            if unknown:
+                raise SymdilError(f"{where}: unknown layer argument(s) {', '.join(unknown)} "
+                                  f"(allowed: {', '.join(_LAYER_KEYS)})")
+            if "kernel" not in layer:
+                raise SymdilError(f"{where}: kernel is required (a number of taps or the taps)")
+            args = dict(layer)
+        else:
+            raise SymdilError(f"{where} must be a dict of Conv arguments or a Conv, got "
+                              f"{layer!r}")
+        # the first layer's in_channels is the input's; later ones must match the chain
+        args.setdefault("in_channels", 1 if channels is None else channels)
+        if channels is not None and args["in_channels"] != channels:
+            raise SymdilError(f"{where}: in_channels = {args['in_channels']!r} but layer "
+                              f"{number - 1} gives {channels} channel(s)")
+        base = args.get("kernel_symbol", self.kernel_symbol)
+        concrete = isinstance(args["kernel"], (list, tuple)) and not (
+            len(lengths) > 1 and _depth(args["kernel"]) == 1)
+        n_value = lengths[0] if len(lengths) == 1 else lengths
+        symbols = dict(input_symbol=self.input_symbol if number == 1 else "a",
+                       output_symbol=self.output_symbol if last else "y")
+        try:
+            if concrete or base != self.kernel_symbol:
+                if not concrete:
+                    if base in (self.input_symbol, self.output_symbol) or base in seen_bases:
+                        other = (f"layer {seen_bases[base]}'s" if base in seen_bases
+                                 else "an input/output symbol")
+                        raise SymdilError(f"kernel_symbol {base!r} is already {other}; each "
+                                          "layer needs its own")
+                    seen_bases[base] = number
+                    kernel_symbol = base
+                else:
+                    kernel_symbol = "k"
+                for key in ("input_symbol", "output_symbol"):
+                    if symbols[key] == kernel_symbol:
+                        symbols[key] = "b" if kernel_symbol != "b" else "c"
+                return Conv(n=n_value, **{**args, "kernel_symbol": kernel_symbol}, **symbols)
+            probe = Conv(n=n_value, **{**args, "kernel_symbol": "k"},
+                         **{"input_symbol": "a", "output_symbol": "y"})
+            values = _layer_symbols(self.kernel_symbol, number, probe.kernel_shape)
+            args = {**args, "kernel": values, "kernel_symbol": "k"}
+            if symbols["input_symbol"] == "k" or symbols["output_symbol"] == "k":
+                args["kernel_symbol"] = "q"
+            return Conv(n=n_value, **args, **symbols)
+        except SymdilError as error:
+            raise SymdilError(f"{where}: {error}") from None
+
+    # ----- identity --------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return (f"Stack(n={self.n!r}, layers={list(self.layers)!r}, "
+                f"input_symbol={self.input_symbol!r}, kernel_symbol={self.kernel_symbol!r}, "
+                f"output_symbol={self.output_symbol!r}"
+                + (f", biases={list(self.biases)!r})" if any(self.biases) else ")"))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Stack) and repr(self) == repr(other)
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+    # ----- geometry --------------------------------------------------------------------------
+    @property
+    def ndim(self) -> int:
+        return self.layers[0].ndim
+
+    @property
+    def input_shape(self) -> tuple:
+        return self.layers[0].input_shape
+
+    @property
+    def output_shape(self) -> tuple:
+        return self.layers[-1].output_shape
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(rows, columns) of the composed matrix."""
+        return (_prod(self.output_shape), _prod(self.input_shape))
+
+    @property
+    def output_length(self) -> Any:
+        return self.layers[-1].output_length
+
+    @property
+    def forward_only(self) -> bool:
+        """No transposed layer: the closed forms of Araujo et al. hold."""
+        return not any(layer.transposed for layer in self.layers)
+
+    def _per_axis(self, values: Sequence[Any]) -> Any:
+        return values[0] if self.ndim == 1 else tuple(values)
+
+    def jumps(self, axis: int = 0) -> tuple[Any, ...]:
+        """``J_l`` before each layer along ``axis``: the input-sample distance between adjacent
+        outputs of layer ``l-1`` (``J_1 = 1``); ``Fraction`` after a transposed layer."""
+        jump: Any = 1
+        out = []
+        for layer in self.layers:
+            out.append(jump)
+            s = layer.axes[axis].stride
+            jump = Fraction(jump) / s if layer.transposed else jump * s
+            if isinstance(jump, Fraction) and jump.denominator == 1:
+                jump = int(jump)
+        return tuple(out)
+
+    def receptive_fields(self, axis: int = 0) -> tuple[int, ...]:
+        """The receptive field after each layer (layers 1..l) along ``axis``."""
+        return tuple(self._receptive_field(axis, upto) for upto in range(1, len(self.layers) + 1))
+
+    def _receptive_field(self, axis: int, upto: int) -> int:
+        layers = self.layers[:upto]
+        if not any(layer.transposed for layer in layers):
+            # closed form: r = 1 + sum_l d_l (K_l - 1) J_l
+            jump, total = 1, 1
+            for layer in layers:
+                ax = layer.axes[axis]
+                total += ax.dilation * (ax.kernel_size - 1) * jump
+                jump *= ax.stride
+            return total
+        # with transposed layers the region depends on the row: the largest over all rows
+        best = 0
+        for i in range(layers[-1].axes[axis].output_length):
+            region = self._region(axis, i, upto)
+            if region is not None:
+                best = max(best, region[1] - region[0] + 1)
+        return best
+
+    @property
+    def receptive_field(self) -> Any:
+        """``r = 1 + sum_l d_l (K_l - 1) prod_{i<l} s_i`` per axis (the largest region over the
+        rows when there are transposed layers)."""
+        return self._per_axis([self._receptive_field(a, len(self.layers))
+                               for a in range(self.ndim)])
+
+    @property
+    def effective_stride(self) -> Any:
+        """``prod s_l`` per axis; a ``Fraction`` ``prod(forward s)/prod(transposed s)`` with
+        transposed layers (an int when it is whole)."""
+        values = []
+        for a in range(self.ndim):
+            stride: Any = Fraction(1)
+            for layer in self.layers:
+                s = layer.axes[a].stride
+                stride = stride / s if layer.transposed else stride * s
+            values.append(int(stride) if stride.denominator == 1 else stride)
+        return self._per_axis(values)
+
+    @property
+    def effective_padding(self) -> Any:
+        """``(before, after)`` per axis: the first output's region starts ``before`` samples
+        ahead of the input (``sum_l p_l J_l`` without transposed layers) and the last output's
+        region ends ``after`` samples past its end (negative: inputs no output reads)."""
+        values = []
+        for a in range(self.ndim):
+            m = self.layers[-1].axes[a].output_length
+            first = self._first_nonempty(a, range(m))
+            last = self._first_nonempty(a, range(m - 1, -1, -1))
+            n = self.layers[0].axes[a].n
+            if first is None:
+                values.append((0, 0))
+            else:
+                values.append((-first[0], last[1] - (n - 1)))
+        return self._per_axis(values)
+
+    def _first_nonempty(self, axis: int, rows: Any) -> tuple[int, int] | None:
+        for i in rows:
+            region = self._region(axis, i, len(self.layers))
+            if region is not None:
+                return region
+        return None
+
+    def receptive_field_region(self, i: Any) -> Any:
+        """The input region ``(u_i, v_i)`` (both ends included, possibly in the padding) of
+        output index ``i`` (a tuple of output positions in N-D); None for an output no input
+        reaches (a transposed layer's empty rows)."""
+        index = tuple(i) if isinstance(i, (tuple, list)) else (i,)
+        if len(index) != self.ndim or not all(
+                isinstance(v, int) and not isinstance(v, bool) for v in index):
+            wanted = ("an output index" if self.ndim == 1
+                      else f"{self.ndim} output indices (one per axis)")
+            raise SymdilError(f"i must be {wanted}, got {i!r}")
+        for a, value in enumerate(index):
+            m = self.layers[-1].axes[a].output_length
+            if not 0 <= value < m:
+                raise SymdilError(f"i{'' if self.ndim == 1 else f' (axis {a})'} must be an "
+                                  f"output index in [0, {m}), got {value}")
+        regions = [self._region(a, value, len(self.layers)) for a, value in enumerate(index)]
+        if self.ndim == 1:
+            return regions[0]
+        return None if any(r is None for r in regions) else tuple(regions)
+
+    def _region(self, axis: int, i: int, upto: int) -> tuple[int, int] | None:
+        """Map output ``i`` back through layers upto..1: the recurrence on the interval ends
+        for forward layers (an affine map keeps the ends); with a transposed layer the exact
+        position sets, since only the positions divisible by its stride reach an input."""
+        layers = self.layers[:upto]
+        if not any(layer.transposed for layer in layers):
+            low, high = i, i
+            for layer in reversed(layers):
+                ax = layer.axes[axis]
+                low = ax.stride * low - ax.pad_before
+                high = ax.stride * high - ax.pad_before + ax.dilation * (ax.kernel_size - 1)
+            return low, high
+        positions = {i}
+        for layer in reversed(layers):
+            ax = layer.axes[axis]
+            s, d, K, p = ax.stride, ax.dilation, ax.kernel_size, ax.pad_before
+            if layer.transposed:  # output j reads input (j + p - d t)/s when it is an integer
+                positions = {(j + p - d * t) // s for j in positions for t in range(K)
+                             if (j + p - d * t) % s == 0}
+            else:
+                positions = {s * j - p + d * t for j in positions for t in range(K)}
+            if not positions:
+                return None
+        return min(positions), max(positions)
+
+    def clean_indices(self, axis: int) -> frozenset[int]:
+        """Output indices along ``axis`` whose rows read no padded position at any layer (exact
+        position sets): their support is their region's read set whatever the padding mode."""
+        cache = self.__dict__.setdefault("_clean_cache", {})
+        if axis not in cache:
+            clean = set()
+            for i in range(self.layers[-1].axes[axis].output_length):
+                positions = {i}
+                ok = True
+                for layer in reversed(self.layers):
+                    ax = layer.axes[axis]
+                    s, d, K, p = ax.stride, ax.dilation, ax.kernel_size, ax.pad_before
+                    if layer.transposed:
+                        positions = {(j + p - d * t) // s for j in positions for t in range(K)
+                                     if (j + p - d * t) % s == 0}
+                    else:
+                        positions = {s * j - p + d * t for j in positions for t in range(K)}
+                    if any(not 0 <= q < ax.n for q in positions):
+                        ok = False
+                        break
+                if ok:
+                    clean.add(i)
+            cache[axis] = frozenset(clean)
+        return cache[axis]
+
+    # ----- symbols ---------------------------------------------------------------------------
+    @property
+    def kernel(self) -> tuple:
+        """Every layer's taps, layer after layer (each flat in PyTorch's weight layout)."""
+        return tuple(tap for layer in self.layers for tap in layer.kernel)
+
+    @property
+    def input(self) -> tuple:
+        return self.layers[0].input
+
+    def output_symbol_at(self, row: int) -> sympy.Symbol:
+        return self.layers[-1].output_symbol_at(row)
+
+    def input_symbol_at(self, col: int) -> sympy.Symbol:
+        return self.layers[0].input_symbol_at(col)
+
+    #: a stack always has a concrete n (the printer's general case does not apply)
+    symbolic = False
+
+    def row(self, r: int) -> dict[int, Any]:
+        """Row ``r`` of the composed matrix alone, without the product: the unit row vector
+        carried down through the layers' rows (work ~ the row's cone), for elided printing."""
+        if not isinstance(r, int) or isinstance(r, bool) or not 0 <= r < self.shape[0]:
+            raise SymdilError(f"row must be an integer in [0, {self.shape[0]}), got {r!r}")
+        if "_rows" in self.__dict__:
+            return dict(self._rows[r])
+        cache = self.__dict__.setdefault("_row_cache", {})
+        if r in cache:
+            return dict(cache[r])
+        vector: dict[int, Any] = {r: sympy.Integer(1)}
+        for layer in reversed(self.layers):
+            acc: dict[int, list] = {}
+            for j, weight in vector.items():
+                for col, coef in layer.row(j).items():
+                    acc.setdefault(col, []).append(coef * weight)
+            vector = {}
+            for col in sorted(acc):
+                value = sympy.Add(*acc[col])
+                if value != 0:
+                    vector[col] = value
+        cache[r] = vector
+        return dict(vector)
+
+    # ----- the composed operator -------------------------------------------------------------
+    @cached_property
+    def nonzeros_bound(self) -> int:
+        """An upper bound of the composed matrix's non-zeros, computed without building it:
+        per axis, the sum over output positions of the region clipped to the input (with zero
+        padding; the region's length with other modes), multiplied over the axes and by the
+        channel counts (a row can read no more)."""
+        zeros = all(layer.axes[0].padding_mode == "zeros" for layer in self.layers)
+        per_axis = []
+        for a in range(self.ndim):
+            n = self.layers[0].axes[a].n
+            counts = 0
+            for i in range(self.layers[-1].axes[a].output_length):
+                region = self._region(a, i, len(self.layers))
+                if region is not None:
+                    low, high = region
+                    counts += (max(0, min(high, n - 1) - max(low, 0) + 1) if zeros
+                               else min(n, high - low + 1))
+            per_axis.append(counts)
+        return _prod(per_axis) * self.layers[0].in_channels * self.layers[-1].out_channels
+
+    def _guard(self) -> None:
+        bound = self.nonzeros_bound
+        if bound > MAX_PRODUCT_NONZEROS:
+            raise SymdilError(
+                f"the composed matrix may have up to {bound:,} non-zeros, more than "
+                f"{MAX_PRODUCT_NONZEROS:,}; use a smaller n (receptive_field, "
+                "receptive_field_region and single_conv() need no product)")
+
+    @cached_property
+    def _rows(self) -> tuple[MappingProxyType, ...]:
+        self._guard()
+        product = [dict(row) for row in self.layers[0].rows]
+        for layer in self.layers[1:]:
+            product = [compose_row(row, product) for row in layer.rows]
+        return tuple(MappingProxyType(row) for row in product)
+
+    @property
+    def rows(self) -> tuple[MappingProxyType, ...]:
+        """Every row of ``M_L ... M_1`` as a read-only mapping column -> coefficient."""
+        return self._rows
+
+    @property
+    def matrix(self) -> sympy.SparseMatrix:
+        """The composed operator ``M_L ... M_1`` as a SymPy ``SparseMatrix`` (a fresh copy)."""
+        entries = {(r, c): v for r, row in enumerate(self._rows) for c, v in row.items()}
+        return sympy.SparseMatrix(*self.shape, entries)
+
+    @cached_property
+    def bias(self) -> tuple | None:
+        """The offset ``b`` of the affine map ``y = M a + b`` (None without biases): each
+        layer's bias, carried through the layers after it, ``b = sum_l M_L ... M_{l+1} b_l``
+        (padding of an intermediate signal is zero, as in PyTorch)."""
+        if all(bias is None for bias in self.biases):
+            return None
+        offset: list | None = None
+        for layer, bias in zip(self.layers, self.biases):
+            if offset is not None:
+                offset = [sympy.Add(*[coef * offset[c] for c, coef in row.items()])
+                          for row in layer.rows]
+            if bias is not None:
+                size = _prod(layer.output_shape[1:])
+                offset = offset or [sympy.Integer(0)] * layer.shape[0]
+                offset = [value + bias[r // size] for r, value in enumerate(offset)]
+        return tuple(sympy.expand(value) for value in offset)
+
+    @cached_property
+    def output(self) -> tuple:
+        """Each output as an exact polynomial in the taps of all layers and the inputs (plus
+        the offset ``b`` when there are biases)."""
+        inputs = self.input
+        bias = self.bias or (0,) * self.shape[0]
+        return tuple(sympy.Add(*[sympy.Mul(coef, inputs[col]) for col, coef in row.items()],
+                               offset) for row, offset in zip(self._rows, bias))
+
+    @property
+    def nonzeros(self) -> int:
+        return sum(len(row) for row in self._rows)
+
+    # ----- the single equivalent convolution -------------------------------------------------
+    def composed_kernel(self) -> dict[tuple[int, int], dict[tuple[int, ...], Any]]:
+        """(out channel, in channel) -> {offset per axis: tap}: the product of the layers'
+        dilated kernels in the z-domain, layer ``l``'s taps at offsets ``d_l t J_l``.
+        Forward layers only (raises ``SymdilError`` otherwise)."""
+        if not self.forward_only:
+            raise SymdilError("the composed kernel needs forward layers only (a transposed "
+                              "layer upsamples)")
+        composed: dict[tuple[int, int], dict[tuple[int, ...], Any]] = {
+            (c, c): {(0,) * self.ndim: sympy.Integer(1)}
+            for c in range(self.layers[0].in_channels)}
+        jumps = [self.jumps(a) for a in range(self.ndim)]
+        for number, layer in enumerate(self.layers):
+            scale = [jumps[a][number] for a in range(self.ndim)]
+            taps = _layer_taps(layer)
+            nxt: dict[tuple[int, int], dict[tuple[int, ...], list]] = {}
+            for (o, m), kernel in taps.items():
+                for (m2, c), below in composed.items():
+                    if m2 != m:
+                        continue
+                    acc = nxt.setdefault((o, c), {})
+                    for offset, coef in kernel.items():
+                        shifted = tuple(off * sc for off, sc in zip(offset, scale))
+                        for offset2, coef2 in below.items():
+                            key = tuple(x + y for x, y in zip(shifted, offset2))
+                            acc.setdefault(key, []).append(coef * coef2)
+            composed = {pair: {key: sympy.Add(*terms) for key, terms in sorted(acc.items())}
+                        for pair, acc in sorted(nxt.items())}
+        return composed
+
+    def single_conv(self) -> SingleConv:
+        """The stack as one convolution: stride ``prod s_l``, taps the composed kernel, padding
+        the effective padding; ``.conv`` is it when every row agrees, else None with
+        ``.reason``, and ``.border`` says which rows do not (see ``SingleConv``).  Computed
+        once per stack."""
+        if "_single" not in self.__dict__:
+            self.__dict__["_single"] = self._single_conv()
+        return self.__dict__["_single"]
+
+    def _single_conv(self) -> SingleConv:
+        m = tuple(self.layers[-1].axes[a].output_length for a in range(self.ndim))
+        none: tuple[tuple[int, ...], ...] = tuple(() for _ in m)
+        if not self.forward_only:
+            number = next(k for k, layer in enumerate(self.layers, 1) if layer.transposed)
+            return SingleConv(None, None, f"layer {number} is transposed: it upsamples, and a "
+                              "stack that upsamples is not one strided convolution", none, ())
+        for number, layer in enumerate(self.layers, 1):
+            mode = layer.axes[0].padding_mode
+            if mode != "zeros":
+                return SingleConv(None, None, f"layer {number} pads with {mode!r}: the padded "
+                                  "values depend on the border, the stack is not "
+                                  "shift-invariant there", none, ())
+        composed = self.composed_kernel()
+        c_in, c_out = self.layers[0].in_channels, self.layers[-1].out_channels
+        spans = [self.receptive_field] if self.ndim == 1 else list(self.receptive_field)
+        strides = [self.effective_stride] if self.ndim == 1 else list(self.effective_stride)
+        pads = [self.effective_padding] if self.ndim == 1 else list(self.effective_padding)
+        weights = []
+        for o in range(c_out):
+            per_in = []
+            for c in range(c_in):
+                taps = composed.get((o, c), {})
+                flat = [taps.get(index, sympy.Integer(0))
+                        for index in _indices(tuple(spans))]
+                per_in.append(_nest(flat, spans))
+            weights.append(per_in)
+        kernel = weights[0][0] if (c_in, c_out) == (1, 1) else weights
+        # a region ending before the input's end (after < 0) means unread inputs, no padding
+        padding = [(before, max(after, 0)) for before, after in pads]
+        try:
+            candidate = Conv(n=self.n, kernel=kernel, stride=self._per_axis(strides),
+                             padding=padding[0] if self.ndim == 1 else tuple(padding),
+                             in_channels=c_in, out_channels=c_out,
+                             input_symbol=self.input_symbol, output_symbol=self.output_symbol,
+                             kernel_symbol=self.kernel_symbol)
+        except SymdilError as error:
+            return SingleConv(None, None, f"no single convolution: {error}", none, ())
+        if tuple(candidate.output_shape) != tuple(self.output_shape):
+            return SingleConv(None, None, f"the single convolution would have output shape "
+                              f"{candidate.output_shape[1:]}, the stack "
+                              f"{self.output_shape[1:]}", none, ())
+        per_axis = tuple(self._border_indices(a) for a in range(self.ndim))
+        border = []
+        if any(per_axis):
+            shape = self.output_shape
+            marked = [set(indices) for indices in per_axis]
+            for row in range(self.shape[0]):
+                index = _unflatten(row, shape)[1:]
+                if any(index[a] in marked[a] for a in range(self.ndim)):
+                    border.append(row)
+        if border:
+            shown = ", ".join(map(str, border[:6])) + (", ..." if len(border) > 6 else "")
+            reason = (f"{len(border)} border row(s) ({shown}) read intermediate zero padding "
+                      "where the single convolution reads inputs")
+            return SingleConv(None, candidate, reason, per_axis, tuple(border))
+        return SingleConv(candidate, candidate, "", per_axis, ())
+
+    def _border_indices(self, axis: int) -> tuple[int, ...]:
+        """Output indices along ``axis`` whose rows read harmful intermediate padding: a
+        position ``q`` outside layer ``l``'s input ``[0, n_{l-1})`` whose own region in the
+        stack's input (under layers 1..l-1) meets ``[0, n)``, where the single convolution would
+        compute a value from real inputs and the stack has a zero."""
+        m = self.layers[-1].axes[axis].output_length
+        n = self.layers[0].axes[axis].n
+        harmful: list[tuple[int, list[tuple[int, int]]]] = []
+        jump, start, span = 1, 0, 1  # layers 1..l-1: region of q is [jump q - start, ... + span-1]
+        for number, layer in enumerate(self.layers):
+            ax = layer.axes[axis]
+            if number:
+                length = ax.n
+                intervals = []
+                low = math.ceil(Fraction(start - span + 1, jump))
+                if low <= -1:
+                    intervals.append((low, -1))
+                high = math.floor(Fraction(n - 1 + start, jump))
+                if high >= length:
+                    intervals.append((length, high))
+                if intervals:
+                    harmful.append((number, intervals))
+            start += ax.pad_before * jump
+            span += ax.dilation * (ax.kernel_size - 1) * jump
+            jump *= ax.stride
+        if not harmful:
+            return ()
+        return tuple(i for i in range(m) if self._reads(axis, i, harmful))
+
+    def _reads(self, axis: int, i: int, harmful: list) -> bool:
+        """Does output ``i`` read a harmful position at some layer?  Hulls first (cheap), then
+        exact position sets for the rows whose hull meets a suspect interval."""
+        hulls = {}
+        low, high = i, i
+        for number in range(len(self.layers) - 1, 0, -1):
+            ax = self.layers[number].axes[axis]
+            low = ax.stride * low - ax.pad_before
+            high = ax.stride * high - ax.pad_before + ax.dilation * (ax.kernel_size - 1)
+            hulls[number] = (max(low, -10**18), high)
+        targets = dict(harmful)
+        if not any(lo <= hull[1] and hull[0] <= hi for number, hull in hulls.items()
+                   for lo, hi in targets.get(number, [])):
+            return False
+        positions = {i}
+        for number in range(len(self.layers) - 1, 0, -1):
+            ax = self.layers[number].axes[axis]
+            s, d, K, p = ax.stride, ax.dilation, ax.kernel_size, ax.pad_before
+            positions = {s * q - p + d * t for q in positions for t in range(K)}
+            for q in positions:
+                if not 0 <= q < ax.n and any(lo <= q <= hi for lo, hi in targets.get(number, [])):
+                    if self._virtual_reads_input(axis, number, q):
+                        return True
+            positions = {q for q in positions if 0 <= q < ax.n}
+            if not positions:
+                return False
+        return False
+
+    def _virtual_reads_input(self, axis: int, number: int, q: int) -> bool:
+        """Would the single convolution's value at position ``q`` of layer ``number``'s input
+        (an intermediate padding position of the stack) read a real input?  Exact: the
+        positions it reads through layers ``number-1 .. 1`` without any border."""
+        key = (axis, number, q)
+        cache = self.__dict__.setdefault("_virtual_cache", {})
+        if key not in cache:
+            positions = {q}
+            for layer in reversed(self.layers[:number]):
+                ax = layer.axes[axis]
+                positions = {ax.stride * x - ax.pad_before + ax.dilation * t
+                             for x in positions for t in range(ax.kernel_size)}
+            n = self.layers[0].axes[axis].n
+            cache[key] = any(0 <= x < n for x in positions)
+        return cache[key]
+
+
+# ----- helpers --------------------------------------------------------------------------------
+
+def compose_row(row: Mapping[int, Any], product: Sequence[Mapping[int, Any]]) -> dict[int, Any]:
+    """Row ``row`` of ``M_l`` times the product so far: sum of ``coef * product[col]``."""
+    acc: dict[int, list] = {}
+    for col, coef in row.items():
+        for j, value in product[col].items():
+            acc.setdefault(j, []).append(coef * value)
+    out = {}
+    for j in sorted(acc):
+        terms = acc[j]
+        value = terms[0] if len(terms) == 1 else sympy.Add(*terms)
+        if value != 0:
+            out[j] = value
+    return out
+
+
+def _depth(value: Any) -> int:
+    depth = 0
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+        depth += 1
+    return depth
+
+
+def _indices(shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+    import itertools
+
+    return list(itertools.product(*[range(k) for k in shape]))
+
+
+def _nest(flat: list, shape: Sequence[int]) -> Any:
+    if len(shape) == 1:
+        return list(flat)
+    step = len(flat) // shape[0]
+    return [_nest(flat[i * step:(i + 1) * step], shape[1:]) for i in range(shape[0])]
+
+
+def _unflatten(flat: int, shape: Sequence[int]) -> tuple[int, ...]:
+    index = []
+    for size in reversed(shape):
+        flat, rem = divmod(flat, size)
+        index.append(rem)
+    return tuple(reversed(index))
+
+
+def _layer_symbols(base: str, number: int, shape: tuple[int, ...]) -> Any:
+    """Nested taps ``k^{(l)}_t`` (one channel) or ``k^{(l,o,c)}_t`` in the weight layout."""
+    channels = shape[:2] != (1, 1)
+    flat = [indexed_symbol(base, index[2:], (number,) + (index[:2] if channels else ()))
+            for index in _indices(shape)]
+    return _nest(flat, shape)
+
+
+def _layer_taps(layer: Conv) -> dict[tuple[int, int], dict[tuple[int, ...], Any]]:
+    """(out, in) channel -> {offset d*t per axis: tap at that offset} of a forward layer."""
+    shape = layer.kernel_shape
+    sizes = shape[2:]
+    per_group_in = layer.in_channels // layer.groups
+    per_group_out = layer.out_channels // layer.groups
+    taps: dict[tuple[int, int], dict[tuple[int, ...], Any]] = {}
+    kernel = layer.kernel
+    for flat, index in enumerate(_indices(shape)):
+        o, local_in, position = index[0], index[1], index[2:]
+        c = (o // per_group_out) * per_group_in + local_in
+        if layer.flip:
+            position = tuple(k - 1 - t for k, t in zip(sizes, position))
+        offset = tuple(ax.dilation * t for ax, t in zip(layer.axes, position))
+        value = kernel[flat]
+        if value != 0:
+            entry = taps.setdefault((o, c), {})
+            entry[offset] = entry.get(offset, 0) + value
+    return taps

@@ -1,0 +1,316 @@
+"""``verify_stack``: the checks of a ``Stack``, each comparing what the stack claims with something
+computed another way, so each can fail.
+
+1. ``product``          the composed rows = the layers applied one after another to the input
+                        symbols (expression substitution, not the sparse row product)
+2. ``receptive field``  every row's support (its non-zero columns, per axis) lies in the region
+                        ``[u_i, v_i]``; rows that see their whole region have support hull exactly
+                        ``[u_i, v_i]``, of size ``receptive_field``, starting at ``S i - P``
+3. ``single conv``      interior rows equal the single convolution's rows, border rows differ
+4. ``numeric``          random integers through each layer's NumPy reference in turn (and
+                        ``torch.nn.Sequential`` with ``against="torch"``)
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any, Sequence
+
+import numpy as np
+import sympy
+
+from .checks import TORCH_INSTALL, CheckResult, numpy_reference, same
+from .checks.numeric import evaluate_rows
+from .spec import SymdilError
+from .stack import Stack, _prod, _unflatten
+from .verification import VerificationReport, torch_available
+
+#: Largest composed operator the checks build (they expand every entry).
+MAX_CHECK_OUTPUTS = 4_096
+
+
+def verify_stack(stack: Stack, against: str | None = None, seed: int = 0) -> VerificationReport:
+    """Run every stack check; ``against="torch"`` adds the ``nn.Sequential`` comparison."""
+    if against not in (None, "torch"):
+        raise SymdilError(f"against must be None or 'torch', got {against!r}")
+    if against == "torch" and not torch_available():
+        raise SymdilError(f"--against torch needs PyTorch, which is not installed: "
+                          f"{TORCH_INSTALL}")
+    if stack.shape[0] > MAX_CHECK_OUTPUTS:
+        raise SymdilError(f"the stack checks build and expand the composed operator: "
+                          f"{stack.shape[0]:,} outputs is more than {MAX_CHECK_OUTPUTS:,}; "
+                          "verify a smaller n")
+    stack._guard()
+    results = [check_product(stack), check_receptive_field(stack), check_single_conv(stack),
+               check_numeric(stack, seed=seed)]
+    if against == "torch":
+        results.append(check_numeric(stack, against="torch", seed=seed))
+    return VerificationReport(tuple(results))
+
+
+def _result(name: str, title: str | None, passed: bool, detail: str) -> CheckResult:
+    return CheckResult(name, passed, detail, title=title)
+
+
+# ----- 1. product ----------------------------------------------------------------------------
+
+def check_product(stack: Stack, rows: Sequence[dict] | None = None) -> CheckResult:
+    """The composed rows (or ``rows``) against the layers applied in turn to the inputs."""
+    name = "product"
+    title = "Composed product"
+    rows = stack.rows if rows is None else rows
+    values: list[Any] = list(stack.input)
+    for layer, bias in zip(stack.layers, stack.biases):
+        size = _prod(layer.output_shape[1:])
+        values = [sympy.Add(*[coef * values[col] for col, coef in row.items()],
+                            bias[r // size] if bias else 0)
+                  for r, row in enumerate(layer.rows)]
+    inputs = stack.input
+    offsets = stack.bias or (0,) * len(rows)
+    for r, (row, want) in enumerate(zip(rows, values)):
+        got = sympy.Add(*[coef * inputs[col] for col, coef in row.items()], offsets[r])
+        if sympy.expand(got - want) != 0:
+            return _result(name, title, False, f"row {r}: the product gives {got}, the layers "
+                                            f"applied in turn give {want}")
+    if len(rows) != len(values):
+        return _result(name, title, False, f"{len(rows)} rows, the layers give {len(values)}")
+    nonzeros = sum(len(row) for row in rows)
+    affine = " and the offset b" if stack.bias is not None else ""
+    return _result(name, title, True, f"all {len(rows)} rows of M_{len(stack.layers)} ... M_1 "
+                                   f"({nonzeros} non-zeros){affine} equal the layers applied "
+                                   "one after another to the input symbols")
+
+
+# ----- 2. receptive field ---------------------------------------------------------------------
+
+def structural_supports(stack: Stack) -> list[set[int]]:
+    """Each composed row's columns, from the layers' supports alone (no coefficients): what a
+    row reads whatever the taps (concrete taps can cancel an entry, never add one)."""
+    supports = [set(row) for row in stack.layers[0].rows]
+    for layer in stack.layers[1:]:
+        supports = [set().union(*[supports[col] for col in row]) if row else set()
+                    for row in layer.rows]
+    return supports
+
+
+def check_receptive_field(stack: Stack, supports: Sequence[set[int]] | None = None
+                          ) -> CheckResult:
+    """Regions, receptive field, effective stride and padding against the row supports."""
+    name = "receptive_field"
+    title = "Receptive field"
+    if supports is None:
+        symbolic = all(isinstance(t, sympy.Symbol) for t in stack.kernel)
+        supports = ([set(row) for row in stack.rows] if symbolic
+                    else structural_supports(stack))
+    zeros = all(layer.axes[0].padding_mode == "zeros" for layer in stack.layers)
+    in_shape, out_shape = stack.input_shape, stack.output_shape
+    ndim = stack.ndim
+    fields = [stack.receptive_field] if ndim == 1 else list(stack.receptive_field)
+    strides = [stack.effective_stride] if ndim == 1 else list(stack.effective_stride)
+    pads = [stack.effective_padding] if ndim == 1 else list(stack.effective_padding)
+    closed = stack.forward_only
+    full_rows = 0
+    widest = [0] * ndim
+    problems: list[str] = []
+    for r, support in enumerate(supports):
+        index = _unflatten(r, out_shape)[1:]
+        regions = [stack._region(a, index[a], len(stack.layers)) for a in range(ndim)]
+        cols = [_unflatten(c, in_shape)[1:] for c in support]
+        if not cols:
+            continue
+        hull = [(min(c[a] for c in cols), max(c[a] for c in cols)) for a in range(ndim)]
+        inside_input = all(reg is not None and 0 <= reg[0] and reg[1] < in_shape[a + 1]
+                           for a, reg in enumerate(regions)) if zeros and closed else all(
+            index[a] in stack.clean_indices(a) for a in range(ndim))
+        if not (zeros or inside_input):
+            continue  # a padding mode folds the border rows' taps back into the input
+        for a in range(ndim):
+            widest[a] = max(widest[a], hull[a][1] - hull[a][0] + 1)
+            region = regions[a]
+            if region is None:
+                problems.append(f"row {r} reads columns but its region along axis {a} is empty")
+            elif not region[0] <= hull[a][0] <= hull[a][1] <= region[1]:
+                problems.append(f"row {r}: support {hull[a]} along axis {a} is not inside the "
+                                f"region {region}")
+        if all(hull[a] == regions[a] for a in range(ndim)):
+            full_rows += 1
+            for a in range(ndim):
+                size = hull[a][1] - hull[a][0] + 1
+                if size > fields[a]:
+                    problems.append(f"row {r}: region of size {size} along axis {a} exceeds "
+                                    f"the receptive field {fields[a]}")
+                if closed and size != fields[a]:
+                    problems.append(f"row {r}: region of size {size} along axis {a}, the "
+                                    f"closed form gives {fields[a]}")
+                if closed and hull[a][0] != strides[a] * index[a] - pads[a][0]:
+                    problems.append(f"row {r}: region starts at {hull[a][0]} along axis {a}, "
+                                    f"S i - P = {strides[a]} * {index[a]} - {pads[a][0]}")
+        if len(problems) > 3:
+            break
+    if problems:
+        return _result(name, title, False, "; ".join(problems[:3]))
+    axes = lambda values: str(values[0]) if ndim == 1 else str(tuple(values))  # noqa: E731
+    if full_rows == 0:
+        return _result(name, title, True, f"every row's support lies in its region; no row sees "
+                                       f"its whole region (the widest sees {axes(widest)} of "
+                                       f"r = {axes(fields)}), so r is an upper bound here")
+    if any(w != f for w, f in zip(widest, fields)):
+        return _result(name, title, False, f"the widest row support is {axes(widest)}, the "
+                                        f"receptive field {axes(fields)}")
+    form = ("r = 1 + sum d_l (K_l - 1) J_l, region [S i - P, S i - P + r - 1]" if closed
+            else "the region recurrence (transposed layers)")
+    return _result(name, title, True, f"every row's support lies in its region; {full_rows} "
+                                   f"row(s) see their whole region, of size r = {axes(fields)} "
+                                   f"({form}; S = {axes(strides)}, P = {axes(pads)})")
+
+
+# ----- 3. single convolution ------------------------------------------------------------------
+
+def check_single_conv(stack: Stack, rows: Sequence[dict] | None = None) -> CheckResult:
+    """Interior rows equal the single convolution's rows; border rows (symbolic taps) differ."""
+    name = "single_conv"
+    title = "Single convolution"
+    single = stack.single_conv()
+    if single.candidate is None:
+        return CheckResult(name, True, f"not applicable: {single.reason}", applicable=False,
+                           title=title)
+    rows = stack.rows if rows is None else rows
+    border = set(single.border)
+    symbolic = all(isinstance(t, sympy.Symbol) for t in stack.kernel)
+    problems = []
+    for r, (row, want) in enumerate(zip(rows, single.candidate.rows)):
+        equal = all(same(row.get(c, 0), want.get(c, 0)) for c in set(row) | set(want))
+        if r not in border and not equal:
+            problems.append(f"interior row {r} differs from the single convolution's")
+        elif r in border and symbolic and equal:
+            problems.append(f"border row {r} equals the single convolution's row")
+        if len(problems) >= 3:
+            break
+    if problems:
+        return _result(name, title, False, "; ".join(problems))
+    shape = stack.shape[0]
+    kernel = single.candidate.axes
+    sizes = "x".join(str(axis.kernel_size) for axis in kernel)
+    what = (f"every one of the {shape} rows equals the single convolution (stride "
+            f"{'x'.join(str(a.stride) for a in kernel)}, {sizes} composed taps)")
+    if border:
+        what = (f"{shape - len(border)} interior rows equal the single convolution (stride "
+                f"{'x'.join(str(a.stride) for a in kernel)}, {sizes} composed taps); the "
+                f"{len(border)} border rows differ" + ("" if symbolic else
+                                                       " structurally (concrete taps)"))
+    if stack.bias is not None:
+        what += " (the linear part M; the offset b is separate)"
+    return _result(name, title, True, what)
+
+
+# ----- 4. numeric -----------------------------------------------------------------------------
+
+def _random_weights(stack: Stack, rng: random.Random) -> tuple[dict, list[np.ndarray]]:
+    values: dict = {}
+    arrays = []
+    for layer in stack.layers:
+        flat = []
+        for tap in layer.kernel:
+            if tap.free_symbols:
+                for symbol in sorted(tap.free_symbols, key=str):
+                    values.setdefault(symbol, rng.randint(-3, 3))
+                flat.append(float(tap.xreplace(values)))
+            else:
+                flat.append(float(tap))
+        arrays.append(np.array(flat, dtype=np.float64).reshape(layer.kernel_shape))
+    return values, arrays
+
+
+def check_numeric(stack: Stack, against: str | None = None, seed: int = 0) -> CheckResult:
+    """Random integer taps and inputs: the composed rows against each layer's NumPy reference
+    (or ``torch.nn.Sequential``) applied in turn."""
+    name = "numeric" if against is None else "numeric_torch"
+    title = None
+    rng = random.Random(seed)
+    values, arrays = _random_weights(stack, rng)
+    x = np.array([rng.randint(-5, 5) for _ in range(stack.shape[1])], dtype=np.float64)
+    got = evaluate_rows(stack.rows, x, values)
+    signal = x.reshape(stack.input_shape)
+    if against is None:
+        for layer, weights in zip(stack.layers, arrays):
+            signal = numpy_reference(layer, signal, weights)
+        want = signal.reshape(-1)
+        source = "NumPy loops layer after layer"
+    else:
+        want = torch_sequential_output(stack, signal, arrays)
+        source = "torch.nn.Sequential"
+    # integer taps and inputs: float64 is exact; a non-integer tap (weights="exact" from a
+    # model) rounds in both computations, so they are compared to 1e-9 relative
+    integers = all(float(v).is_integer() for array in arrays for v in array.reshape(-1))
+    agree = (np.array_equal(got, want) if integers
+             else np.allclose(got, want, rtol=1e-9, atol=1e-9 * max(1.0, np.abs(want).max())))
+    if want.shape != got.shape or not agree:
+        bad = int(np.argmax(np.abs(got - want))) if want.shape == got.shape else -1
+        return _result(name, title, False, f"{source} differs (output {bad})")
+    how = "exactly" if integers else "to 1e-9 relative (non-integer taps)"
+    return _result(name, title, True, f"{len(got)} outputs equal {source} {how} on random "
+                                   f"integer inputs (seed {seed}); the linear part M")
+
+
+def to_torch_sequential(stack: Stack, arrays: Sequence[np.ndarray] | None = None) -> Any:
+    """An ``nn.Sequential`` computing the stack (float64): a padding module then a convolution
+    per forward layer (torch's own padding is symmetric), ``ConvTranspose`` for transposed
+    layers; ``arrays`` give the weights (as laid out in ``layer.kernel_shape``)."""
+    try:
+        import torch
+        from torch import nn
+    except ImportError:
+        raise SymdilError(f"the PyTorch cross-check needs torch, which is not installed: "
+                          f"{TORCH_INSTALL}") from None
+    modules = []
+    ndim = stack.ndim
+    if ndim > 3:
+        raise SymdilError(f"PyTorch has no {ndim}-D convolution")
+    for number, layer in enumerate(stack.layers):
+        axes = layer.axes
+        kwargs = dict(stride=[a.stride for a in axes], dilation=[a.dilation for a in axes],
+                      groups=layer.groups, bias=False, dtype=torch.float64)
+        sizes = [a.kernel_size for a in axes]
+        if layer.transposed:
+            conv = getattr(nn, f"ConvTranspose{ndim}d")(
+                layer.in_channels, layer.out_channels, sizes, padding=[a.pad_before for a in axes],
+                output_padding=[a.output_padding for a in axes], **kwargs)
+        else:
+            pads: list[int] = []
+            for axis in reversed(axes):
+                pads += [axis.pad_before, axis.pad_after]
+            if any(pads):
+                modules.append(_pad_module(nn, axes[0].padding_mode, pads, ndim))
+            conv = getattr(nn, f"Conv{ndim}d")(layer.in_channels, layer.out_channels, sizes,
+                                               **kwargs)
+        if arrays is not None:
+            weight = torch.from_numpy(np.ascontiguousarray(arrays[number]))
+            if layer.flip:
+                weight = weight.flip(list(range(2, 2 + ndim)))
+            with torch.no_grad():
+                conv.weight.copy_(weight)
+        modules.append(conv)
+    return nn.Sequential(*modules)
+
+
+def _pad_module(nn: Any, mode: str, pads: list[int], ndim: int) -> Any:
+    if mode == "zeros":
+        return getattr(nn, f"ZeroPad{ndim}d")(tuple(pads))
+    cls = {"circular": "CircularPad", "reflect": "ReflectionPad",
+           "replicate": "ReplicationPad"}[mode]
+    return getattr(nn, f"{cls}{ndim}d")(tuple(pads))
+
+
+def torch_sequential_output(stack: Stack, signal: np.ndarray, arrays: Sequence[np.ndarray]
+                            ) -> np.ndarray:
+    import torch
+
+    model = to_torch_sequential(stack, arrays)
+    with torch.no_grad():
+        y = model(torch.from_numpy(np.ascontiguousarray(signal)).unsqueeze(0))
+    return y.squeeze(0).numpy().reshape(-1)
+
+
+__all__ = ["check_numeric", "check_product", "check_receptive_field", "check_single_conv",
+           "structural_supports", "to_torch_sequential", "verify_stack"]
+

@@ -1,0 +1,296 @@
+"""The stack derivation document: statements (``symdil.stack_statements``) and printed math
+in, LaTeX or Markdown out, through one body template (``templates/body/stack.j2``) and a small
+markup file per format.  Nothing here decides a fact: every number comes from a statement whose
+predicate ``StackDocument.check()`` (and ``--verify``) evaluates on the composed rows."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Any
+
+from .printing import (
+    DEFAULT_MAX_COLS,
+    DEFAULT_MAX_ROWS,
+    EQUATION_SPACING,
+    PAGE_WIDTH,
+    SymdilLatexPrinter,
+    array_width,
+    bracket_matrix,
+    matrix_cells,
+    matrix_layout,
+)
+from .render import latex_text_error, needs_latin_fonts, render_template
+from .spec import SymdilError
+from .stack import Stack
+from .stack_statements import StackEvidence, StackStatement, stack_statements
+
+FORMATS = ("latex", "markdown", "html")
+#: Composed taps listed in full up to this many; beyond, the first and last three.
+MAX_TAPS_SHOWN = 8
+
+
+def _natural(symbol: Any) -> tuple:
+    """Sort key of a factor: numbers inside its name compared as numbers (k^{(2)} < k^{(10)})."""
+    name = str(symbol)
+    return tuple((0, int(part)) if part.isdigit() else (1, part)
+                 for part in re.split(r"(\d+)", name))
+
+
+class _StackPrinter(SymdilLatexPrinter):
+    """Products of taps in layer order: ``k^{(1)}_{0} k^{(2)}_{1} ... k^{(10)}_{0}`` (SymPy would
+    sort the names as strings, putting layer 10 after layer 1)."""
+
+    def _print_Mul(self, expr: Any) -> str:
+        coefficient, factors = expr.as_coeff_mul()
+        if not all(f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer
+                                   and f.exp > 0) for f in factors):
+            return super()._print_Mul(expr)
+        ordered = sorted(factors, key=lambda f: _natural(f.base if f.is_Pow else f))
+        text = " ".join(self._print(f) for f in ordered)
+        if coefficient == 1:
+            return text
+        if coefficient == -1:
+            return "- " + text
+        return self._print(coefficient) + " " + text
+
+
+def _chain(definition: str, terms: list[str], joiner: str, result: Any, per_line: int = 4
+           ) -> str:
+    """``definition = t_1 + ... + t_n = result`` as aligned lines of ``per_line`` terms."""
+    lines = [definition]
+    for start in range(0, len(terms), per_line):
+        chunk = joiner.join(terms[start:start + per_line])
+        lines.append(("&= " if start == 0 else r"&\quad" + joiner.rstrip() + " ") + chunk)
+    lines.append(f"&= {result}")
+    return " \\\\\n".join(lines)
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, Fraction):
+        return rf"\tfrac{{{value.numerator}}}{{{value.denominator}}}"
+    return str(value)
+
+
+def _pair(pair: tuple[int, int]) -> str:
+    return f"({pair[0]}, {pair[1]})"
+
+
+def _axes(values: list[str]) -> str:
+    return values[0] if len(values) == 1 else r"\times ".join(values)
+
+
+class StackDocument:
+    """A derivation of a ``Stack``: ``render(fmt, standalone, report)`` and ``check()``."""
+
+    def __init__(self, stack: Stack, max_rows: int = DEFAULT_MAX_ROWS,
+                 max_cols: int = DEFAULT_MAX_COLS) -> None:
+        self.stack = stack
+        self.max_rows, self.max_cols = max_rows, max_cols
+        self.statements = stack_statements(stack)
+
+    def check(self) -> list[tuple[StackStatement, bool]]:
+        """Every statement's predicate on the composed rows (builds the product)."""
+        evidence = StackEvidence.of(self.stack)
+        return [(statement, statement.holds(evidence)) for statement in self.statements]
+
+    # ----- the context ----------------------------------------------------------------------
+    def context(self) -> dict[str, Any]:
+        stack = self.stack
+        printer = _StackPrinter()
+        ndim = stack.ndim
+        by_kind: dict[str, list[StackStatement]] = {}
+        for statement in self.statements:
+            by_kind.setdefault(statement.kind, []).append(statement)
+        shapes = by_kind["stack_layer_lengths"][0].params["shapes"]
+        fields = {(s.params["axis"], s.params["upto"]): s for s in by_kind["stack_receptive_field"]}
+        table = []
+        for number, layer in enumerate(stack.layers, start=1):
+            (in_shape, out_shape) = shapes[number - 1]
+            axes = layer.axes
+
+            def cell(values: list[Any]) -> str:
+                return _axes([_num(v) for v in values])
+
+            table.append([
+                str(number), cell(list(in_shape[1:])), cell([a.kernel_size for a in axes]),
+                cell([a.stride for a in axes]) + (r"^{\top}" if layer.transposed else ""),
+                cell([a.dilation for a in axes]),
+                _axes([_pair((a.pad_before, a.pad_after)) for a in axes])
+                + ("" if axes[0].padding_mode == "zeros" else
+                   rf"\ \text{{{axes[0].padding_mode}}}"),
+                cell(list(out_shape[1:])),
+                cell([fields[(a, number)].params["r"] for a in range(ndim)]),
+                cell([stack.jumps(a)[number - 1] for a in range(ndim)]),
+            ])
+        recurrences = []
+        for axis in range(ndim):
+            recurrences.append(self._recurrence(axis, fields))
+        regions = []
+        for statement in by_kind["stack_region"]:
+            index = statement.params["index"]
+            region = statement.params["region"]
+            name = printer._print(stack.output_symbol_at(statement.params["row"]))
+            regions.append({
+                "output": name,
+                "region": None if region is None else _axes(
+                    [rf"[{u}, {v}]" for u, v in region]),
+                "index": ", ".join(map(str, index)),
+            })
+        single = by_kind.get("stack_single_conv", [None])[0]
+        single_context = None
+        if single is not None:
+            single_context = self._single(single, printer)
+        else:
+            single_context = {"exists": False, "candidate": False,
+                              "reason": stack.single_conv().reason}
+        # the composed outputs are long sums of products: the matrix alone, elided
+        equation = self._matrix()
+        layers = len(stack.layers)
+        return {
+            "layers": layers,
+            "n": _axes([str(v) for v in stack.input_shape[1:]]),
+            "outputs": _axes([str(v) for v in stack.output_shape[1:]]),
+            "channels": (stack.input_shape[0], stack.output_shape[0]),
+            "table": table,
+            "recurrences": recurrences,
+            "product": {"equation": equation, "factors": r" ".join(
+                f"M_{{{number}}}" for number in range(layers, 0, -1)) if layers <= 4
+                else rf"M_{{{layers}}} M_{{{layers - 1}}} \cdots M_{{1}}",
+                "shape": f"{stack.shape[0]} \\times {stack.shape[1]}"},
+            "regions": regions,
+            "single": single_context,
+            "affine": stack.bias is not None,
+            "kernel_names": next((printer._print(tap) for tap in stack.kernel
+                                  if getattr(tap, "is_Symbol", False)), None),
+        }
+
+    def _matrix(self) -> str:
+        """``M = [...]`` elided, with as many columns (down to 3) and then rows (down to 3) as
+        fit the page: a composed entry is a sum of products of one tap per layer, often wide."""
+        rows = self.max_rows
+        printer = _StackPrinter()
+        while True:
+            for cols in range(self.max_cols, 2, -1):
+                cells = matrix_cells(matrix_layout(self.stack, rows, cols), printer)
+                if array_width(cells) + EQUATION_SPACING <= PAGE_WIDTH or (cols == 3
+                                                                           and rows == 3):
+                    return "M = " + bracket_matrix(cells)
+            rows -= 1
+
+    def _recurrence(self, axis: int, fields: dict) -> dict[str, Any]:
+        stack = self.stack
+        last = fields[(axis, len(stack.layers))]
+        lines = []
+        jumps = stack.jumps(axis)
+        previous = 1
+        for number, layer in enumerate(stack.layers, start=1):
+            ax = layer.axes[axis]
+            r = fields[(axis, number)].params["r"]
+            if fields[(axis, number)].params["closed_form"]:
+                lines.append(
+                    rf"r_{{{number}}} &= r_{{{number - 1}}} + d_{{{number}}}(K_{{{number}}} - 1)"
+                    rf"J_{{{number}}} = {previous} + {ax.dilation} \cdot {ax.kernel_size - 1} "
+                    rf"\cdot {_num(jumps[number - 1])} = {r}")
+            else:
+                lines.append(rf"r_{{{number}}} &= {r}")
+            previous = r
+        closed = last.params["closed_form"]
+        terms = ["1"] + [
+            rf"{layer.axes[axis].dilation} \cdot {layer.axes[axis].kernel_size - 1} \cdot "
+            rf"{_num(jumps[k])}" for k, layer in enumerate(stack.layers)]
+        pads = [rf"{layer.axes[axis].pad_before} \cdot {_num(jumps[k])}"
+                for k, layer in enumerate(stack.layers)]
+        strides = [str(layer.axes[axis].stride) for layer in stack.layers]
+        start = ""
+        if closed:
+            stride, before = last.params["stride"], last.params["before"]
+            start = ("i" if stride == 1 else f"{stride} i") + (f" - {before}" if before else "")
+        return {
+            "axis": axis if stack.ndim > 1 else None,
+            "lines": lines,
+            "closed": closed,
+            "r": last.params["r"],
+            "r_sum": _chain(rf"r &= 1 + \sum_{{l=1}}^{{{len(stack.layers)}}} d_l (K_l - 1) J_l",
+                            terms, " + ", last.params["r"]) if closed else None,
+            "stride": _chain(rf"S &= \prod_{{l=1}}^{{{len(stack.layers)}}} s_l", strides,
+                             r" \cdot ", last.params["stride"], 10) if closed else None,
+            "padding": _chain(rf"P &= \sum_{{l=1}}^{{{len(stack.layers)}}} p_l J_l", pads,
+                              " + ", last.params["before"]) if closed else None,
+            "region": (rf"[u_i, v_i] = [{start},\ {start} + {last.params['r'] - 1}]"
+                       if closed else None),
+        }
+
+    def _single(self, statement: StackStatement, printer: SymdilLatexPrinter) -> dict[str, Any]:
+        stack = self.stack
+        single = stack.single_conv()
+        candidate = single.candidate
+        ndim = stack.ndim
+        product = None
+        taps = None
+        if ndim == 1 and all(layer.in_channels == layer.out_channels == 1
+                             for layer in stack.layers):
+            jumps = stack.jumps(0)
+            factors = []
+            for number, layer in enumerate(stack.layers, start=1):
+                power = layer.axes[0].dilation * jumps[number - 1]
+                factors.append(rf"K_{{{number}}}\!\left(z^{{{power}}}\right)")
+            product = "C(z) = " + " ".join(factors)
+            values = list(candidate.kernel)
+            shown = list(enumerate(values))
+            if len(shown) > MAX_TAPS_SHOWN:
+                shown = shown[:3] + [None] + shown[-3:]
+            taps = [None if item is None else rf"c_{{{item[0]}}} &= {printer._print(item[1])}"
+                    for item in shown]
+        border = [printer._print(stack.output_symbol_at(r)) for r in single.border]
+        if len(border) > 6:
+            border = border[:3] + [r"\dots"] + border[-3:]
+        return {
+            "exists": statement.params["exists"],
+            "candidate": True,
+            "reason": single.reason,
+            "stride": _axes([str(a.stride) for a in candidate.axes]),
+            "padding": _axes([_pair((a.pad_before, a.pad_after)) for a in candidate.axes]),
+            "size": _axes([str(a.kernel_size) for a in candidate.axes]),
+            "product": product,
+            "taps": taps,
+            "border": ", ".join(border),
+            "border_count": len(single.border),
+            "symbolic": statement.params["symbolic"],
+            "rows": stack.shape[0],
+        }
+
+    # ----- rendering ------------------------------------------------------------------------
+    def render(self, fmt: str = "latex", standalone: bool = False, report: Any = None,
+               title: str | None = None, templates: Any = None) -> str:
+        """The document; ``report`` (``verify_stack``'s) adds the verification section, and then
+        every statement is evaluated too (a false one raises ``SymdilError``)."""
+        if fmt not in FORMATS:
+            raise SymdilError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        if title is not None and fmt == "latex":
+            error = latex_text_error(title, "title")
+            if error is not None:
+                raise error
+        context = self.context()
+        checks = None
+        if report is not None:
+            results = self.check()
+            false = [s.kind for s, ok in results if not ok]
+            if false:
+                raise SymdilError(f"a statement of the stack document does not hold: "
+                                  f"{', '.join(false)}")
+            checks = {"checks": [{"name": c.name, "title": getattr(c, "title", None),
+                                  "passed": c.passed, "detail": c.detail,
+                                  "applicable": c.applicable} for c in report.checks],
+                      "statements": len(results)}
+        context.update(fmt=fmt, standalone=standalone, verification=checks, title=title,
+                       latin_fonts=needs_latin_fonts(title or ""),
+                       default_title=f"A stack of {context['layers']} convolutions: receptive "
+                       "field and composed operator")
+        shell = {("latex", False): "latex/stack.tex.j2",
+                 ("latex", True): "latex/stack_document.tex.j2",
+                 ("html", False): "html/stack.html.j2",
+                 ("html", True): "html/stack.html.j2"}.get(
+            (fmt, bool(standalone)), "markdown/stack.md.j2")
+        text = render_template(shell, context, templates)
+        return text if text.endswith("\n") else text + "\n"
