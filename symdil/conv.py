@@ -431,8 +431,11 @@ class Conv:
         _index("row", r, rows)
         index = _unflatten(r, output_shape) if not self.symbolic else (0, r)
         taps = [_op.axis_taps(axis, i) for axis, i in zip(self.axes, index[1:])]
-        return _op.row_entries(self.axes, taps, self._pairs_of[index[0]],
-                               _LazyKernel(self), taps_per_weight)
+        # the kernel once built (a verification builds it) is read directly: building a tap
+        # symbol per entry costs more than the row itself
+        kernel = self.__dict__.get("kernel") or _LazyKernel(self)
+        return _op.row_entries(self.axes, taps, self._pairs_of[index[0]], kernel,
+                               taps_per_weight)
 
     @cached_property
     def _pairs_of(self) -> tuple[tuple[tuple[int, int], ...], ...]:
