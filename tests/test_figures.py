@@ -16,7 +16,7 @@ from reference import Invalid, padded_sources, reference
 
 from symdil import Conv, SymdilError
 from symdil.figures import figure, to_svg, to_tikz
-from symdil.printing import MARKER, visible_indices
+from symdil.printing import MARKER, matrix_layout
 
 MODES = ("zeros", "circular", "reflect", "replicate")
 WORDS = ("valid", "same", "full", "causal")
@@ -276,8 +276,10 @@ def test_matrix_matches_reference(params):
             assert not _same(value, 0)
         if op.ndim == 1 and op.in_channels == op.out_channels == 1:
             m, n = op.shape
-            assert rows == [r for r in visible_indices(m, 8) if r is not MARKER]
-            assert len(cols) == len([c for c in visible_indices(n, 10) if c is not MARKER])
+            # the figure shows exactly the rows and columns of the printed matrix
+            layout = matrix_layout(op, 8, 10)
+            assert rows == [r for r in layout.rows if r is not MARKER]
+            assert cols == [c for c in layout.cols if c is not MARKER]
         # the legend names every colour used by a single-tap entry
         legend = {ids["tap"] for kind, role, ids, _ in items if role == "legend"}
         spatial = math.prod(op.kernel_shape[2:])

@@ -140,13 +140,33 @@ def test_an_existing_file_keeps_its_mode_and_new_files_follow_the_umask(tmp_path
     assert stat.S_IMODE((tmp_path / "group.tex").stat().st_mode) == 0o664
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write read-only files")
 def test_a_read_only_file_is_refused(tmp_path: Path) -> None:
-    locked = tmp_path / "locked.tex"
-    locked.write_text("old\n")
-    locked.chmod(0o444)
-    message = one_error_line(run("derive", *SEED, "-o", str(locked)))
-    assert "permission denied" in message and locked.read_text() == "old\n"
+    """A 0444 file for a user; root writes those, so as root the file sits on a tmpfs mounted
+    read-only, which refuses even root."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    mounted = False
+    if os.geteuid() == 0:
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"root writes 0444 files and no tmpfs can be mounted: {done.stderr.strip()}")
+        mounted = True
+    locked = folder / "locked.tex"
+    try:
+        locked.write_text("old\n")
+        if mounted:
+            subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True,
+                           capture_output=True)
+        else:
+            locked.chmod(0o444)
+        message = one_error_line(run("derive", *SEED, "-o", str(locked)))
+        assert f"'{locked}' cannot be written" in message, message
+        assert locked.read_text() == "old\n"
+        assert sorted(p.name for p in folder.iterdir()) == ["locked.tex"]  # no temporaries
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(folder)], capture_output=True)
 
 
 # ----- every target checked first ---------------------------------------------------------------
@@ -293,3 +313,4 @@ def test_first_error_quotes_the_line() -> None:
            "l.12 \\foo\n           {bar}\n! Later error.\n")
     assert first_error(log) == ("Undefined control sequence.", 12, "\\foo")
     assert first_error("no errors\n") == ("", None, "")
+
