@@ -427,11 +427,27 @@ class Conv:
         In the general case (symbolic n) rows near the top are available: only the left border
         can cut them.
         """
-        _index("row", r, None if self.symbolic else self.shape[0])
-        index = _unflatten(r, self.output_shape) if not self.symbolic else (0, r)
+        rows, output_shape, taps_per_weight = self._row_layout
+        _index("row", r, rows)
+        index = _unflatten(r, output_shape) if not self.symbolic else (0, r)
         taps = [_op.axis_taps(axis, i) for axis, i in zip(self.axes, index[1:])]
-        return _op.row_entries(self.axes, taps, self._channel_pairs(index[0]),
-                               _LazyKernel(self), _prod(self._kernel_shape[2:]))
+        # the kernel once built (a verification builds it) is read directly: building a tap
+        # symbol per entry costs more than the row itself
+        kernel = self.__dict__.get("kernel") or _LazyKernel(self)
+        return _op.row_entries(self.axes, taps, self._pairs_of[index[0]], kernel,
+                               taps_per_weight)
+
+    @cached_property
+    def _pairs_of(self) -> tuple[tuple[tuple[int, int], ...], ...]:
+        """``_channel_pairs`` of every output channel, computed once."""
+        return tuple(self._channel_pairs(o) for o in range(self.out_channels))
+
+    @cached_property
+    def _row_layout(self) -> tuple[int | None, tuple, int]:
+        """(rows or None when symbolic, output shape, taps per weight), read once for ``row``."""
+        if self.symbolic:
+            return None, (), _prod(self._kernel_shape[2:])
+        return self.shape[0], self.output_shape, _prod(self._kernel_shape[2:])
 
     @property
     def rows(self) -> tuple[MappingProxyType, ...]:
@@ -440,19 +456,25 @@ class Conv:
 
     @cached_property
     def _rows(self) -> tuple[dict[int, Any], ...]:
+        # all rows at once with NumPy index arithmetic (the same entries as ``row``, row by row;
+        # the printed-rows check compares the two)
+        row, col, coef, lowest = self._entries
+        # a row lists its entries in tap order, as ``row`` does: lowest kernel index first
+        order = _lexsort((col, lowest, row))
+        row, col, coef = row[order], col[order], coef[order]
+        bounds = _bounds(row, self.shape[0])
+        cols, coefs = col.tolist(), coef.tolist()
+        return tuple(MappingProxyType(dict(zip(cols[a:b], coefs[a:b])))
+                     for a, b in zip(bounds, bounds[1:]))
+
+    @cached_property
+    def _entries(self) -> tuple[Any, Any, Any, Any]:
+        """(row, column, coefficient, lowest kernel index) NumPy arrays of the non-zeros, sorted
+        by row then column."""
         self._need_concrete()
-        per_axis = [
-            [_op.axis_taps(axis, i) for i in range(axis.output_length)] for axis in self.axes
-        ]
-        kernel = _LazyKernel(self)
-        taps_per_weight = _prod(self._kernel_shape[2:])
-        rows = []
-        for out_channel in range(self.out_channels):
-            pairs = self._channel_pairs(out_channel)
-            for taps in itertools_product(per_axis):
-                entries = _op.row_entries(self.axes, taps, pairs, kernel, taps_per_weight)
-                rows.append(MappingProxyType(entries))
-        return tuple(rows)
+        pairs = [self._channel_pairs(o) for o in range(self.out_channels)]
+        return _op.all_entries(self.axes, pairs, _LazyKernel(self),
+                               _prod(self._kernel_shape[2:]))
 
     @property
     def matrix(self) -> sympy.SparseMatrix:
@@ -508,12 +530,16 @@ def _rebuild(args: dict[str, Any]) -> "Conv":
     return Conv(**args)
 
 
-def itertools_product(per_axis: list[list]) -> Any:
-    if len(per_axis) == 1:
-        return ((taps,) for taps in per_axis[0])
-    import itertools
+def _lexsort(keys: tuple) -> Any:
+    import numpy as np
 
-    return itertools.product(*per_axis)
+    return np.lexsort(keys)
+
+
+def _bounds(row: Any, rows: int) -> list[int]:
+    import numpy as np
+
+    return np.searchsorted(row, np.arange(rows + 1)).tolist()
 
 
 def _freeze(value: Any) -> Any:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +40,20 @@ class VerificationReport:
         "detail_latex"}, ...]}`` (a dict, ready for ``json.dumps``); ``applicable: false`` marks a
         check that did not run."""
         return {"passed": self.passed, "checks": [check.to_json() for check in self.checks]}
+
+
+@contextmanager
+def _collector_paused():
+    """The instance checks allocate millions of small containers (rows, entries) and build no
+    reference cycles worth collecting mid-run; pausing the cyclic collector while they run saves
+    a fifth of the time (reference counting still frees everything).  Restored afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def torch_available() -> bool:
@@ -87,29 +103,7 @@ def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
         # parse first: a claim that cannot be read is bad input, whatever the checks say
         claim = parse_claim(claim_text, claim_source or "<claim>")
         claim_result = compare_claim(claim, op, claim_index_base, claim_input_values)
-    results: list[CheckResult] = []
-    if op.symbolic:
-        results += [
-            checks.check_padding_split(op, against=against, seed=seed),
-            checks.check_printed_rows(op),
-            check_general(op),
-        ]
-    else:
-        results += [
-            checks.check_definition(op),
-            checks.check_dilation(op),
-            checks.check_stride(op),
-            checks.check_transposition(op),
-            checks.check_polyphase(op),
-            checks.check_formulas(op),
-            checks.check_padding_split(op, against=against, seed=seed),
-            checks.check_printed_rows(op),
-            *([check_kronecker(op)] if op.ndim > 1 else []),
-            check_general(op),
-            checks.check_numeric(op, seed=seed),
-        ]
-        if against == "torch":
-            results.append(checks.check_numeric(op, against="torch", seed=seed))
+    results = _run_checks(op, against, seed)
     if claim_result is not None:
         results.append(CheckResult("claim", claim_result.passed, claim_result.detail))
     general = next((r for r in results if isinstance(r, GeneralResult)), None)
@@ -118,3 +112,33 @@ def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
         statement=general.statement if general and general.passed else None,
         statement_latex=general.statement_latex if general and general.passed else None,
     )
+
+
+def _run_checks(op: Conv, against: str | None, seed: int) -> list[CheckResult]:
+    results: list[CheckResult] = []
+    if op.symbolic:
+        results += [
+            checks.check_padding_split(op, against=against, seed=seed),
+            checks.check_printed_rows(op),
+            check_general(op),
+        ]
+    else:
+        # the general case (SymPy's delta sums) runs with the collector on, as everywhere else
+        with _collector_paused():
+            results += [
+                checks.check_definition(op),
+                checks.check_dilation(op),
+                checks.check_stride(op),
+                checks.check_transposition(op),
+                checks.check_polyphase(op),
+                checks.check_formulas(op),
+                checks.check_padding_split(op, against=against, seed=seed),
+                checks.check_printed_rows(op),
+                *([check_kronecker(op)] if op.ndim > 1 else []),
+            ]
+        results.append(check_general(op))
+        with _collector_paused():
+            results.append(checks.check_numeric(op, seed=seed))
+            if against == "torch":
+                results.append(checks.check_numeric(op, against="torch", seed=seed))
+    return results

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 from ..conv import Conv
 
-#: Measured with ``benchmarks/bench_verify.py`` (CPU time, 2 shared cores): 19 µs per unit in 1-D
-#: (n = 262,144, K = 3, d = 2: 1.8 M units, 35 s), 36 µs in 3-D (40x40x40, 3x3x3: 1.6 M units,
-#: 58 s) -- 39-53 µs per non-zero in every dimension.  2 M units is 40-75 s: about a minute.
-MAX_VERIFY_WORK = 2_000_000
+#: Measured (CPU time, user + system, 2 shared cores, 23 GB): ``benchmarks/bench_verify.py`` gives
+#: 3.7 µs per unit in 1-D (n = 262,144, K = 3, d = 2: 1.8 M units, 6.8 s) and 5.0 µs in 3-D
+#: (40x40x40, 3x3x3: 1.6 M units, 8.1 s); per unit the cost grows slowly with size (3-D 66x66x66,
+#: 3x3x3: 7.6 M units, 46 s, 2.6 GB; 1-D n = 1.1 M: 7.7 M units, 26 s, 1.4 GB, one merge earlier;
+#: 3-D stride 2 reflect 4.9 µs, transposed 3-D with channels 2.4 µs per unit).  8 M units is
+#: 25-50 s of CPU and at most about 2.8 GB: about a minute.
+MAX_VERIFY_WORK = 8_000_000
 
 
 def _prod(values: list[int]) -> int:

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+import numpy as np
 import sympy
 
 from ..conv import Conv
+from . import sparse  # noqa: I001
 from .result import CheckResult, symbolic_guard
 from .tools import (
     Rows,
-    accumulate,
     candidate_rows,
-    compare_rows,
-    nonzero,
     num,
     padded_sources,
     prod,
@@ -34,73 +33,70 @@ NAME = "definition"
 OUTPUT_CHECK_LIMIT = 20_000
 
 
-def _combine(per_axis: Sequence[Sequence[tuple[int, int]]], sizes: Sequence[int],
-             ksizes: Sequence[int], flip: bool) -> list[tuple[int, int]]:
-    """(flat kernel index, flat position) of every combination of per-axis (tap, position)."""
-    combos = [(0, 0)]
-    for pairs, size, k in zip(per_axis, sizes, ksizes):
-        combos = [(kf * k + (k - 1 - t if flip else t), pf * size + pos)
-                  for kf, pf in combos for t, pos in pairs]
-    return combos
+def _product(per_axis: Sequence[Sequence[tuple[int, int, int]]], sizes: Sequence[int],
+             lengths: Sequence[int], ksizes: Sequence[int], flip: bool
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every combination of one (index, tap, position) triple per axis, the last axis varying
+    fastest: (flat index in ``lengths``, flat kernel index, flat position in ``sizes``)."""
+    index = np.zeros(1, dtype=np.int64)
+    kernel = np.zeros(1, dtype=np.int64)
+    position = np.zeros(1, dtype=np.int64)
+    for triples, size, length, k in zip(per_axis, sizes, lengths, ksizes):
+        arr = np.asarray(triples, dtype=np.int64).reshape(-1, 3)
+        taps = k - 1 - arr[:, 1] if flip else arr[:, 1]
+        index = (index[:, None] * length + arr[None, :, 0]).reshape(-1)
+        kernel = (kernel[:, None] * k + taps[None, :]).reshape(-1)
+        position = (position[:, None] * size + arr[None, :, 2]).reshape(-1)
+    return index, kernel, position
 
 
-def definition_rows(op: Conv) -> Rows:
-    """The operator's rows (column -> coefficient, zeros left out) from the defining sums."""
+def definition_entries(op: Conv) -> sparse.Sparse:
+    """The operator's non-zeros from the defining sums, as sorted arrays (values added in the
+    order of the sum where several taps fold onto one column; zeros left out)."""
     axes = op.axes
     sizes = [axis.n for axis in axes]
     ksizes = [axis.kernel_size for axis in axes]
     lengths = [axis.output_length for axis in axes]
-    kernel = op.kernel
+    kernel = sparse.objects(op.kernel)
     lead1 = op.kernel_shape[1]
     taps = prod(ksizes)
     per_in = op.in_channels // op.groups
     per_out = op.out_channels // op.groups
     in_size, out_size = prod(sizes), prod(lengths)
-    rows: list[dict[int, Any]] = [{} for _ in range(op.out_channels * out_size)]
-
     if not op.transposed:
         sources = [padded_sources(a.n, a.pad_before, a.pad_after, a.padding_mode) for a in axes]
-        # per axis and output index: the (tap, input index) pairs that meet an input sample
-        reads = [[[(t, src[a.stride * i + a.dilation * t]) for t in range(a.kernel_size)
-                   if src[a.stride * i + a.dilation * t] is not None] for i in range(m)]
+        # per axis: (output index, tap, input index) of every tap that meets an input sample
+        reads = [[(i, t, src[a.stride * i + a.dilation * t]) for i in range(m)
+                  for t in range(a.kernel_size) if src[a.stride * i + a.dilation * t] is not None]
                  for a, src, m in zip(axes, sources, lengths)]
-        positions = [list(range(m)) for m in lengths]
-        flat_out = 0
-        for o in range(op.out_channels):
-            group = o // per_out
-            weights = [((o * lead1 + local) * taps, (group * per_in + local) * in_size)
-                       for local in range(per_in)]
-            for pos in _multi(positions):
-                row = rows[flat_out]
-                flat_out += 1
-                for kf, col in _combine([reads[a][i] for a, i in enumerate(pos)], sizes,
-                                        ksizes, op.flip):
-                    for woff, coff in weights:
-                        accumulate(row, coff + col, kernel[woff + kf])
+        out_index, kf, in_index = _product(reads, sizes, lengths, ksizes, op.flip)
+        # y[o, i] += w[o, local, t] x~[group * per_in + local, ...]
+        pairs = [(o, (o * lead1 + local) * taps, ((o // per_out) * per_in + local) * in_size)
+                 for o in range(op.out_channels) for local in range(per_in)]
+        pair = np.asarray(pairs, dtype=np.int64).reshape(-1, 3)
+        rows = (pair[:, 0:1] * out_size + out_index[None, :]).reshape(-1)
+        cols = (pair[:, 2:3] + in_index[None, :]).reshape(-1)
+        weights = (pair[:, 1:2] + kf[None, :]).reshape(-1)
     else:
-        # per axis and input index: the (tap, output index) pairs the scatter keeps
-        writes = [[[(t, j * a.stride + t * a.dilation - a.pad_before) for t in range(a.kernel_size)
-                    if 0 <= j * a.stride + t * a.dilation - a.pad_before < m]
-                   for j in range(a.n)] for a, m in zip(axes, lengths)]
-        positions = [list(range(n)) for n in sizes]
-        flat_in = 0
-        for c in range(op.in_channels):
-            group = c // per_in
-            for pos in _multi(positions):
-                for local in range(per_out):
-                    o = group * per_out + local
-                    woff = (c * lead1 + local) * taps
-                    for kf, target in _combine([writes[a][j] for a, j in enumerate(pos)],
-                                               lengths, ksizes, op.flip):
-                        accumulate(rows[o * out_size + target], flat_in, kernel[woff + kf])
-                flat_in += 1
-    return [{c: v for c, v in sorted(row.items()) if nonzero(v)} for row in rows]
+        # per axis: (input index, tap, output index) of the scatter's kept writes
+        writes = [[(j, t, j * a.stride + t * a.dilation - a.pad_before) for j in range(a.n)
+                   for t in range(a.kernel_size)
+                   if 0 <= j * a.stride + t * a.dilation - a.pad_before < m]
+                  for a, m in zip(axes, lengths)]
+        in_index, kf, out_index = _product(writes, lengths, sizes, ksizes, op.flip)
+        # out[group * per_out + local, target] += w[c, local, t] x[c, j]
+        pairs = [((c // per_in) * per_out + local, (c * lead1 + local) * taps, c)
+                 for c in range(op.in_channels) for local in range(per_out)]
+        pair = np.asarray(pairs, dtype=np.int64).reshape(-1, 3)
+        rows = (pair[:, 0:1] * out_size + out_index[None, :]).reshape(-1)
+        cols = (pair[:, 2:3] * in_size + in_index[None, :]).reshape(-1)
+        weights = (pair[:, 1:2] + kf[None, :]).reshape(-1)
+    return sparse.build(op.shape, rows, cols, kernel[weights])
 
 
-def _multi(positions: list[list[int]]) -> Any:
-    import itertools
-
-    return itertools.product(*positions)
+def definition_rows(op: Conv) -> Rows:
+    """The operator's rows (column -> coefficient, zeros left out) from the defining sums."""
+    return sparse.to_rows(definition_entries(op))
 
 
 def definition_outputs(op: Conv) -> list[Any]:
@@ -143,9 +139,9 @@ def check_definition(op: Conv, matrix: Any = None, output: Sequence[Any] | None 
     if skipped:
         return skipped
     shape, rows = candidate_rows(op, matrix)
-    defined = definition_rows(op)
+    defined = definition_entries(op)
     problems = []
-    ok, message = compare_rows(rows, defined, shape, op.shape, "the defining sum")
+    ok, message = sparse.compare(sparse.from_rows(rows, shape), defined, "the defining sum")
     if not ok:
         problems.append(message)
     nonzeros = sum(len(row) for row in rows)

@@ -11,16 +11,17 @@ entry, exactly; in 3-D the product is nested, ``U ⊗ V ⊗ W``.
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
+import numpy as np
 import sympy
 from sympy import kronecker_product
 
 from ..conv import Conv
 from ..symbols import indexed_symbol
+from . import sparse  # noqa: I001
 from .result import CheckResult, not_applicable
-from .tools import candidate_rows, compare_rows, flat_index, num, prod
+from .tools import candidate_rows, num, prod
 
 NAME = "kronecker"
 FACTOR_LETTERS = "uvw"
@@ -61,27 +62,46 @@ def axis_operators(op: Conv) -> list[Conv]:
 
 def sparse_kronecker(factors: list[list[dict[int, Any]]], shapes: list[tuple[int, int]]
                      ) -> list[dict[int, Any]]:
-    """Rows of the Kronecker product of sparse operators (rows as column -> value): entry
+    """Rows of the Kronecker product of sparse operators (``kronecker_entries`` as rows)."""
+    return sparse.to_rows(kronecker_entries(factors, shapes))
+
+
+def kronecker_entries(factors: list[list[dict[int, Any]]], shapes: list[tuple[int, int]]
+                      ) -> sparse.Sparse:
+    """The Kronecker product of sparse operators (rows as column -> value): entry
     (flat(r), flat(c)) = prod_a F_a[r_a, c_a], row-major over the factors as in
-    ``sympy.kronecker_product``."""
+    ``sympy.kronecker_product``; positions by NumPy index arithmetic, each distinct product of
+    values built once with SymPy (a few taps per axis)."""
     row_shape = [shape[0] for shape in shapes]
     col_shape = [shape[1] for shape in shapes]
-    # a product depends only on its factors' values (a few taps per axis): each is built once
-    products: dict[tuple, Any] = {}
-
-    def product(values: tuple) -> Any:
-        found = products.get(values)
-        if found is None:
-            found = products[values] = sympy.Mul(*values)
-        return found
-
-    rows: list[dict[int, Any]] = []
-    for index in itertools.product(*[range(size) for size in row_shape]):
-        parts = [factors[a][r].items() for a, r in enumerate(index)]
-        rows.append({flat_index([c for c, _ in combo], col_shape):
-                     product(tuple(value for _, value in combo))
-                     for combo in itertools.product(*parts)})
-    return rows
+    parts = [sparse.from_rows(rows, shape) for rows, shape in zip(factors, shapes)]
+    # every combination of one entry per factor, the last factor varying fastest
+    counts = [part.nonzeros for part in parts]
+    total = prod(counts)
+    picks = sparse.unflat(np.arange(total, dtype=np.int64), counts) if total else \
+        tuple(np.zeros(0, dtype=np.int64) for _ in parts)
+    rows = sparse.flat([part.row[pick] for part, pick in zip(parts, picks)], row_shape)
+    cols = sparse.flat([part.col[pick] for part, pick in zip(parts, picks)], col_shape)
+    # the values of each factor as codes; one SymPy product per distinct combination
+    codes, distinct = [], []
+    for part in parts:
+        seen: dict[Any, int] = {}
+        codes.append(np.asarray([seen.setdefault(v, len(seen)) for v in part.value.tolist()],
+                                dtype=np.int64))
+        distinct.append(list(seen))
+    combo = np.zeros(total, dtype=np.int64)
+    for code, values, pick in zip(codes, distinct, picks):
+        combo = combo * len(values) + code[pick]
+    unique, inverse = np.unique(combo, return_inverse=True)
+    products = []
+    for key in unique.tolist():
+        values = []
+        for options in reversed(distinct):
+            key, k = divmod(key, len(options))
+            values.append(options[k])
+        products.append(sympy.Mul(*reversed(values)))
+    value = sparse.objects(products)[inverse.reshape(-1)] if total else sparse.objects([])
+    return sparse.build((prod(row_shape), prod(col_shape)), rows, cols, value)
 
 
 def check_kronecker(op: Conv, matrix: Any = None) -> CheckResult:
@@ -109,13 +129,14 @@ def check_kronecker(op: Conv, matrix: Any = None) -> CheckResult:
     if product_shape[0] * product_shape[1] <= DENSE_LIMIT:
         product = kronecker_product(*[factor.matrix for factor in factors])
         _, product_rows = candidate_rows(separable, product)
+        product_rows = sparse.from_rows(product_rows, product_shape)
         how = "sympy.kronecker_product"
     else:
-        product_rows = sparse_kronecker([list(factor.rows) for factor in factors], shapes)
+        product_rows = kronecker_entries([list(factor.rows) for factor in factors], shapes)
         how = "the Kronecker product on the non-zeros"
     letters = [str(symbols[0]).split("_")[0] for symbols in factor_symbols(op)]
     product_text = " (x) ".join(letter.upper() for letter in letters)  # ASCII: documents print it
-    ok, message = compare_rows(rows, product_rows, shape, product_shape, product_text)
+    ok, message = sparse.compare(sparse.from_rows(rows, shape), product_rows, product_text)
     if not ok:
         return CheckResult(NAME, False, message)
     names = list("ijlmnopq") if op.ndim <= 8 else [f"i{a}" for a in range(op.ndim)]

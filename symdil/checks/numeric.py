@@ -115,6 +115,8 @@ def evaluate_rows(rows: Rows, x_flat: np.ndarray, symbols: dict, exact: bool = F
                   ) -> np.ndarray:
     """M x with the tap symbols replaced by numbers (each distinct coefficient evaluated once);
     ``exact``: SymPy numbers in an object array."""
+    if not exact:
+        return _evaluate_rows_float(rows, x_flat, symbols)
     cache: dict[Any, Any] = {}
     y = np.zeros(len(rows), dtype=object if exact else float)
     for r, row in enumerate(rows):
@@ -132,6 +134,27 @@ def evaluate_rows(rows: Rows, x_flat: np.ndarray, symbols: dict, exact: bool = F
             total += value * x_flat[c]
         y[r] = total
     return y
+
+
+def _evaluate_rows_float(rows: Rows, x_flat: np.ndarray, symbols: dict) -> np.ndarray:
+    """``evaluate_rows`` in floats with NumPy: each distinct coefficient evaluated once (in the
+    order first met, so the first one that is not a finite float is the one named), the products
+    added row by row in column order (``np.bincount`` adds in array order, as the loop would)."""
+    codes: dict[Any, int] = {}
+    coded = np.fromiter((codes.setdefault(coef, len(codes)) for row in rows
+                         for coef in row.values()), dtype=np.int64)
+    values = np.zeros(len(codes), dtype=float)
+    for k, coef in enumerate(codes):
+        value = coef.xreplace(symbols) if symbols else coef
+        try:
+            values[k] = float(value)
+        except (OverflowError, TypeError):
+            raise _NotFinite(str(coef)) from None
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    row_of = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+    cols = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=len(coded))
+    x = np.asarray(x_flat, dtype=float)
+    return np.bincount(row_of, weights=values[coded] * x[cols], minlength=len(rows))
 
 
 def torch_reference(op: Conv, x: np.ndarray, weights: np.ndarray) -> np.ndarray:

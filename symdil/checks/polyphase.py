@@ -5,33 +5,30 @@ from __future__ import annotations
 import itertools
 from typing import Any, Sequence
 
+import numpy as np
+
 from ..conv import Conv
+from . import sparse  # noqa: I001
 from .result import CheckResult, along, fail_or_pass, plural, shape_mismatch, symbolic_guard
 from .tools import (
     Geometry,
-    Rows,
-    accumulate,
-    adjoint_rows,
     axes_latex,
     axes_text,
     candidate_rows,
-    compare_rows,
-    flat_index,
     forward_geometry,
     nonzero,
     num,
     prod,
-    restricted_forward_rows,
     spatial,
     symbolic_kernel,
     symbolic_probe,
-    unflat_index,
 )
 
 NAME = "polyphase"
 
 
-def polyphase_rows(geometry: Geometry) -> tuple[Rows, dict[tuple[int, ...], tuple[int, ...]]]:
+def polyphase_rows(geometry: Geometry
+                   ) -> tuple[sparse.Sparse, dict[tuple[int, ...], tuple[int, ...]]]:
     """Rows of a forward convolution computed phase by phase: phase r = (r_0, r_1, ...) is
     x~[r_0::d_0, r_1::d_1, ...] of the padded input, an ordinary (dilation 1, stride 1, valid)
     convolution per phase, output i read from phase ((s_a i_a) mod d_a) at position
@@ -42,6 +39,7 @@ def polyphase_rows(geometry: Geometry) -> tuple[Rows, dict[tuple[int, ...], tupl
     m = g.output_length
     needed_per_axis = [sorted({(s * i) % d for i in range(length)})
                        for s, d, length in zip(g.stride, g.dilation, m)]
+    n_total = prod(g.n)
     phase_convs, phase_lengths, phase_outputs = {}, {}, {}
     for r in itertools.product(*needed_per_axis):
         lengths = tuple(len(range(ra, pa, d)) for ra, pa, d in zip(r, padded, g.dilation))
@@ -50,26 +48,44 @@ def polyphase_rows(geometry: Geometry) -> tuple[Rows, dict[tuple[int, ...], tupl
         phase_outputs[r] = spatial(conv, "m")
     # stride 1 reads every row of every phase (built at once); a larger stride only every s-th,
     # built one by one (Conv.row is local), so the work stays that of the strided operator
-    every_row = all(s == 1 for s in g.stride)
-    n_total = prod(g.n)
-    rows: Rows = []
-    for o in range(g.out_channels):
-        for i in itertools.product(*[range(length) for length in m]):
-            split = [divmod(s * ia, d) for s, ia, d in zip(g.stride, i, g.dilation)]
-            q = tuple(part[0] for part in split)
-            r = tuple(part[1] for part in split)
-            lengths = phase_lengths[r]
-            row: dict[int, Any] = {}
-            conv = phase_convs[r]
-            flat = flat_index((o, *q), (g.out_channels, *phase_outputs[r]))
-            for col, coef in (conv.rows[flat] if every_row else conv.row(flat)).items():
-                c, *u = unflat_index(col, (g.in_channels, *lengths))
-                j = [src[ra + d * ua] for src, ra, d, ua in zip(sources, r, g.dilation, u)]
-                if None in j:
-                    continue
-                key = c * n_total + flat_index(j, g.n)
-                accumulate(row, key, coef)
-            rows.append({c: v for c, v in row.items() if nonzero(v)})
+    every_row = all(stride == 1 for stride in g.stride)
+    out_shape = (g.out_channels, *m)
+    o, *i = sparse.unflat(np.arange(prod(out_shape), dtype=np.int64), out_shape)
+    q = [s * ia // d for s, ia, d in zip(g.stride, i, g.dilation)]
+    r_all = [s * ia % d for s, ia, d in zip(g.stride, i, g.dilation)]
+    lookups = [np.asarray([-1 if src is None else src for src in srcs], dtype=np.int64)
+               for srcs in sources]
+    parts = []
+    for r, conv in phase_convs.items():
+        mine = np.ones(len(o), dtype=bool)
+        for ra, r_axis in zip(r, r_all):
+            mine &= r_axis == ra
+        outputs = np.flatnonzero(mine)
+        if not len(outputs):
+            continue
+        flat = sparse.flat([o[outputs], *[qa[outputs] for qa in q]],
+                           (g.out_channels, *phase_outputs[r]))
+        if every_row:
+            picked = sparse.take_rows(sparse.of_conv(conv), flat)
+        else:
+            picked = sparse.from_rows([conv.row(f) for f in flat.tolist()],
+                                      (len(flat), conv.shape[1]))
+        c, *u = sparse.unflat(picked.col, (g.in_channels, *phase_lengths[r]))
+        keep = np.ones(len(c), dtype=bool)
+        j = []
+        for lookup, ra, d, ua in zip(lookups, r, g.dilation, u):
+            ja = lookup[ra + d * ua]
+            keep &= ja >= 0
+            j.append(ja)
+        parts.append((outputs[picked.row[keep]],
+                      c[keep] * n_total + sparse.flat([ja[keep] for ja in j], g.n),
+                      picked.value[keep]))
+    shape = (prod(out_shape), g.in_channels * n_total)
+    if not parts:
+        return sparse.build(shape, np.zeros(0), np.zeros(0), sparse.objects([])), phase_outputs
+    rows = sparse.build(shape, np.concatenate([p[0] for p in parts]),
+                        np.concatenate([p[1] for p in parts]),
+                        np.concatenate([p[2] for p in parts]))
     return rows, phase_outputs
 
 
@@ -114,13 +130,21 @@ def check_polyphase(op: Conv, matrix: Any = None) -> CheckResult:
     mismatch = shape_mismatch(name, op, shape)
     if mismatch:
         return mismatch
-    rows, shape = adjoint_rows(op, rows, shape)
+    candidate = sparse.from_rows(rows, shape)
+    if op.transposed:
+        candidate = sparse.transpose(candidate)
+        shape = (shape[1], shape[0])
     keep = spatial(op, "n") if op.transposed else geometry.output_length
     phase, phase_outputs = polyphase_rows(geometry)
     if op.transposed:
-        phase = restricted_forward_rows(geometry, phase, keep)
+        # rows with i_a < keep_a along every axis, of every output channel
+        lead = (geometry.out_channels, *keep)
+        o, *i = sparse.unflat(np.arange(prod(lead), dtype=np.int64), lead)
+        phase = sparse.take_rows(phase, sparse.flat([o, *i], (geometry.out_channels,
+                                                              *geometry.output_length)))
+    phase = sparse.Sparse(shape, phase.row, phase.col, phase.value)
     problems = []
-    ok, message = compare_rows(rows, phase, shape, shape, "the polyphase form")
+    ok, message = sparse.compare(candidate, phase, "the polyphase form")
     if not ok:
         problems.append(message)
     d, s, K = geometry.dilation, geometry.stride, geometry.kernel_size
@@ -138,10 +162,9 @@ def check_polyphase(op: Conv, matrix: Any = None) -> CheckResult:
     matrix_nonzeros = sum(1 for row in rows for value in row.values() if nonzero(value))
     if symbolic_kernel(op) or matrix is None:
         # counted with symbol taps: numeric taps could cancel or be zero
-        probe = symbolic_probe(op)
-        count_rows = rows if symbolic_kernel(op) else adjoint_rows(probe, list(probe.rows),
-                                                                   op.shape)[0]
-        nonzeros = sum(len(row) for row in count_rows)
+        # (a transpose has the same number of non-zeros)
+        nonzeros = (candidate.nonzeros if symbolic_kernel(op) else
+                    sum(len(row) for row in symbolic_probe(op).rows))
         if nonzeros != total - cut - merged:
             problems.append(f"non-zeros {nonzeros} != m*K*channels - cut - merged = {total} - {cut}"
                             f" - {merged}")

@@ -40,7 +40,7 @@ def check_printed_rows(op: Conv) -> CheckResult:
     if op.symbolic:
         return _general(op)
     rows = op.rows
-    bad = [r for r in range(len(rows)) if not _rows_equal(dict(op.row(r)), dict(rows[r]))]
+    bad = [r for r in range(len(rows)) if not _rows_equal(op.row(r), rows[r])]
     if bad:
         r = bad[0]
         return CheckResult(NAME, False, f"{len(bad)} printed rows (Conv.row) differ from the rows "

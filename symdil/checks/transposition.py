@@ -8,40 +8,34 @@ A[c, r])), so it is checked sparsely, in time proportional to the non-zeros.
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
+import numpy as np
+
 from ..conv import Conv
+from . import sparse  # noqa: I001
 from .result import CheckResult, fail_or_pass, plural, shape_mismatch, symbolic_guard
 from .tools import (
-    Rows,
-    accumulate,
     axes_latex,
     axes_text,
     candidate_rows,
-    compare_rows,
     count,
-    flat_index,
     forward_geometry,
     nested_kernel,
-    nonzero,
     num,
     padded_sources,
     per_axis_arg,
     prod,
-    remap_columns,
     restricted_forward_rows,
     shape_latex,
     shape_text,
     spatial,
-    transpose_rows,
-    unflat_index,
 )
 
 NAME = "transposition"
 
 
-def zero_insertion_rows(op: Conv) -> tuple[Rows, tuple[int, int], str, str]:
+def zero_insertion_rows(op: Conv) -> tuple[sparse.Sparse, tuple[int, int], str, str]:
     """A transposed op read per axis as: s-1 zeros between inputs, padding d(K-1)-p before and
     d(K-1)-p+output_padding after (negative: cropping), then a stride-1 convolution with the
     flipped kernel (flipped along every axis).  Built with a forward ``Conv``; returns (rows,
@@ -72,13 +66,20 @@ def zero_insertion_rows(op: Conv) -> tuple[Rows, tuple[int, int], str, str]:
                 padding=per_axis_arg(tuple(zip(befores, afters))), flip=not op.flip,
                 in_channels=c_in, out_channels=c_out, groups=g)
     lengths = spatial(conv, "m")
-    conv_rows = conv.rows
-    rows: Rows = []
-    for o in range(c_out):
-        for j in itertools.product(*[range(length) for length in m]):
-            source = conv_rows[flat_index((o, *[a + b for a, b in zip(j, shifts)]),
-                                          (c_out, *lengths))]
-            rows.append(remap_columns(source, (c_in, *spread), strides, (c_in, *n)))
+    source = sparse.of_conv(conv)
+    # output (o, j) of the reading is row (o, j + shift) of the stride-1 convolution
+    o, *j = sparse.unflat(np.arange(c_out * prod(m), dtype=np.int64), (c_out, *m))
+    picked = sparse.take_rows(source, sparse.flat([o, *[ja + shift for ja, shift in
+                                                        zip(j, shifts)]], (c_out, *lengths)))
+    # its columns on the spread input (s - 1 zeros between inputs): keep the real inputs
+    c, *q = sparse.unflat(picked.col, (c_in, *spread))
+    keep = np.ones(len(c), dtype=bool)
+    for qa, sa, na in zip(q, strides, n):
+        keep &= (qa % sa == 0) & (qa // sa < na)
+    columns = sparse.flat([c[keep], *[qa[keep] // sa for qa, sa in zip(q, strides)]], (c_in, *n))
+    # the renumbering keeps the columns' order, so the entries stay sorted
+    rows = sparse.Sparse((c_out * prod(m), c_in * prod(n)), picked.row[keep], columns,
+                         picked.value[keep])
     after = tuple(pad + axis.output_padding for pad, axis in zip(pads, axes))
     zeros = ", ".join(count(s - 1, "zero") for s in strides)
     described = (f"{zeros} between inputs{' (per axis)' if len(axes) > 1 else ''}, padding "
@@ -99,7 +100,7 @@ def zero_insertion_rows(op: Conv) -> tuple[Rows, tuple[int, int], str, str]:
     return rows, (c_out * prod(m), c_in * prod(n)), described, described_latex
 
 
-def _forward_adjoint(op: Conv) -> tuple[Rows, str, Conv]:
+def _forward_adjoint(op: Conv) -> tuple[sparse.Sparse, str, Conv, tuple[int, ...]]:
     """A forward op's adjoint: M = C E (E pads/folds, C is the valid convolution on the padded
     input), whose adjoint is conv_transpose with padding 0 and output_padding = the stride's
     remainder per axis, its rows folded back by E^T."""
@@ -112,18 +113,23 @@ def _forward_adjoint(op: Conv) -> tuple[Rows, str, Conv]:
                    dilation=per_axis_arg([axis.dilation for axis in axes]), padding=0,
                    output_padding=per_axis_arg(remainder), transposed=True, flip=op.flip,
                    in_channels=op.out_channels, out_channels=op.in_channels, groups=op.groups)
-    sources = [padded_sources(a.n, a.pad_before, a.pad_after, a.padding_mode) for a in axes]
     n = spatial(op, "n")
-    adjoint: Rows = [{} for _ in range(op.shape[1])]
-    for r, row in enumerate(partner.rows):
-        c, *q = unflat_index(r, (op.in_channels, *padded))
-        j = [source[qa] for source, qa in zip(sources, q)]
-        if None in j:
-            continue
-        target = adjoint[flat_index((c, *j), (op.in_channels, *n))]
-        for col, coef in row.items():
-            accumulate(target, col, coef)
-    adjoint = [{c: v for c, v in row.items() if nonzero(v)} for row in adjoint]
+    partner_rows = sparse.of_conv(partner)
+    # row (c, q) of the conv_transpose is a padded input position: E^T folds it onto input
+    # (c, source(q)) or drops it (zero padding)
+    c, *q = sparse.unflat(partner_rows.row, (op.in_channels, *padded))
+    keep = np.ones(len(c), dtype=bool)
+    j = []
+    for a, qa in zip(axes, q):
+        lookup = np.asarray([-1 if src is None else src for src in
+                             padded_sources(a.n, a.pad_before, a.pad_after, a.padding_mode)],
+                            dtype=np.int64)
+        ja = lookup[qa]
+        keep &= ja >= 0
+        j.append(ja)
+    target = sparse.flat([c[keep], *[ja[keep] for ja in j]], (op.in_channels, *n))
+    adjoint = sparse.build((op.shape[1], op.shape[0]), target, partner_rows.col[keep],
+                           partner_rows.value[keep])
     how = (f"conv_transpose (padding 0, output_padding {axes_text(remainder)}) with its rows "
            f"{'cropped' if axes[0].padding_mode == 'zeros' else 'folded'} by the padding")
     return adjoint, how, partner, remainder
@@ -144,10 +150,11 @@ def check_transposition(op: Conv, matrix: Any = None) -> CheckResult:
         return mismatch
     axes = op.axes
     problems = []
+    candidate = sparse.from_rows(rows, shape)
     if not op.transposed:
         adjoint, how, partner, remainder = _forward_adjoint(op)
         zi_rows, zi_shape, zi_text, zi_latex = zero_insertion_rows(partner)
-        zi_target, zi_what = list(partner.rows), "that conv_transpose"
+        zi_target, zi_what = sparse.of_conv(partner), "that conv_transpose"
     else:
         m, n = spatial(op, "m"), spatial(op, "n")
         partner = Conv(n=per_axis_arg(m), kernel=nested_kernel(op.kernel, op.kernel_shape),
@@ -155,19 +162,20 @@ def check_transposition(op: Conv, matrix: Any = None) -> CheckResult:
                        dilation=per_axis_arg([axis.dilation for axis in axes]),
                        padding=per_axis_arg([axis.pad_before for axis in axes]), flip=op.flip,
                        in_channels=op.out_channels, out_channels=op.in_channels, groups=op.groups)
-        adjoint = restricted_forward_rows(forward_geometry(op), list(partner.rows), n)
+        adjoint = sparse.from_rows(
+            restricted_forward_rows(forward_geometry(op), list(partner.rows), n),
+            (shape[1], shape[0]))
         cut = spatial(partner, "m") != n
         first = (f"first {n[0]} rows" if op.ndim == 1 else
                  f"first {shape_text(n)} rows per channel")
         how = (f"the forward conv on {shape_text(m)} inputs (padding "
                f"{axes_text([axis.pad_before for axis in axes])}{f', {first}' if cut else ''})")
         zi_rows, zi_shape, zi_text, zi_latex = zero_insertion_rows(op)
-        zi_target, zi_what = rows, "the transposed operator"
-    ok, message = compare_rows(transpose_rows(rows, shape[1]), adjoint, (shape[1], shape[0]),
-                               (shape[1], shape[0]), "the adjoint " + how)
+        zi_target, zi_what = candidate, "the transposed operator"
+    ok, message = sparse.compare(sparse.transpose(candidate), adjoint, "the adjoint " + how)
     if not ok:
         problems.append("T^T: " + message)
-    ok, message = compare_rows(zi_target, zi_rows, zi_shape, zi_shape, "the zero-insertion reading")
+    ok, message = sparse.compare(zi_target, zi_rows, "the zero-insertion reading")
     if not ok:
         problems.append(f"{zi_what}: " + message)
     evidence = (f"T^T = {how}, entry by entry, hence <T a, b> = <a, T^T b> for all a, b; "
