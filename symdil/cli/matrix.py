@@ -13,7 +13,6 @@ import sympy
 
 from ..conv import Conv
 from ..facts import basic_facts
-from ..limits import check_row_taps
 from ..spec import SymdilError
 
 
