@@ -42,11 +42,12 @@ def matrix(
       symdil matrix --n 5 --kernel 1,-2,1 --padding same --format latex
       symdil matrix --n 4,4 --kernel 2,2 --format json -o out/m.json
     """
+    from ..limits import check_row_taps
     from . import matrix as render
 
     with user_errors():
         op._need_concrete()
-        render.check_row_taps(op)  # every format prints whole rows: their sums, or entries
+        check_row_taps(op)  # every format prints whole rows: their sums, or entries
         check_extension("-o/--output", output, fmt.value)
         check_targets([(output, "-o/--output")])
         if fmt is MatrixFormat.json:
