@@ -434,13 +434,17 @@ class Conv:
         # the kernel once built (a verification builds it) is read directly: building a tap
         # symbol per entry costs more than the row itself
         kernel = self.__dict__.get("kernel") or _LazyKernel(self)
-        return _op.row_entries(self.axes, taps, self._pairs_of[index[0]], kernel,
+        return _op.row_entries(self.axes, taps, self._pairs_of(index[0]), kernel,
                                taps_per_weight)
 
-    @cached_property
-    def _pairs_of(self) -> tuple[tuple[tuple[int, int], ...], ...]:
-        """``_channel_pairs`` of every output channel, computed once."""
-        return tuple(self._channel_pairs(o) for o in range(self.out_channels))
+    def _pairs_of(self, out_channel: int) -> tuple[tuple[int, int], ...]:
+        """``_channel_pairs`` of one output channel, computed once per channel that is asked for
+        (never for all of them: printing 2 rows of 10**7 output channels must not cost 10**7)."""
+        cache = self.__dict__.setdefault("_pairs_cache", {})
+        pairs = cache.get(out_channel)
+        if pairs is None:
+            pairs = cache[out_channel] = self._channel_pairs(out_channel)
+        return pairs
 
     @cached_property
     def _row_layout(self) -> tuple[int | None, tuple, int]:
