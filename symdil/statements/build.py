@@ -177,12 +177,31 @@ def _window_span(axis: Axis, interior: Any) -> tuple[int, int] | None:
     None when no tap lands at all."""
     s = axis.stride
     found: set[int] = set()
-    for i in range(axis.output_length):
+    for i in _span_rows(axis):
         for _, j in axis_taps(axis, i):
             outer, inner = (j, i) if axis.transposed else (i, j)
             if interior is None or interior[0] <= outer <= interior[1]:
                 found.add(inner - s * outer)
     return (min(found), max(found)) if found else None
+
+
+def _span_rows(axis: Axis) -> range | list[int]:
+    """The output rows whose taps decide the window span: the rows near each end (where taps are
+    cut or folded) and enough rows past them to hold every interior pattern (one per residue of
+    the row modulo s when transposed); interior rows further in repeat those lines.  Bounded by
+    the border rows (guarded before a derivation starts), not by n."""
+    m = axis.output_length
+    span = axis.dilation * (axis.kernel_size - 1)
+    s = axis.stride
+    if axis.transposed:
+        top = axis.pad_before + span + 2 * s + 2
+        bottom = axis.pad_after + span + axis.output_padding + 2 * s + 2
+    else:
+        top = -(-(axis.pad_before + span) // s) + 2
+        bottom = -(-(axis.pad_after + span) // s) + 2
+    if top + bottom >= m:
+        return range(m)
+    return list(range(top)) + list(range(m - bottom, m))
 
 
 def _outer_entries(op: Conv, i: int) -> list[int]:
