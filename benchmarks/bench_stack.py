@@ -20,7 +20,7 @@ import sys
 import time
 
 from symdil import Conv, Stack
-from symdil.stack_document import StackDocument
+from symdil.stack.document import StackDocument
 
 
 def wavenet(n: int, layers: int) -> Stack:

@@ -14,21 +14,21 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import SymdilError
+from .core.errors import SymdilError
 
 __version__ = "0.1.0"
 
 #: public name -> the module that defines it
 _LAZY = {
-    "Conv": "conv",
+    "Conv": "core.conv",
     "Derivation": "derivation",
     "derive": "derivation",
-    "Handout": "handout",
-    "VerificationReport": "verification",
+    "Handout": "handout.document",
+    "VerificationReport": "checks.verify",
     "verify": "verification",
-    "Stack": "stack",
-    "SingleConv": "stack",
-    "from_torch": "torch_model",
+    "Stack": "stack.model",
+    "SingleConv": "stack.model",
+    "from_torch": "stack.torch_model",
     "statements": "statements",  # the package itself, callable: symdil.statements(op)
 }
 
@@ -49,12 +49,13 @@ __all__ = [
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
     from . import statements
-    from .conv import Conv
+    from .checks.verify import VerificationReport
+    from .core.conv import Conv
     from .derivation import Derivation, derive
-    from .handout import Handout
-    from .stack import SingleConv, Stack
-    from .torch_model import from_torch
-    from .verification import VerificationReport, verify
+    from .handout.document import Handout
+    from .stack.model import SingleConv, Stack
+    from .stack.torch_model import from_torch
+    from .verification import verify
 
 
 def __getattr__(name: str) -> Any:

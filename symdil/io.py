@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .errors import SymdilError
+from .core.errors import SymdilError
 
 #: (path, data, option): ``option`` names the command-line option or key the path came from.
 Target = tuple[str | os.PathLike, str | bytes, str]

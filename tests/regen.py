@@ -80,7 +80,7 @@ def render_case(args: list[str], fmt: str, standalone: bool) -> str:
 
 
 def plan():
-    from symdil.buildfile import load_build
+    from symdil.build.file import load_build
 
     return load_build(EXAMPLES)
 
@@ -88,7 +88,7 @@ def plan():
 def golden_files() -> dict[Path, str]:
     """The snippet of every derivation of examples.toml, in LaTeX and Markdown."""
     from symdil.derivation import derive
-    from symdil.printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
+    from symdil.layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
 
     files: dict[Path, str] = {}
     for target in plan().targets:
@@ -104,7 +104,7 @@ def golden_files() -> dict[Path, str]:
 def output_files() -> dict[Path, bytes]:
     """Every file ``symdil build examples.toml`` writes to output/, except that each ``.pdf``
     holds the LaTeX source it is compiled from (compare PDFs by their text)."""
-    from symdil.build import render_plan
+    from symdil.build.run import render_plan
 
     return {OUTPUT / document.name: document.data
             for document in render_plan(plan(), compile_pdfs=False)}
@@ -112,8 +112,8 @@ def output_files() -> dict[Path, bytes]:
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
-    from symdil.build import render_plan, write_documents
-    from symdil.buildfile import BuildFileError
+    from symdil.build.file import BuildFileError
+    from symdil.build.run import render_plan, write_documents
     from symdil.io import write_atomic
 
     changed = [path for path, text in golden_files().items() if write_atomic(path, text)]

@@ -12,11 +12,11 @@ from tools import assert_katex_ok, compile_latex, need_pdflatex, pdf_text
 from typer.testing import CliRunner
 
 from symdil import Conv
-from symdil.build import build, entry_labels, render_plan
-from symdil.buildfile import BuildFileError, load_build
+from symdil.build.file import BuildFileError, load_build
+from symdil.build.run import build, entry_labels, render_plan
 from symdil.cli import app
 from symdil.derivation import derive
-from symdil.handout import Handout
+from symdil.handout.document import Handout
 
 runner = CliRunner()
 

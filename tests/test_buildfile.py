@@ -10,14 +10,7 @@ import pytest
 import sympy
 
 from symdil import Conv, SymdilError
-from symdil.buildfile import (
-    CONV_KEYS,
-    BuildFileError,
-    BuildPlan,
-    Handout,
-    Target,
-    load_build,
-)
+from symdil.build.file import CONV_KEYS, BuildFileError, BuildPlan, Handout, Target, load_build
 
 GOOD = """
 [defaults]

@@ -13,9 +13,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from reference import resolve
 
-from symdil import Conv, SymdilError, spec
+from symdil import Conv, SymdilError
 from symdil import checks as C
 from symdil.checks.padding import _torch_same
+from symdil.core import spec
 from symdil.verification import verify
 
 WORDS = ("valid", "same", "full", "causal")

@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import reference
 
-from symdil import Conv, facts
+from symdil import Conv
 from symdil import checks as C
-from symdil.conv import Conv as ConvClass
+from symdil.core.conv import Conv as ConvClass
+from symdil.statements import facts
 from symdil.verification import verify
 
 real_row = ConvClass.row

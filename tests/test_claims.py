@@ -249,8 +249,8 @@ def test_sympy_printed_claims_pass_and_a_mutated_entry_is_found(config, data):
 
 
 def test_symdil_own_latex_is_a_passing_claim():
-    pytest.importorskip("symdil.printing", reason="symdil.printing (issue 3) is not written yet")
-    pytest.importorskip("symdil.render", reason="symdil.render (issue 3) is not written yet")
+    pytest.importorskip("symdil.render.printer", reason="symdil.render.printer (issue 3) is not written yet")
+    pytest.importorskip("symdil.render.environment", reason="symdil.render (issue 3) is not written yet")
     for op in (DILATED, REFLECT, Conv(5, 3, stride=2, dilation=2, padding=2)):
         result = check(op._repr_latex_(), op)
         assert result.passed, result.detail

@@ -214,9 +214,9 @@ def test_help_and_version_import_neither_sympy_nor_rich():
 
 def test_constants_copied_to_keep_the_cli_light_match_their_sources():
     from symdil.cli import derive, handout, options
-    from symdil.exercises import MAX_EXERCISES
-    from symdil.printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
-    from symdil.spec import PADDING_WORDS
+    from symdil.core.spec import PADDING_WORDS
+    from symdil.handout.exercises import MAX_EXERCISES
+    from symdil.layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
 
     assert (derive.DEFAULT_MAX_ROWS, derive.DEFAULT_MAX_COLS) == (DEFAULT_MAX_ROWS,
                                                                   DEFAULT_MAX_COLS)

@@ -59,21 +59,21 @@ def test_handout_names_sheet_and_key(tmp_path: Path) -> None:
 
 @pytest.fixture
 def no_pdflatex(monkeypatch):
-    import symdil.build
-    import symdil.pdf
+    import symdil.build.run
+    import symdil.render.pdf
 
-    monkeypatch.setattr(symdil.pdf.shutil, "which", lambda name: None)
-    monkeypatch.setattr(symdil.build.shutil, "which", lambda name: None)
+    monkeypatch.setattr(symdil.render.pdf.shutil, "which", lambda name: None)
+    monkeypatch.setattr(symdil.build.run.shutil, "which", lambda name: None)
 
 
 def test_build_without_pdflatex_refuses_up_front(tmp_path: Path, no_pdflatex,
                                                    monkeypatch) -> None:
-    import symdil.build
+    import symdil.build.run
 
     def never(*args, **kwargs):
         raise AssertionError("nothing may be rendered before the refusal")
 
-    monkeypatch.setattr(symdil.build, "render_target", never)
+    monkeypatch.setattr(symdil.build.run, "render_target", never)
     (tmp_path / "b.toml").write_text(BUILD)
     result = run("build", str(tmp_path / "b.toml"), "--out-dir", str(tmp_path / "out"))
     assert result.exit_code == 2

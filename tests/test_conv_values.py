@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from symdil import Conv, SymdilError, derive
 from symdil.cli import app
-from symdil.spec import DERIVATION_NAMES, GREEK
+from symdil.core.spec import DERIVATION_NAMES, GREEK
 
 CASES = [
     Conv(7, 2),

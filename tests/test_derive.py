@@ -14,11 +14,7 @@ from tools import ROOT, assert_katex_ok, compile_latex, pdf_text
 
 from symdil import Conv, SymdilError
 from symdil.derivation import Derivation, derive
-from symdil.render import (
-    builtin_templates,
-    latex_escape,
-    markdown_escape,
-)
+from symdil.render.environment import builtin_templates, latex_escape, markdown_escape
 
 SEED = Conv(7, 2, dilation=2)
 
@@ -151,7 +147,7 @@ def test_latex_escape_refuses_what_pdflatex_cannot_typeset(text, char) -> None:
 def test_latex_escape_keeps_every_latin_character() -> None:
     """Every character latex_escape accepts comes out as itself or as the command that typesets
     it -- never as something else."""
-    from symdil.render import PDFLATEX_RANGES, is_latin
+    from symdil.render.environment import PDFLATEX_RANGES, is_latin
 
     specials = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
                 "#": r"\#", "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}",
@@ -173,7 +169,7 @@ def test_a_non_latin_title_is_an_error_and_markdown_keeps_it() -> None:
 def test_latin_titles_compile_with_t1_fonts() -> None:
     """Every character of PDFLATEX_RANGES typesets: the standalone document loads T1 fonts and UTF-8
     input for them, and pdflatex reports no missing character."""
-    from symdil.render import PDFLATEX_RANGES
+    from symdil.render.environment import PDFLATEX_RANGES
 
     latin = "".join(chr(code) for low, high in PDFLATEX_RANGES for code in range(low, high + 1))
     text = derive(SEED, "latex", standalone=True, title="Dilatación " + latin)

@@ -83,9 +83,9 @@ def test_pdf_beside_the_tex_file(tmp_path: Path) -> None:
 
 
 def test_missing_pdflatex_is_a_one_line_error(tmp_path: Path, monkeypatch) -> None:
-    import symdil.pdf
+    import symdil.render.pdf
 
-    monkeypatch.setattr(symdil.pdf.shutil, "which", lambda name: None)
+    monkeypatch.setattr(symdil.render.pdf.shutil, "which", lambda name: None)
     result = run(*SEED_ARGS, "-o", str(tmp_path / "seed.tex"), "--pdf")
     assert result.exit_code == 2
     assert "apt-get install texlive-latex-base texlive-latex-recommended" in result.stderr

@@ -15,8 +15,8 @@ from reference import Invalid, reference
 
 from symdil import Conv, SymdilError
 from symdil.derivation import derive
-from symdil.facts import structure_facts
-from symdil.printing import matrix_layout
+from symdil.layout.elision import matrix_layout
+from symdil.statements.facts import structure_facts
 
 SETTINGS = settings(max_examples=120, deadline=None)
 

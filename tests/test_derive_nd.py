@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from symdil import Conv
 from symdil.cli import app
 from symdil.derivation import Derivation, derive
-from symdil.printing import MARKER, partitioned_layout, partitioned_matrix
+from symdil.layout.elision import MARKER, partitioned_layout
+from symdil.layout.matrices import partitioned_matrix
 
 
 def flat(text: str) -> str:

@@ -17,7 +17,7 @@ from test_derive_nd_facts import _block, _inner_reference, _is_zero, build, conf
 
 from symdil import Conv
 from symdil.derivation import derive
-from symdil.facts import block_facts
+from symdil.statements.facts import block_facts
 
 #: A set phrase inside one sentence (no sentence or clause punctuation).
 PHRASE = r"[^.;:]+?"
@@ -366,7 +366,7 @@ def _phrase(data) -> str:
     context = Derivation(op).context()
     context["levels"][0]["lacking"] = data
     context.update(verification=None, title=None, standalone=False)
-    from symdil.render import render_document
+    from symdil.render.environment import render_document
 
     text = _flat(render_document("markdown", False, context))
     match = re.search(rf"Some kernel slices would reach ({PHRASE}) from input slices outside", text)

@@ -15,7 +15,7 @@ from reference import Invalid, reference
 
 from symdil import Conv, SymdilError
 from symdil.derivation import derive
-from symdil.facts import basic_facts, block_facts, entry_groups
+from symdil.statements.facts import basic_facts, block_facts, entry_groups
 
 SETTINGS = settings(max_examples=60, deadline=None)
 

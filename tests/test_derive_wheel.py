@@ -69,7 +69,7 @@ def test_installed_wheel_derives_from_another_folder(wheel: Path, tmp_path: Path
     # the tests may run with PYTHONPATH pointing at a checkout: the venv must not see it
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     where = subprocess.run(
-        [str(python), "-c", "import symdil.render as r; print(r.builtin_templates())"],
+        [str(python), "-c", "import symdil.render.environment as r; print(r.builtin_templates())"],
         cwd=elsewhere, check=True, capture_output=True, text=True, env=env).stdout.strip()
     assert where.startswith(str(env_dir)) and where.endswith("symdil/templates")
     result = subprocess.run([str(env_dir / "bin" / "symdil"), "derive", *CASES["seed"],

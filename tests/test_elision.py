@@ -18,7 +18,8 @@ from reference import Invalid, reference
 
 from symdil import Conv, SymdilError
 from symdil.cli.matrix import TEXT_MAX_COLS, TEXT_MAX_ROWS, matrix_text
-from symdil.printing import MARKER, matrix_equation, matrix_layout
+from symdil.layout.elision import MARKER, matrix_layout
+from symdil.layout.matrices import matrix_equation
 
 CONFIG = dict(
     n=st.integers(1, 60), K=st.integers(1, 6), s=st.integers(1, 4), d=st.integers(1, 4),
@@ -115,7 +116,7 @@ def test_elided_text_matrix_follows_the_rules(n, K, s, d, p, mode, flip, transpo
     table = [line for line in text.splitlines() if line.startswith(("[", "⎡", "⎢", "⎣"))]
     if "⋯" not in text and "⋮" not in text:
         return  # small: SymPy's pretty matrix of the whole operator
-    from symdil.printing import elided_rows_cols
+    from symdil.layout.elision import elided_rows_cols
 
     rows, cols = elided_rows_cols(*op.shape, op.row, TEXT_MAX_ROWS, TEXT_MAX_COLS)
     _check_layout(rows, cols, dense, *op.shape, TEXT_MAX_ROWS, TEXT_MAX_COLS)

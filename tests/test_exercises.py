@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from reference import reference, resolve
 
 from symdil import Conv, SymdilError
-from symdil.exercises import (
+from symdil.handout.exercises import (
     KINDS,
     MAX_EXERCISES,
     Exercise,
@@ -38,7 +38,7 @@ def test_same_seed_gives_identical_exercises():
 
 
 def test_identical_across_processes_whatever_the_hash_seed():
-    code = "from symdil.exercises import make_exercises as m; print(repr(m(14, 314)))"
+    code = "from symdil.handout.exercises import make_exercises as m; print(repr(m(14, 314)))"
     outputs = {
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                        env={**os.environ, "PYTHONHASHSEED": hash_seed}).stdout

@@ -16,7 +16,7 @@ from reference import Invalid, padded_sources, reference
 
 from symdil import Conv, SymdilError
 from symdil.figures import figure, to_svg, to_tikz
-from symdil.printing import MARKER, matrix_layout
+from symdil.layout.elision import MARKER, matrix_layout
 
 MODES = ("zeros", "circular", "reflect", "replicate")
 WORDS = ("valid", "same", "full", "causal")

@@ -117,8 +117,8 @@ def test_cli_pdf_is_deterministic(tmp_path):
 
 
 def test_build_file_figures(tmp_path):
-    from symdil.build import build
-    from symdil.buildfile import BuildFileError
+    from symdil.build.file import BuildFileError
+    from symdil.build.run import build
 
     (tmp_path / "b.toml").write_text('[[derivation]]\nname = "s"\nn = 7\nkernel = 2\n'
                                      'dilation = 2\nformats = ["markdown"]\nfigures = true\n'

@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference import reference
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("symdil.stack") is None,
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("symdil.stack.model") is None,
                                 reason="symdil.stack (the Stack issue) is not in this checkout")
 
 
 def _stack(n, layers):
-    from symdil.stack import Stack
+    from symdil.stack.model import Stack
 
     return Stack(n, layers)
 
@@ -111,7 +111,7 @@ def test_stack_figure_compiles_and_is_plain_svg(tmp_path):
     import xml.etree.ElementTree as ET
 
     from symdil.figures import stack_figure, tikz_document, to_svg
-    from symdil.render import compile_pdf
+    from symdil.render.environment import compile_pdf
 
     stack = _stack(16, [dict(kernel=2, dilation=d, padding="causal") for d in (1, 2, 4, 8)])
     svg = to_svg(stack_figure(stack))

@@ -16,8 +16,8 @@ from reference import reference, resolve
 from tools import assert_katex_ok, compile_latex, pdf_text
 
 from symdil import SymdilError
-from symdil.exercises import KINDS
-from symdil.handout import BLANK, Handout, handout
+from symdil.handout.document import BLANK, Handout, handout
+from symdil.handout.exercises import KINDS
 
 SEEDS = range(0, 40)
 
@@ -220,8 +220,8 @@ def test_the_document_has_notation_worked_examples_then_exercises() -> None:
 @pytest.mark.parametrize("seed", [9, 13, 17, 314])
 def test_no_exercise_restates_a_worked_example(seed: int) -> None:
     """`symdil handout -e 6 --seed 314` used to set Example 1 (whole matrix printed) as exercise 3."""
-    from symdil.exercises import worked_examples
-    from symdil.handout import worked_example
+    from symdil.handout.document import worked_example
+    from symdil.handout.exercises import worked_examples
 
     text = Handout(6, seed).render("markdown")
     examples = [worked_example(op)["given"] for op in worked_examples()]
@@ -242,8 +242,8 @@ def test_without_solutions_no_key_and_the_key_alone_has_no_questions() -> None:
 
 
 def test_worked_example_statements_match_the_matrices() -> None:
-    from symdil.exercises import worked_examples
-    from symdil.handout import worked_example
+    from symdil.handout.document import worked_example
+    from symdil.handout.exercises import worked_examples
 
     first, second = (worked_example(op) for op in worked_examples())
     ref = reference(7, 2, 1, 2, 0).matrix

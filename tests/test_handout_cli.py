@@ -12,7 +12,7 @@ from tools import assert_katex_ok, need_pdflatex, pdf_text
 from typer.testing import CliRunner
 
 from symdil.cli import app
-from symdil.handout import Handout
+from symdil.handout.document import Handout
 
 runner = CliRunner()
 CLI = "import sys; from symdil.cli import app; app(sys.argv[1:], prog_name='symdil')"
@@ -148,7 +148,7 @@ def test_extensions_that_fit_the_format_are_written(tmp_path: Path, monkeypatch,
 def test_a_failing_answer_writes_nothing(tmp_path: Path, monkeypatch) -> None:
     from dataclasses import replace
 
-    import symdil.handout as module
+    import symdil.handout.document as module
 
     real = module.make_exercises
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from symdil import Conv, Derivation, Handout
 from symdil.cli import app
-from symdil.html import finish_html, html_escape
+from symdil.render.html import finish_html, html_escape
 
 runner = CliRunner()
 
@@ -81,7 +81,7 @@ def test_user_text_is_escaped():
 
 def test_unconverted_tex_is_an_error_not_a_page():
     from symdil import SymdilError
-    from symdil.html import mathml
+    from symdil.render.html import mathml
 
     assert "<mtable" in mathml(r"\begin{aligned}&x \\ &= y\end{aligned}", True)
     with pytest.raises(SymdilError, match="cannot be converted to MathML"):
@@ -139,8 +139,8 @@ def _pages(tmp_path: Path) -> dict[str, Path]:
                                  "same", "-f", "html", "-o", str(tmp_path / "matrix.html")])
     assert result.exit_code == 0, result.output
     pages["matrix"] = tmp_path / "matrix.html"
-    from symdil.stack import Stack
-    from symdil.stack_document import StackDocument
+    from symdil.stack.document import StackDocument
+    from symdil.stack.model import Stack
 
     pages["wavenet"] = tmp_path / "wavenet.html"
     pages["wavenet"].write_text(StackDocument(Stack(32, [

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from symdil import Conv, SymdilError, derive, limits
+from symdil import Conv, SymdilError, derive
 from symdil.cli import app
+from symdil.core import limits
 
 BIG = str(10**12)
 

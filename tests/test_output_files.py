@@ -20,7 +20,7 @@ import symdil.io as sio
 from symdil import SymdilError
 from symdil.cli import app
 from symdil.io import write_files
-from symdil.pdf import TEMP_PREFIX, first_error, sweep_stale
+from symdil.render.pdf import TEMP_PREFIX, first_error, sweep_stale
 
 SEED = ["--n", "7", "--kernel", "2", "--dilation", "2"]
 LAUNCH = [sys.executable, "-c", "from symdil.cli import main; main()"]

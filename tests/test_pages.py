@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from symdil import Conv, derive
 from symdil.cli import app
 from symdil.cli.matrix import matrix_json, matrix_text
-from symdil.handout import Handout
+from symdil.handout.document import Handout
 
 
 def run(*args: str):

@@ -10,15 +10,9 @@ from reference import reference
 from tools import assert_katex_ok, compile_latex
 
 from symdil import Conv, SymdilError
-from symdil.printing import (
-    MARKER,
-    SymdilLatexPrinter,
-    latex,
-    matrix_equation,
-    matrix_layout,
-    visible_indices,
-)
-from symdil.render import conv_latex_equation
+from symdil.layout.elision import MARKER, matrix_layout, visible_indices
+from symdil.layout.matrices import conv_latex_equation, matrix_equation
+from symdil.render.printer import SymdilLatexPrinter, latex
 
 
 @pytest.mark.parametrize(
@@ -178,7 +172,7 @@ def test_jupyter_latex_of_a_conv() -> None:
 
 # ----- partitioned matrices (N-D and channels) ------------------------------------------------
 def test_level_limits_fit_the_budget_and_keep_first_and_last() -> None:
-    from symdil.printing import _slots, level_limits
+    from symdil.layout.elision import _slots, level_limits
 
     assert level_limits((4, 3), 16) == (4, 3)  # 12 columns fit: nothing elided
     for sizes, budget in [((512, 512), 16), ((10**6, 10**6), 16), ((3, 4, 5), 16),
@@ -190,7 +184,7 @@ def test_level_limits_fit_the_budget_and_keep_first_and_last() -> None:
 
 
 def test_partitioned_layout_draws_lines_between_blocks() -> None:
-    from symdil.printing import partitioned_layout
+    from symdil.layout.elision import partitioned_layout
 
     layout = partitioned_layout(Conv((4, 3), (2, 2), dilation=(2, 1)))
     assert layout.col_lines == (0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0)  # after every 3 columns
@@ -210,7 +204,8 @@ def test_partitioned_layout_draws_lines_between_blocks() -> None:
 def test_partitioned_visible_entries_equal_the_reference(n, K, s, d, p, channels, transposed,
                                                          budget):
     """Every entry of the (elided) partitioned matrix is the entry of the dense reference."""
-    from symdil.printing import _ravel, partitioned_cells
+    from symdil.layout.elision import _ravel
+    from symdil.layout.matrices import partitioned_cells
 
     try:
         op = Conv(n, K, stride=s, dilation=d, padding=p, transposed=transposed,
@@ -241,7 +236,7 @@ def test_estimated_widths_are_close_to_pdflatex() -> None:
 
     from tools import need_pdflatex
 
-    from symdil.printing import estimated_width
+    from symdil.layout.matrices import estimated_width
 
     pdflatex = need_pdflatex()
     cells = ["a_{0,0}", "a^{(0)}_{0,0}", "k^{(0,1)}_{1,1}", r"\cdots", "T_{0}", "0", r"\cdot",

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from reference import Invalid, reference
 
 from symdil import Stack, SymdilError
-from symdil.printing import SymdilLatexPrinter
-from symdil.stack_checks import verify_stack
+from symdil.render.printer import SymdilLatexPrinter
+from symdil.stack.checks import verify_stack
 
 WAVENET = [dict(kernel=2, dilation=d, padding="causal") for d in (1, 2, 4, 8)]
 

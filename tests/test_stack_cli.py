@@ -16,12 +16,12 @@ from tools import assert_katex_ok, compile_latex, pdf_text
 from typer.testing import CliRunner
 
 from symdil import Stack, SymdilError
-from symdil.build import build
-from symdil.buildfile import BuildFileError
+from symdil.build.file import BuildFileError
+from symdil.build.run import build
 from symdil.cli import app
-from symdil.stack_checks import verify_stack
-from symdil.stack_document import StackDocument
-from symdil.stack_statements import StackEvidence, stack_statements
+from symdil.stack.checks import verify_stack
+from symdil.stack.document import StackDocument
+from symdil.stack.statements import StackEvidence, stack_statements
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_stack import stacks  # noqa: E402

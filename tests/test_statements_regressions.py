@@ -236,7 +236,7 @@ def test_verify_fails_on_a_false_statement(monkeypatch):
     """A derivation whose statement is false is not rendered and derive --verify exits 1."""
     from typer.testing import CliRunner
 
-    import symdil.statements.build as build
+    import symdil.statements.select as build
     from symdil.cli import app
 
     original = build.one_dimensional

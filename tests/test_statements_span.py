@@ -7,9 +7,9 @@ from __future__ import annotations
 import random
 
 from symdil import Conv, SymdilError
-from symdil.facts import structure_facts
-from symdil.operator import axis_taps
+from symdil.core.operator import axis_taps
 from symdil.statements import build
+from symdil.statements.facts import structure_facts
 
 
 def span_over_every_row(axis, interior):

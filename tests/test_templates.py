@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from symdil import Conv, SymdilError, derive
 from symdil.cli import app
 from symdil.derivation import Derivation
-from symdil.handout import Handout
-from symdil.render import builtin_templates, render_template
+from symdil.handout.document import Handout
+from symdil.render.environment import builtin_templates, render_template
 
 SEED = Conv(7, 2, dilation=2)
 SEED_ARGS = ["derive", "--n", "7", "--kernel", "2", "--dilation", "2"]
@@ -312,7 +312,7 @@ def test_an_unreadable_template_is_an_error(tmp_path: Path, monkeypatch) -> None
             raise PermissionError(13, "Permission denied")
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr("symdil.render.open", refuse, raising=False)
+    monkeypatch.setattr("symdil.render.environment.open", refuse, raising=False)
     with pytest.raises(SymdilError, match="^template latex/derivation.tex.j2 cannot be read: "
                                           "Permission denied$"):
         derive(SEED, "latex", templates=tmp_path)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import symdil
-from symdil import render
+from symdil.render import environment as render
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TAG = re.compile(r"\(\(\((.*?)\)\)\)|\(\(\*(.*?)\*\)\)", re.S)

@@ -16,7 +16,7 @@ from symdil.verification import verify
 
 runner = CliRunner()
 # the module behind symdil.verify()
-verify_module = importlib.import_module("symdil.verification")
+verify_module = importlib.import_module("symdil.checks.verify")
 INSTANCE_CHECKS = ["definition", "dilation_identity", "stride_identity", "transposition",
                    "polyphase", "formulas", "padding_split", "printed_rows", "general_case",
                    "numeric"]

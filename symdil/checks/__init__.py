@@ -22,6 +22,9 @@ are sparse: their work is proportional to the operator's non-zeros (``cost.verif
 
 ``result`` holds the record, ``tools`` what several families share, ``cost`` the up-front estimate
 of a verification's work.
+
+Stage 5 of the pipeline.  May import: core, statements, render (the printer, for details),
+layout (the printed rows a check compares).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ a minute on two shared cores (``benchmarks/bench_verify.py`` prints seconds per 
 
 from __future__ import annotations
 
-from ..conv import Conv
+from ..core.conv import Conv
 
 #: Measured (CPU time, user + system, 2 shared cores, 23 GB): ``benchmarks/bench_verify.py`` gives
 #: 3.7 µs per unit in 1-D (n = 262,144, K = 3, d = 2: 1.8 M units, 6.8 s) and 5.0 µs in 3-D

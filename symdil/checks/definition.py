@@ -14,17 +14,10 @@ from typing import Any, Sequence
 import numpy as np
 import sympy
 
-from ..conv import Conv
+from ..core.conv import Conv
 from . import sparse  # noqa: I001
 from .result import CheckResult, symbolic_guard
-from .tools import (
-    Rows,
-    candidate_rows,
-    num,
-    padded_sources,
-    prod,
-    same,
-)
+from .tools import Rows, candidate_rows, num, padded_sources, prod, same
 
 NAME = "definition"
 #: ``Conv.output`` is one SymPy sum per row (about 60 µs per non-zero on the machine README's

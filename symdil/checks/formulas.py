@@ -9,7 +9,7 @@ from typing import Any, NamedTuple, Sequence
 import numpy as np
 import sympy
 
-from ..conv import Conv
+from ..core.conv import Conv
 from .result import CheckResult, along, fail_or_pass, plural, symbolic_guard
 from .tools import (
     Rows,

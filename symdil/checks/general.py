@@ -28,7 +28,7 @@ from typing import Any, Callable
 import sympy
 from sympy import KroneckerDelta, Lambda, Sum
 
-from ..conv import Conv
+from ..core.conv import Conv
 from .result import CheckResult, not_applicable
 from .tools import same as _same
 

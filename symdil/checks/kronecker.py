@@ -17,8 +17,8 @@ import numpy as np
 import sympy
 from sympy import kronecker_product
 
-from ..conv import Conv
-from ..symbols import indexed_symbol
+from ..core.conv import Conv
+from ..core.symbols import indexed_symbol
 from . import sparse  # noqa: I001
 from .result import CheckResult, not_applicable
 from .tools import candidate_rows, num, prod

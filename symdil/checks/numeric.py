@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import sympy
 
-from ..conv import Conv
-from ..spec import SymdilError
+from ..core.conv import Conv
+from ..core.spec import SymdilError
 from .result import CheckResult, shape_mismatch, symbolic_guard
 from .tools import Rows, candidate_rows, num, same
 

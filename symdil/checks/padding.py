@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from ..conv import Conv
+from ..core.conv import Conv
 from .result import CheckResult, not_applicable
 from .tools import candidate_rows, num
 

@@ -7,7 +7,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..conv import Conv
+from ..core.conv import Conv
 from . import sparse  # noqa: I001
 from .result import CheckResult, along, fail_or_pass, plural, shape_mismatch, symbolic_guard
 from .tools import (

@@ -18,7 +18,7 @@ from typing import Any
 
 import sympy
 
-from ..conv import Conv
+from ..core.conv import Conv
 from .definition import definition_rows
 from .result import CheckResult
 from .tools import num, same
@@ -54,7 +54,7 @@ def check_printed_rows(op: Conv) -> CheckResult:
 
 
 def _general(op: Conv) -> CheckResult:
-    from ..printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, MARKER, matrix_layout
+    from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, MARKER, matrix_layout
 
     axis = op.axes[0]
     n = axis.n

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from ..conv import Conv
+from ..core.conv import Conv
 from .result import CheckResult, plural, symbolic_guard
 from .tools import (
     axes_latex,

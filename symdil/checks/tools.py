@@ -26,8 +26,8 @@ from typing import Any, Sequence
 
 import sympy
 
-from ..conv import Conv
-from ..spec import SymdilError
+from ..core.conv import Conv
+from ..core.spec import SymdilError
 
 Rows = list[dict[int, Any]]
 
@@ -59,7 +59,7 @@ def shape_text(values: Sequence[Any]) -> str:
 
 def num(value: Any) -> str:
     """An integer for inline math: ``1{,}481{,}544`` from five digits on (LaTeX and KaTeX)."""
-    from ..printing import group_digits
+    from ..render.printer import group_digits
 
     return group_digits(int(value))
 
@@ -86,7 +86,7 @@ def pair_latex(pair: Sequence[Any]) -> str:
 
 def expr_latex(expr: Any) -> str:
     """A coefficient or expression symdil built, printed as documents print it."""
-    from ..printing import latex
+    from ..render.printer import latex
 
     return latex(expr)
 

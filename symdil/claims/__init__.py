@@ -7,6 +7,8 @@ Pipeline: ``tex`` (Markdown escapes, ignorable commands, displays, objects, cell
 lands) → ``compare`` (``compare_claim``; ``show`` writes values in the claim's own letters) →
 ``document`` (``check_document``: annotated displays of
 a paper).  ``limits`` bounds what is read.
+
+Stage 7 of the pipeline.  May import: core, statements, render, layout, checks, stack.
 """
 
 from .compare import compare_claim

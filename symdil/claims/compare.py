@@ -9,10 +9,10 @@ from typing import Any, Callable, Sequence
 
 import sympy
 
-from ..conv import Conv
-from ..printing import sstr, sum_text
-from ..spec import SymdilError
-from ..symbols import split_name
+from ..core.conv import Conv
+from ..core.spec import SymdilError
+from ..core.symbols import split_name
+from ..render.printer import sstr, sum_text
 from . import sketch
 from .cells import BLANK, ENTRY, Cell, raw_ref
 from .conventions import INPUT, KERNEL, OUTPUT, Convention, Resolver, detect, identity, letters

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import sympy
 
-from ..conv import Conv
-from ..symbols import indexed_symbol
+from ..core.conv import Conv
+from ..core.symbols import indexed_symbol
 from .cells import ENTRY, RawRef, raw_ref
 from .model import Claim
 

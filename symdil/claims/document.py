@@ -17,7 +17,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..spec import SymdilError
+from ..core.spec import SymdilError
 from .compare import compare_claim
 from .errors import ClaimParseError
 from .limits import check_size
@@ -143,17 +143,20 @@ def parse_values(text: str) -> list[str]:
     return items
 
 
+PADDING_MODES = ("zeros", "circular", "reflect", "replicate")
+
+
 def _default_build(options: dict[str, Any]):
     """The operator of an annotation, read exactly as the command line reads its options."""
-    from ..cli.options import PaddingMode, conv_from_options
+    from ..core.options import conv_from_texts
 
     if "padding_mode" in options:
-        try:
-            options["padding_mode"] = PaddingMode(options["padding_mode"].lower())
-        except ValueError:
+        mode = options["padding_mode"].lower()
+        if mode not in PADDING_MODES:
             raise SymdilError(f"--padding-mode must be one of zeros, circular, reflect, "
-                              f"replicate, got {options['padding_mode']!r}") from None
-    return conv_from_options(**options)
+                              f"replicate, got {options['padding_mode']!r}")
+        options["padding_mode"] = mode
+    return conv_from_texts(**options)
 
 
 def check_document(text: str, source: str = "<document>", markdown: bool | None = None,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from ..spec import GREEK
+from ..core.spec import GREEK
 from .limits import MAX_EXPONENT, MAX_POWER_BITS
 from .refs import CellError, Foreign, RawRef, raw_ref
 

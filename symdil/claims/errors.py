@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..spec import SymdilError
+from ..core.spec import SymdilError
 
 
 class ClaimParseError(SymdilError):

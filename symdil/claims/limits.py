@@ -44,7 +44,7 @@ def check_size(text: str, source: str) -> None:
 def read_claim_file(path, option: str = "--claim") -> str:
     """The UTF-8 text of a claim file; a file too large to be a claim is refused before it is
     read (``SymdilError`` naming the option)."""
-    from ..spec import SymdilError
+    from ..core.spec import SymdilError
 
     try:
         size = path.stat().st_size

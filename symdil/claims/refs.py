@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import sympy
 
-from ..spec import GREEK
+from ..core.spec import GREEK
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sympy
 
-from ..symbols import split_name
+from ..core.symbols import split_name
 from .conventions import Convention
 
 
@@ -69,7 +69,7 @@ _GREEK = set()
 
 
 def _load_greek() -> None:
-    from ..spec import GREEK
+    from ..core.spec import GREEK
 
     _GREEK.update(GREEK)
 

@@ -2,6 +2,8 @@
 
 Only Typer is imported up front: each command imports SymPy, Jinja2, NumPy or rich when it runs,
 so ``symdil --version``, ``--help`` and every ``-h`` start about as fast as Typer itself.
+
+An entry point.  May import: every stage; holds no logic a Python user would miss.
 """
 
 from __future__ import annotations

@@ -68,8 +68,8 @@ def build(
     """
     from rich.console import Console
 
-    from ..build import need_pdflatex, pdf_names, render_plan, write_documents, write_logs
-    from ..buildfile import BuildFileError, load_build
+    from ..build.file import BuildFileError, load_build
+    from ..build.run import need_pdflatex, pdf_names, render_plan, write_documents, write_logs
 
     with user_errors():
         plan = load_build(build_file)

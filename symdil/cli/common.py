@@ -12,7 +12,7 @@ from typing import Iterator, Optional, Sequence
 
 import typer
 
-from ..errors import SymdilError
+from ..core.errors import SymdilError
 
 
 @contextlib.contextmanager

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ..errors import SymdilError
+from ..core.errors import SymdilError
 from . import options as o
 from .common import check_extension, check_targets, emit, user_errors, write_outputs
 
 if TYPE_CHECKING:
-    from ..conv import Conv
-    from ..verification import VerificationReport
+    from ..checks.verify import VerificationReport
+    from ..core.conv import Conv
 
 #: the defaults of --max-rows/--max-cols, those of ``symdil.printing`` (a test keeps them equal;
 #: importing printing here would make ``symdil --help`` import SymPy)
@@ -162,7 +162,7 @@ def compile_with_log(text: str, pdf_path: Path) -> bytes:
     """``compile_pdf``; on a pdflatex error its log is kept as ``<output>.log`` (the only file
     written then) and the one-line error quotes the first error with its line number."""
     from ..io import write_files
-    from ..pdf import PdfError, compile_pdf
+    from ..render.pdf import PdfError, compile_pdf
 
     try:
         return compile_pdf(text)

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ..errors import SymdilError
+from ..core.errors import SymdilError
 from . import options as o
 from .common import check_extension, check_targets, emit, user_errors, write_outputs
 
 if TYPE_CHECKING:
-    from ..conv import Conv
+    from ..core.conv import Conv
 
 
 class FigureKind(str, Enum):

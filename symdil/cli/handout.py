@@ -8,10 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import SymdilError
+from ..core.errors import SymdilError
+from ..core.options import parse_int
 from .common import check_extension, check_targets, emit, user_errors, write_outputs
 from .derive import compile_with_log, pdf_target
-from .options import parse_int
 
 #: ``symdil.exercises.MAX_EXERCISES`` (a test keeps them equal; importing it here would make
 #: ``symdil --help`` import SymPy)
@@ -68,7 +68,7 @@ def handout(
       symdil handout --seed 2 --pdf -o out/sheet.pdf --solutions-file out/key.pdf
       symdil handout --exercises 3 --format markdown
     """
-    from ..handout import Handout
+    from ..handout.document import Handout
 
     with user_errors():
         count = parse_int("--exercises", exercises)

@@ -11,9 +11,9 @@ from typing import Any
 
 import sympy
 
-from ..conv import Conv
-from ..facts import basic_facts
-from ..spec import SymdilError
+from ..core.conv import Conv
+from ..core.spec import SymdilError
+from ..statements.facts import basic_facts
 
 
 class MatrixFormat(str, Enum):
@@ -33,14 +33,14 @@ TEXT_MAX_COLS = 12
 
 
 def _json_str(expr: Any) -> str:
-    from ..printing import sstr
+    from ..render.printer import sstr
 
     return sstr(expr)
 
 
 def _output_str(op: Conv, row: int, entries: Any = None, readable: bool = False) -> str:
     """Output ``row`` as a sum in tap order (``k_0*a_6 + k_1*a_8 + k_2*a_10``), kernel first."""
-    from ..printing import sum_text
+    from ..render.printer import sum_text
 
     entries = op.row(row) if entries is None else entries
     return sum_text([(coef, op.input_symbol_at(col)) for col, coef in entries.items()], readable)
@@ -94,7 +94,7 @@ def matrix_text(op: Conv) -> str:
     only, so the cost does not depend on n)."""
     rows, cols = op.shape
     lines = [f"{rows} x {cols} operator, padding {op.padding}", ""]
-    from ..printing import elided_rows_cols
+    from ..layout.elision import elided_rows_cols
 
     # the same elision rules as the LaTeX matrices: whole bands, no ellipsis hiding < 3 lines
     shown_rows, shown_cols = elided_rows_cols(rows, cols, op.row, TEXT_MAX_ROWS, TEXT_MAX_COLS)
@@ -112,7 +112,7 @@ def matrix_text(op: Conv) -> str:
 
 
 def _elided_table(op: Conv, rows: list, cols: list) -> str:
-    from ..printing import sstr
+    from ..render.printer import sstr
 
     cells = []
     for row in rows:
@@ -134,8 +134,10 @@ def _elided_table(op: Conv, rows: list, cols: list) -> str:
 def matrix_html(op: Conv) -> str:
     """A self-contained page: the elided matrix equation (MathML) and the matrix figure."""
     from ..figures import inline_svg, matrix_figure
-    from ..printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, latex, matrix_equation
-    from ..render import render_template
+    from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
+    from ..layout.matrices import matrix_equation
+    from ..render.environment import render_template
+    from ..render.printer import latex
 
     rows, cols = op.shape
     context = {
@@ -147,7 +149,8 @@ def matrix_html(op: Conv) -> str:
 
 
 def matrix_equation_document(op: Conv, fmt: MatrixFormat) -> str:
-    from ..printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, matrix_equation
+    from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
+    from ..layout.matrices import matrix_equation
 
     # the same page-sized elision as derivations: only the visible entries are built
     body = matrix_equation(op, DEFAULT_MAX_ROWS, DEFAULT_MAX_COLS)

@@ -12,7 +12,7 @@ from . import options as o
 from .common import check_extension, check_targets, emit, user_errors
 
 if TYPE_CHECKING:
-    from ..conv import Conv
+    from ..core.conv import Conv
 
 
 class MatrixFormat(str, Enum):
@@ -42,7 +42,7 @@ def matrix(
       symdil matrix --n 5 --kernel 1,-2,1 --padding same --format latex
       symdil matrix --n 4,4 --kernel 2,2 --format json -o out/m.json
     """
-    from ..limits import check_row_taps
+    from ..core.limits import check_row_taps
     from . import matrix as render
 
     with user_errors():

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ..errors import SymdilError
+from ..core.errors import SymdilError
 from . import options as o
 from .common import check_extension, emit, user_errors, write_outputs
 
@@ -198,8 +198,8 @@ def stack(
       symdil stack --n 12 -l "k=3 s=2 p=1" -l "k=2 d=2" -l "k=3 s=2 transposed p=1"
       symdil stack --n 32 --dilations 1,2,4 --kernel 3 --padding same --verify
     """
-    from ..stack import Stack
-    from ..stack_summary import stack_summary
+    from ..stack.model import Stack
+    from ..stack.summary import stack_summary
 
     with user_errors():
         if fmt in (StackFormat.latex, StackFormat.markdown, StackFormat.html):
@@ -224,7 +224,7 @@ def stack(
         net = Stack(n_value, layers, input_symbol=input_symbol, kernel_symbol=kernel_symbol)
         report = None
         if verify:
-            from ..stack_checks import verify_stack
+            from ..stack.checks import verify_stack
 
             report = verify_stack(net, against=against.value if against else None)
         if fmt is StackFormat.json:
@@ -244,7 +244,7 @@ def stack(
                 typer.echo(f"Error: verification failed ({failed}); nothing was written",
                            err=True)
                 raise typer.Exit(1)
-            from ..stack_document import StackDocument
+            from ..stack.document import StackDocument
 
             text = StackDocument(net).render(fmt.value, standalone, report, title)
         if figure is not None:

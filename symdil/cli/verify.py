@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from ..errors import SymdilError
+from ..core.errors import SymdilError
 from . import options as o
 from .common import check_extension, check_targets, emit, user_errors
 
 if TYPE_CHECKING:  # imported when the command runs, so that --help stays fast
-    from ..conv import Conv
-    from ..verification import VerificationReport
+    from ..checks.verify import VerificationReport
+    from ..core.conv import Conv
 
 
 class VerifyFormat(str, Enum):

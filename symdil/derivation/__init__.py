@@ -28,6 +28,9 @@ is never rendered silently: ``render`` raises
 Files: ``document`` (``Derivation``, ``derive``), ``line`` (the 1-D context), ``blocks`` (the N-D
 and channel context), ``statements`` (the statements as template views and verification checks),
 ``report`` (the verification section's data), ``latex`` (small LaTeX builders).
+
+A document stage.  May import: every stage below the documents (core … claims) and the
+other documents (figures).
 """
 
 from .document import FORMATS, Derivation, derive

@@ -11,27 +11,22 @@ from typing import Any
 
 import sympy
 
-from ..conv import Conv
-from ..facts import structure_facts
-from ..printing import (
-    MARKER,
+from ..core.conv import Conv
+from ..layout.elision import MARKER, matrix_layout, visible_indices
+from ..layout.matrices import (
     PAGE_WIDTH,
     TIGHT_COLUMN_GAP,
-    SymdilLatexPrinter,
     array_width,
     bracket_matrix,
     grid_matrix,
-    latex,
-    latex_base,
-    latex_index,
     marker_row,
     matrix_cells,
-    matrix_layout,
     partitioned_array,
     partitioned_cells,
     partitioned_vector,
-    visible_indices,
 )
+from ..render.printer import SymdilLatexPrinter, latex, latex_base, latex_index
+from ..statements.facts import structure_facts
 from .latex import (
     _axis_operator,
     _axis_word,
@@ -61,7 +56,7 @@ class BlockContext:
     """The template context of an N-D and/or multi-channel operator (see ``Derivation``)."""
 
     def __init__(self, op: Conv, max_rows: int, max_cols: int) -> None:
-        from ..facts import block_facts, block_symbol
+        from ..statements.facts import block_facts, block_symbol
 
         self.op = op
         self.max_rows = max_rows
@@ -647,7 +642,7 @@ class BlockContext:
     def _inner(self) -> dict[str, Any] | None:
         """The innermost blocks: 1-D operators along the last axis, written out (elided).  In
         1-D with channels they are the channel blocks M^{(o,c)} (M^{(0,0)} is written out)."""
-        from ..facts import axis_operator, border_lines
+        from ..statements.facts import axis_operator, border_lines
 
         op = self.op
         last = op.axes[-1]

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..conv import Conv
-from ..facts import BlockFacts, Facts
-from ..limits import check_derivation
-from ..printing import (
-    DEFAULT_MAX_COLS,
-    DEFAULT_MAX_ROWS,
-    SymdilLatexPrinter,
-    matrix_equation,
-)
-from ..spec import SymdilError
+from ..core.conv import Conv
+from ..core.limits import check_derivation
+from ..core.spec import SymdilError
+from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
+from ..layout.matrices import matrix_equation
+from ..render.printer import SymdilLatexPrinter
+from ..statements.facts import BlockFacts, Facts
 from .blocks import BlockContext
 from .line import LineContext
 from .report import normalize_verification
@@ -91,7 +88,7 @@ class Derivation:
         and matrix figures (``symdil.figures``) too -- TikZ in LaTeX, inline SVG in HTML, in
         Markdown links to ``<figure_stem>-window.svg`` and ``-matrix.svg``
         (``symdil.figures.embed.figure_files`` gives them)."""
-        from ..render import latex_text_error, needs_latin_fonts, render_document
+        from ..render.environment import latex_text_error, needs_latin_fonts, render_document
 
         if fmt not in FORMATS:
             raise SymdilError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")

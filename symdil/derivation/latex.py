@@ -6,16 +6,9 @@ from typing import Any, Iterable, Sequence
 
 import sympy
 
-from ..conv import Conv
-from ..printing import (
-    PAGE_WIDTH,
-    SymdilLatexPrinter,
-    estimated_width,
-    latex,
-    latex_base,
-    latex_index,
-    sum_latex,
-)
+from ..core.conv import Conv
+from ..layout.matrices import PAGE_WIDTH, estimated_width
+from ..render.printer import SymdilLatexPrinter, latex, latex_base, latex_index, sum_latex
 
 
 def _floor_frac(numerator: str, denominator: int) -> str:
@@ -74,7 +67,7 @@ def _chain(lhs: str, sides: Sequence[str]) -> str:
 def _toeplitz(axis: Any) -> bool:
     """The 1-D operator of ``axis`` is constant along its diagonals: stride 1 and no padding
     that folds taps (zero padding and transposed crops keep a Toeplitz matrix)."""
-    from ..facts import border_lines
+    from ..statements.facts import border_lines
 
     return axis.stride == 1 and not border_lines(_axis_operator(axis)).folded
 
@@ -158,7 +151,7 @@ def _times(values: Iterable[Any]) -> str:
 
 
 def _axis_operator(axis: Any) -> Conv:
-    from ..facts import axis_operator
+    from ..statements.facts import axis_operator
 
     return axis_operator(axis, axis.kernel_size)
 

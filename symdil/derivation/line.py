@@ -9,22 +9,18 @@ from typing import Any
 
 import sympy
 
-from ..conv import Conv
-from ..facts import BorderRow, Facts, structure_facts
-from ..printing import (
-    MARKER,
+from ..core.conv import Conv
+from ..layout.elision import MARKER, matrix_layout, visible_indices
+from ..layout.matrices import bracket_matrix, fitted_matrix_equation, matrix_cells
+from ..render.printer import (
     SymdilLatexPrinter,
-    bracket_matrix,
-    fitted_matrix_equation,
     general_symbol,
     latex,
     latex_base,
     latex_index,
-    matrix_cells,
-    matrix_layout,
     sum_latex,
-    visible_indices,
 )
+from ..statements.facts import BorderRow, Facts, structure_facts
 from .latex import (
     _chain,
     _entry,

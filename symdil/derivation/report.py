@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ..spec import SymdilError
+from ..core.spec import SymdilError
 
 
 def verification_section(report: Any) -> dict:

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 import sympy
 
-from ..printing import latex, latex_base, latex_index
+from ..render.printer import latex, latex_base, latex_index
 from ..statements import Statement
 
 

@@ -2,13 +2,15 @@
 
 ``figure(op, kind)`` builds a ``Figure`` (cells, edges and notes, each naming the row, column and
 tap it shows); ``to_svg``/``to_tikz`` write it; ``render_figure(op, kind, fmt)`` does both.
+
+A document stage.  May import: every stage below the documents (core … claims).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..spec import SymdilError
+from ..core.spec import SymdilError
 from .matrix import matrix_figure
 from .model import Figure
 from .svg import inline_svg, to_svg

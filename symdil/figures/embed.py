@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..spec import SymdilError
+from ..core.spec import SymdilError
 from . import available_kinds, figure
 from .svg import inline_svg, to_svg
 from .tikz import to_tikz

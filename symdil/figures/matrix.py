@@ -16,20 +16,19 @@ from typing import Any
 
 import sympy
 
-from ..conv import Conv
-from ..printing import (
+from ..core.conv import Conv
+from ..core.spec import SymdilError
+from ..layout.elision import (
     DEFAULT_MAX_COLS,
     DEFAULT_MAX_ROWS,
     MARKER,
     PARTITION_MAX_COLS,
     PARTITION_MAX_ROWS,
-    SymdilLatexPrinter,
-    latex,
-    marker_row,
     matrix_layout,
     partitioned_layout,
 )
-from ..spec import SymdilError
+from ..layout.matrices import marker_row
+from ..render.printer import SymdilLatexPrinter, latex
 from .model import Cell, Edge, Figure, Label, Note, tap_fill
 from .window import EM, _fit
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..printing import MARKER, latex
-from ..spec import SymdilError
+from ..core.spec import SymdilError
+from ..layout.elision import MARKER
+from ..render.printer import latex
 from .matrix import entry_taps, symbolic_twin
 from .model import Cell, Edge, Figure, Label, Note
 from .window import _fit, visible_positions

@@ -8,7 +8,7 @@ LaTeX as printed by symdil; words are escaped with ``latex_escape``.
 
 from __future__ import annotations
 
-from ..render import latex_escape
+from ..render.environment import latex_escape
 from .model import FILLS, GRID, INK, TAP_COLOURS, Cell, Edge, Figure, Label, Note
 
 #: Centimetres per cell unit (SVG's 36 px).

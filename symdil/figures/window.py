@@ -23,10 +23,11 @@ from typing import Any, Sequence
 
 import sympy
 
-from ..conv import Conv
-from ..operator import fold_index
-from ..printing import MARKER, latex, sum_latex
-from ..spec import Axis, SymdilError
+from ..core.conv import Conv
+from ..core.operator import fold_index
+from ..core.spec import Axis, SymdilError
+from ..layout.elision import MARKER
+from ..render.printer import latex, sum_latex
 from .model import Cell, Edge, Figure, Label, Note, tap_fill
 
 #: Visible positions of the input view per axis (counting ellipses) when it must be elided.

@@ -5,6 +5,9 @@ decides one against an ``Evidence`` (``evidence_of(op)``, or rows from anywhere 
 independent reference).  ``check_statements(op)`` evaluates all of them on the operator's own rows
 (the general case: on the instances n = bound ... bound + 3s + K).  See ``base`` for the record
 and the evidence protocol, ``kinds`` for every kind and its predicate.
+
+Stage 2 of the pipeline.  May import: core.  (``facts`` computes the structure a derivation
+reads; the statement builders phrase it as records with predicates.)
 """
 
 import sys
@@ -14,8 +17,8 @@ from typing import Any
 from . import kinds as _kinds  # noqa: F401  (registers the kinds)
 from . import levels as _levels  # noqa: F401  (registers the block-level kinds)
 from .base import KINDS, Evidence, Kind, Statement, evaluate, register
-from .build import statements
 from .evidence import evidence_of, instance_sizes, instances
+from .select import statements
 
 
 class _CallableModule(types.ModuleType):

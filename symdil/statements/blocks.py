@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..conv import Conv
-from ..facts import axis_operator, block_facts, entry_groups, structure_facts
+from ..core.conv import Conv
 from .base import Statement
 from .build import _g, _sizes, _tap
+from .facts import axis_operator, block_facts, entry_groups, structure_facts
 
 
 def _prod(values: Any) -> int:

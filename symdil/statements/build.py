@@ -13,18 +13,11 @@ from typing import Any
 
 import sympy
 
-from ..conv import Conv
-from ..facts import (
-    Facts,
-    _ceil_div,
-    _clamped,
-    _stand_in_size,
-    _uncovered,
-    structure_facts,
-)
-from ..operator import axis_taps
-from ..spec import Axis
+from ..core.conv import Conv
+from ..core.operator import axis_taps
+from ..core.spec import Axis
 from .base import Statement
+from .facts import Facts, _ceil_div, _clamped, _stand_in_size, _uncovered, structure_facts
 
 M_SYMBOL = sympy.Symbol("m", integer=True, positive=True)
 LISTED = 4
@@ -548,21 +541,3 @@ def _general_borders(op: Conv, facts: Facts) -> list[Statement]:
         out.append(Statement("cut_rows", {"axis": 0, "side": "bottom", "modulus": modulus,
                                           "by_residue": by_residue_cuts}))
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# Public
-# --------------------------------------------------------------------------------------------
-
-
-def statements(op: Conv) -> list[Statement]:
-    """The ordered statements of ``op``'s derivation (each with ``holds(evidence)``)."""
-    if not isinstance(op, Conv):
-        from ..spec import SymdilError
-
-        raise SymdilError(f"statements needs a symdil.Conv, got {type(op).__name__}")
-    if op.ndim == 1 and op.in_channels == 1 and op.out_channels == 1:
-        return one_dimensional(op)
-    from .blocks import block_statements
-
-    return block_statements(op)

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 import sympy
 
-from ..operator import axis_taps
+from ..core.operator import axis_taps
 from .base import Evidence
 
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .buildfile import BuildFileError, BuildPlan, Target, load_build
-from .derivation import Derivation
-from .handout import Handout
-from .io import check_target, write_files
-from .pdf import PDFLATEX_INSTALL, PdfError, compile_pdf
-from .printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
-from .spec import SymdilError
+from ..core.spec import SymdilError
+from ..derivation import Derivation
+from ..handout.document import Handout
+from ..io import check_target, write_files
+from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
+from ..render.pdf import PDFLATEX_INSTALL, PdfError, compile_pdf
+from .file import BuildFileError, BuildPlan, Target, load_build
 
 #: ``progress(label, done, total)``: called before each entry renders and once at the end.
 Progress = Callable[[str, int, int], None]
@@ -86,7 +86,7 @@ def _stage(key: str | None, value: Any, action: Callable[..., Any], *args: Any) 
 
 
 def _verification(target: Target) -> dict[str, Any]:
-    from .verification import verify
+    from ..verification import verify
 
     report = verify(target.op)
     if not report.passed:
@@ -133,7 +133,7 @@ def _render_derivation(target: Target, compile_pdfs: bool,
 def _figure_files(target: Target, compile_pdfs: bool) -> dict[str, str | bytes]:
     """The figures as files of their own, keyed ``file:<name>``: SVG beside a Markdown document
     (which links them), PDF beside a PDF (the documents themselves hold the figures too)."""
-    from .figures import available_kinds, figure, tikz_document, to_svg
+    from ..figures import available_kinds, figure, tikz_document, to_svg
 
     out: dict[str, str | bytes] = {}
     for kind in available_kinds(target.op):
@@ -169,8 +169,8 @@ def _render_handout(target: Target, compile_pdfs: bool,
 
 def _render_stack(target: Target, compile_pdfs: bool,
                   skip_pdf: bool = False) -> dict[str, str | bytes]:
-    from .stack_checks import verify_stack
-    from .stack_document import StackDocument
+    from ..stack.checks import verify_stack
+    from ..stack.document import StackDocument
 
     if target.title is not None and not target.standalone and "pdf" not in target.formats:
         raise _EntryError("title", target.title, "a title applies to standalone documents and "
@@ -200,7 +200,7 @@ def _render_stack(target: Target, compile_pdfs: bool,
         else:
             out[fmt] = render(fmt, target.standalone)
     if target.figures:
-        from .figures import stack_figure, to_svg
+        from ..figures import stack_figure, to_svg
 
         drawn = _stage("figures", True, stack_figure, target.op)
         out[f"file:{target.name}-stack.svg"] = to_svg(drawn)

@@ -38,9 +38,9 @@ from typing import Any, Mapping, Sequence
 
 import sympy
 
-from .conv import Conv
-from .spec import SymdilError, require_int, validate_symbol_name
-from .symbols import indexed_symbol
+from ..core.conv import Conv
+from ..core.spec import SymdilError, require_int, validate_symbol_name
+from ..core.symbols import indexed_symbol
 
 #: The composed operator is refused when an upper bound of its non-zeros (computed before
 #: anything is built) exceeds this: each entry is a SymPy polynomial (about 0.5 KB and ~25 us).

@@ -24,18 +24,12 @@ from typing import Any, Sequence
 
 import sympy
 
-from .conv import Conv
+from ..core.conv import Conv
+from ..core.spec import SymdilError
+from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
+from ..layout.matrices import bracket_matrix, matrix_equation
+from ..render.printer import SymdilLatexPrinter, latex, sum_latex
 from .exercises import Exercise, make_exercises, worked_examples
-from .printing import (
-    DEFAULT_MAX_COLS,
-    DEFAULT_MAX_ROWS,
-    SymdilLatexPrinter,
-    bracket_matrix,
-    latex,
-    matrix_equation,
-    sum_latex,
-)
-from .spec import SymdilError
 
 FORMATS = ("latex", "markdown", "html")
 PARTS = ("handout", "solutions")
@@ -459,7 +453,7 @@ class Handout:
 
     def render(self, fmt: str = "latex", part: str = "handout", templates: Any = None) -> str:
         """The handout (``part="handout"``) or its answer key alone (``"solutions"``)."""
-        from .render import render_template
+        from ..render.environment import render_template
 
         if fmt not in FORMATS:
             raise SymdilError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
@@ -502,7 +496,7 @@ class ExerciseView:
         return exercise_context(self.number, self.exercise)
 
     def _repr_markdown_(self) -> str:
-        from .render import render_template
+        from ..render.environment import render_template
 
         text = render_template(TEMPLATES[("markdown", "exercise")],
                                {"exercise": self.context(), "solutions": self.solutions})

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .spec import SymdilError
+from ..core.spec import SymdilError
 
 _DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.S)
 _INLINE_RE = re.compile(r"\$([^$]+?)\$")
@@ -56,10 +56,10 @@ def mathml(tex: str, display: bool) -> str:
 
 def text_only(text: Any) -> str:
     """A heading as plain text (for ``<title>``): inline math read as text, tags dropped."""
-    from .figures.model import Label
+    from .plain import latex_runs
 
     def plain(match: re.Match) -> str:
-        return "".join(run for run, _, _ in Label(match.group(1)).runs)
+        return "".join(run for run, _, _ in latex_runs(match.group(1)))
 
     text = _INLINE_RE.sub(plain, str(text))
     text = re.sub(r"<[^>]+>", "", text)

@@ -23,8 +23,8 @@ from typing import Any, Callable
 
 import sympy
 
-from .conv import Conv
-from .spec import SymdilError
+from ..core.conv import Conv
+from ..core.spec import SymdilError
 
 FORMATS = ("latex", "markdown", "pdf", "html")
 EXTENSIONS = {"latex": ".tex", "markdown": ".md", "pdf": ".pdf", "html": ".html"}
@@ -197,7 +197,7 @@ def _check_keys(table: dict, allowed: tuple[str, ...], problem: Report) -> dict:
             problem(f"unknown key '{key}' (allowed: {', '.join(allowed)}){hint}")
         elif key == "kernel" and isinstance(value, float):
             # the same message as the CLI and the API: both readings of a lone 3.0
-            from .conv import kernel_reading_error
+            from ..core.conv import kernel_reading_error
 
             problem("'kernel' " + str(kernel_reading_error(value, f"[{value!r}]", "value")))
         elif not _RULES[key][0](value):
@@ -247,7 +247,7 @@ def _target(kind: str, values: dict, base: Path, problem: Report) -> Target | No
 
 def _stack(values: dict, problem: Report) -> Any:
     """The Stack of a [[stack]] entry (``layers`` tables or ``wavenet = N``), or None."""
-    from .stack import Stack
+    from ..stack.model import Stack
 
     if ("layers" in values) == ("wavenet" in values):
         problem("give 'layers' (an array of tables) or 'wavenet' (a number of layers), "

@@ -7,7 +7,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from .stack import Stack
+from .model import Stack
 
 
 def _plain(value: Any) -> Any:

@@ -32,8 +32,8 @@ from typing import Any, Callable, Mapping
 
 import sympy
 
-from .conv import Conv
-from .spec import SymdilError, require_int
+from ..core.conv import Conv
+from ..core.spec import SymdilError, require_int
 
 #: Kinds in the order they cycle through a handout (``count >= len(KINDS)`` shows every kind).
 KINDS = ("output_length", "fill_matrix", "zero_diagonals", "output_entry", "same_padding",

@@ -22,8 +22,8 @@ from typing import Any, Mapping, Sequence
 
 import sympy
 
-from .stack import Stack, _prod, _unflatten
-from .statements.base import Statement, register
+from ..statements.base import Statement, register
+from .model import Stack, _prod, _unflatten
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ def _region(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
 
 @register("stack_single_conv", "the stack equals one convolution except on the listed border rows")
 def _single_conv(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
-    from .conv import Conv
+    from ..core.conv import Conv
 
     n = evidence.input_shape[1:]
     candidate = Conv(n=n[0] if len(n) == 1 else n, **params["conv"])

@@ -25,9 +25,9 @@ from typing import Any
 
 import sympy
 
-from .conv import Conv
-from .operator import fold_index
-from .spec import Axis, SymdilError, make_axis
+from ..core.conv import Conv
+from ..core.operator import fold_index
+from ..core.spec import Axis, SymdilError, make_axis
 
 
 def basic_facts(op: Conv) -> dict[str, Any]:
@@ -621,7 +621,7 @@ def entry_groups(axis: Axis) -> tuple[tuple[int, tuple[int, ...]], ...]:
     Forward: interior rows hold every tap alone; the border rows are enumerated.  Transposed:
     every entry holds one tap; tap t fills the columns j with 0 <= s*j + d*t - p <= m - 1.
     """
-    from .operator import axis_taps
+    from ..core.operator import axis_taps
 
     K, s, d, p, n = axis.kernel_size, axis.stride, axis.dilation, axis.pad_before, axis.n
     m = axis.output_length
@@ -749,7 +749,7 @@ def _channel_kernels(op: Conv) -> dict[tuple[int, int], tuple[int, tuple]]:
 
 
 def _level_labels(symbol: str, prefix: tuple[int, ...], count: int) -> tuple[sympy.Symbol, ...]:
-    from .symbols import indexed_symbol
+    from ..core.symbols import indexed_symbol
 
     return tuple(indexed_symbol(symbol, prefix + (t,)) for t in range(count))
 

@@ -509,7 +509,7 @@ class Conv:
 
     # ----- notebook display (rendering is imported lazily; the core does not depend on it) --
     def _repr_latex_(self) -> str:
-        from .render import conv_latex_equation
+        from ..layout.matrices import conv_latex_equation
 
         return conv_latex_equation(self)
 

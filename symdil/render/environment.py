@@ -32,9 +32,10 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from ..core.spec import SymdilError
+
 # compile_pdf lives in symdil.pdf (output files and their clean-up); still importable from here
 from .pdf import PDFLATEX_INSTALL, compile_pdf  # noqa: F401
-from .spec import SymdilError
 
 TEMPLATE_NAMES = {
     ("latex", False): "latex/derivation.tex.j2",
@@ -48,10 +49,11 @@ TEMPLATE_NAMES = {
 
 def builtin_templates() -> Path:
     """The built-in template folder: in the installed package, else beside the checkout."""
-    packaged = Path(__file__).resolve().parent / "templates"
+    package = Path(__file__).resolve().parent.parent  # symdil/
+    packaged = package / "templates"
     if packaged.is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parent.parent / "templates"
+    checkout = package.parent / "templates"
     if checkout.is_dir():
         return checkout
     raise SymdilError(f"the built-in templates are missing (looked in {packaged} and {checkout})")
@@ -362,13 +364,6 @@ def render_document(fmt: str, standalone: bool, context: dict[str, Any],
 # --------------------------------------------------------------------------------------------
 # Jupyter and PDF
 # --------------------------------------------------------------------------------------------
-
-
-def conv_latex_equation(op: Any) -> str:
-    """``$$ M a = y $$`` for a notebook (elided at the default limits)."""
-    from .printing import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, matrix_equation
-
-    return "$$\n" + matrix_equation(op, DEFAULT_MAX_ROWS, DEFAULT_MAX_COLS) + "\n$$"
 
 
 _MARKDOWN_TEXT_SPECIALS = set("\\`*_$[]|~")

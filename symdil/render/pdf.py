@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import SymdilError
+from ..core.errors import SymdilError
 
 PDFLATEX_INSTALL = "apt-get install texlive-latex-base texlive-latex-recommended"
 TEMP_PREFIX = "symdil-pdf-"

@@ -19,11 +19,11 @@ from typing import Any, Sequence
 import numpy as np
 import sympy
 
-from .checks import TORCH_INSTALL, CheckResult, numpy_reference, same
-from .checks.numeric import evaluate_rows
-from .spec import SymdilError
-from .stack import Stack, _prod, _unflatten
-from .verification import VerificationReport, torch_available
+from ..checks import TORCH_INSTALL, CheckResult, numpy_reference, same
+from ..checks.numeric import evaluate_rows
+from ..checks.verify import VerificationReport, torch_available
+from ..core.spec import SymdilError
+from .model import Stack, _prod, _unflatten
 
 #: Largest composed operator the checks build (they expand every entry).
 MAX_CHECK_OUTPUTS = 4_096

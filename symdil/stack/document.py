@@ -9,21 +9,19 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from .printing import (
-    DEFAULT_MAX_COLS,
-    DEFAULT_MAX_ROWS,
+from ..core.spec import SymdilError
+from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, matrix_layout
+from ..layout.matrices import (
     EQUATION_SPACING,
     PAGE_WIDTH,
-    SymdilLatexPrinter,
     array_width,
     bracket_matrix,
     matrix_cells,
-    matrix_layout,
 )
-from .render import latex_text_error, needs_latin_fonts, render_template
-from .spec import SymdilError
-from .stack import Stack
-from .stack_statements import StackEvidence, StackStatement, stack_statements
+from ..render.environment import latex_text_error, needs_latin_fonts, render_template
+from ..render.printer import SymdilLatexPrinter
+from .model import Stack
+from .statements import StackEvidence, StackStatement, stack_statements
 
 FORMATS = ("latex", "markdown", "html")
 #: Composed taps listed in full up to this many; beyond, the first and last three.

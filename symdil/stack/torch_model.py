@@ -17,10 +17,10 @@ from typing import Any
 
 import sympy
 
-from .conv import Conv
-from .spec import SymdilError
-from .stack import Stack
-from .symbols import indexed_symbol
+from ..core.conv import Conv
+from ..core.spec import SymdilError
+from ..core.symbols import indexed_symbol
+from .model import Stack
 
 WEIGHTS = ("symbolic", "exact")
 _NONLINEAR = {
