@@ -112,13 +112,17 @@ def elided_rows_cols(n_rows: int, n_cols: int, row: Any, max_rows: int | None,
             cache[r] = row(r)
         return cache[r]
 
-    def columns(rows: list, ends: int | None) -> list:
-        """Whole bands (``ends`` None) or the first and last ``ends`` columns of each band."""
+    def columns(rows: list, ends: int | None) -> list | None:
+        """Whole bands (``ends`` None) or the first and last ``ends`` columns of each band; None
+        when a whole band is wider than the limit (it cannot fit, and listing it would cost its
+        width: a circular row spans all n columns, a 3-D row about two planes)."""
         wanted = {0, n_cols - 1}
         for r in rows:
             if r is MARKER:
                 continue
             band = _band(entries(r))
+            if ends is None and band.stop - band.start > col_limit:
+                return None
             wanted.update(band if ends is None else (*band[:ends], *band[-ends:]))
         return visible_set(wanted, n_cols)
 
@@ -140,7 +144,7 @@ def elided_rows_cols(n_rows: int, n_cols: int, row: Any, max_rows: int | None,
         return candidates[0], list(range(n_cols))
     for rows in candidates:
         cols = columns(rows, None)
-        if len(cols) <= col_limit:
+        if cols is not None and len(cols) <= col_limit:
             return rows, cols
     # a band wider than the limit: the classic cut -- the first columns, an ellipsis, the last
     # row's band (at most half the columns) -- showing only rows with a visible non-zero
