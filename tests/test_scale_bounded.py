@@ -71,3 +71,10 @@ def test_3d_elided_print_costs_what_it_shows(command: str, n: str) -> None:
     # a 3-D row's band spans about two planes (2 n^2 columns); it was listed column by column
     result = run_bounded(command, "--n", f"{n},{n},{n}", "--kernel", "3,3,3")
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_derive_with_a_long_stride_does_not_list_the_unread_inputs() -> None:
+    # 997 of every 1,000 inputs are unread: the zero-weight statement listed all ~n of them
+    result = run_bounded("derive", "--n", TERA, "--kernel", "3", "--stride", "1000")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "never read by any window" in result.stdout
