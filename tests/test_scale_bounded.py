@@ -78,3 +78,18 @@ def test_derive_with_a_long_stride_does_not_list_the_unread_inputs() -> None:
     result = run_bounded("derive", "--n", TERA, "--kernel", "3", "--stride", "1000")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "never read by any window" in result.stdout
+
+
+@pytest.mark.parametrize("options, refused", [
+    (["--n", TERA, "--kernel", "3", "--max-rows", "1000", "--max-cols", "1000"], "matrix cells"),
+    (["--n", str(10**6), "--kernel", str(10**6)], "terms in one output's sum"),
+    (["--n", str(10**13), "--kernel", "3", "--dilation", TERA], None),
+    (["--n", TERA, "--kernel", "3", "--max-rows", "1000"], None),
+])
+def test_matrix_figure_has_the_printed_matrix_guards(options: list[str], refused: str | None):
+    result = run_bounded("figure", "--kind", "matrix", *options)
+    assert_answer_or_refusal(result)
+    if refused:
+        assert result.returncode == 2 and refused in result.stderr
+    else:
+        assert result.returncode == 0 and result.stdout.startswith("<?xml")

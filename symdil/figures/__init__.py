@@ -11,6 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.spec import SymdilError
+from ..layout.elision import (
+    DEFAULT_MAX_COLS,
+    DEFAULT_MAX_ROWS,
+    PARTITION_MAX_COLS,
+    PARTITION_MAX_ROWS,
+)
 from .matrix import matrix_figure
 from .model import Figure
 from .svg import inline_svg, to_svg
@@ -28,8 +34,25 @@ def figure(op: Any, kind: str = "window", *, at: Any = None, max_rows: int | Non
     if kind == "window":
         return window_figure(op, at)
     if kind == "matrix":
+        guard_matrix_figure(op, max_rows, max_cols)
         return matrix_figure(op, max_rows, max_cols)
     raise SymdilError(f"figure kind must be one of {', '.join(KINDS)}, got {kind!r}")
+
+
+def guard_matrix_figure(op: Any, max_rows: Any, max_cols: Any) -> None:
+    """The printed matrix's guards, before anything is drawn: whole rows are drawn (at most
+    ``MAX_ROW_TAPS`` taps each) and at most ``MAX_PRINTED_CELLS`` cells."""
+    from ..core.limits import check_printed_cells, check_row_taps
+
+    if op.symbolic:
+        return  # matrix_figure refuses the general case with its own message
+    check_row_taps(op)
+    partitioned = op.ndim > 1 or op.in_channels > 1 or op.out_channels > 1
+    default_rows, default_cols = ((PARTITION_MAX_ROWS, PARTITION_MAX_COLS) if partitioned
+                                  else (DEFAULT_MAX_ROWS, DEFAULT_MAX_COLS))
+    rows = max_rows if isinstance(max_rows, int) and not isinstance(max_rows, bool) else None
+    cols = max_cols if isinstance(max_cols, int) and not isinstance(max_cols, bool) else None
+    check_printed_cells(op.shape[0], op.shape[1], rows or default_rows, cols or default_cols)
 
 
 def stack_figure(stack: Any, at: int | None = None) -> Figure:
