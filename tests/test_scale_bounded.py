@@ -93,3 +93,15 @@ def test_matrix_figure_has_the_printed_matrix_guards(options: list[str], refused
         assert result.returncode == 2 and refused in result.stderr
     else:
         assert result.returncode == 0 and result.stdout.startswith("<?xml")
+
+
+def test_general_case_stride_limit_is_the_one_that_runs() -> None:
+    # stride 10,000 ran > 300 s under a limit of 50,000; now the limit is the derivation's
+    # (10,000 residues) and the proof at the limit answers
+    result = run_bounded("verify", "--n", "n", "--kernel", "3", "--stride", "10000")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "20,000 values, two per residue of n mod 10,000" in result.stdout.replace("\n", " ") \
+        or "two per residue" in result.stdout
+    refused = run_bounded("verify", "--n", "n", "--kernel", "3", "--stride", "10001")
+    assert_answer_or_refusal(refused)
+    assert refused.returncode == 2 and "stride must be at most 10,000" in refused.stderr
