@@ -25,3 +25,45 @@ def test_input_values_are_counted_before_any_is_read():
         compare_claim(claim, Conv(2, 2), input_values=[Unreadable()] * 60_000)
     with pytest.raises(SymdilError, match="at most 400 with a symbolic n"):
         compare_claim(claim, Conv("n", 2), input_values=[Unreadable()] * 401)
+
+
+BUILD = """
+[[derivation]]
+name = "a"
+n = 7
+kernel = 2
+formats = ["latex", "markdown", "pdf"]
+figures = true
+"""
+
+
+def test_build_checks_every_target_before_rendering(tmp_path, monkeypatch):
+    import symdil.build.run as run
+
+    def no_render(*args, **kwargs):  # pragma: no cover - reached only by a regression
+        raise AssertionError("rendered before the targets were checked")
+
+    monkeypatch.setattr(run, "render_plan", no_render)
+    (tmp_path / "b.toml").write_text(BUILD)
+    (tmp_path / "afile").write_text("")
+    with pytest.raises(run.BuildFileError, match="is not a folder"):
+        run.build(tmp_path / "b.toml", tmp_path / "afile")
+    # a figure file that is a folder is a target too
+    (tmp_path / "out" / "a-window.svg").mkdir(parents=True)
+    with pytest.raises(run.BuildFileError, match="a-window.svg"):
+        run.build(tmp_path / "b.toml", tmp_path / "out", skip_pdf=True)
+
+
+def test_build_without_pdf_leaves_out_the_figure_pdfs(tmp_path, monkeypatch):
+    import symdil.build.run as run
+
+    def no_pdflatex(*args, **kwargs):
+        raise AssertionError("pdflatex was run under --no-pdf")
+
+    monkeypatch.setattr(run, "compile_pdf", no_pdflatex)
+    monkeypatch.setattr(run, "_compile", no_pdflatex)
+    (tmp_path / "b.toml").write_text(BUILD)
+    result = run.build(tmp_path / "b.toml", tmp_path / "out", skip_pdf=True)
+    assert sorted(p.name for p in result.written) == [
+        "a-matrix.svg", "a-window.svg", "a.md", "a.tex"]
+    assert sorted(result.skipped) == ["a-matrix.pdf", "a-window.pdf", "a.pdf"]
