@@ -67,3 +67,36 @@ def test_build_without_pdf_leaves_out_the_figure_pdfs(tmp_path, monkeypatch):
     assert sorted(p.name for p in result.written) == [
         "a-matrix.svg", "a-window.svg", "a.md", "a.tex"]
     assert sorted(result.skipped) == ["a-matrix.pdf", "a-window.pdf", "a.pdf"]
+
+
+@pytest.mark.parametrize("attribute, message", [
+    ("matrix", "Conv.rows/.matrix/.nonzeros would build up to 2,999,999,999,994 entries"),
+    ("rows", "Conv.rows/.matrix/.nonzeros would build"),
+    ("nonzeros", "Conv.rows/.matrix/.nonzeros would build"),
+    ("output", "Conv.output would build 999,999,999,998 sums"),
+    ("input", "Conv.input would build 1,000,000,000,000 input symbols"),
+])
+def test_whole_operator_attributes_refuse_a_huge_n(attribute, message):
+    op = Conv(10**12, 3)
+    with pytest.raises(SymdilError, match=message) as error:
+        getattr(op, attribute)
+    assert "\n" not in str(error.value)
+    # single rows stay available
+    assert op.row(10**11) == {10**11 + t: op.kernel[t] for t in range(3)}
+
+
+def test_whole_operator_attributes_work_up_to_the_limits(monkeypatch):
+    import symdil.core.limits as limits
+
+    monkeypatch.setattr(limits, "MAX_OUTPUT_TERMS", 30)
+    monkeypatch.setattr(limits, "MAX_OPERATOR_ENTRIES", 60)
+    op = Conv(12, 3)  # 10 rows x 3 taps: exactly at the output limit
+    assert len(op.output) == 10 and op.nonzeros == 30
+    with pytest.raises(SymdilError, match="Conv.output"):
+        Conv(13, 3).output
+    assert Conv(22, 3).nonzeros == 60
+    with pytest.raises(SymdilError, match="Conv.rows"):
+        Conv(23, 3).rows
+    assert len(Conv(60, 1).input) == 60
+    with pytest.raises(SymdilError, match="Conv.input"):
+        Conv(61, 1).input

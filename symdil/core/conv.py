@@ -10,7 +10,12 @@ from typing import Any, Sequence
 import sympy
 
 from . import operator as _op
-from .limits import check_kernel_weights
+from .limits import (
+    check_input_symbols,
+    check_kernel_weights,
+    check_operator_entries,
+    check_output_terms,
+)
 from .spec import SymdilError, make_axis, require_int, validate_symbol_name
 from .symbols import indexed_symbol
 
@@ -374,6 +379,7 @@ class Conv:
     def input(self) -> tuple:
         """The input symbols, flat in (C_in, *n) order."""
         self._need_concrete()
+        check_input_symbols(self)
         return tuple(self.input_symbol_at(c) for c in range(self.shape[1]))
 
     @cached_property
@@ -476,6 +482,7 @@ class Conv:
         """(row, column, coefficient, lowest kernel index) NumPy arrays of the non-zeros, sorted
         by row then column."""
         self._need_concrete()
+        check_operator_entries(self, "Conv.rows/.matrix/.nonzeros")
         pairs = [self._channel_pairs(o) for o in range(self.out_channels)]
         return _op.all_entries(self.axes, pairs, _LazyKernel(self),
                                _prod(self._kernel_shape[2:]))
@@ -499,6 +506,8 @@ class Conv:
     @cached_property
     def output(self) -> tuple:
         """The output expressions, flat in (C_out, *m) order: sums of coefficient * input."""
+        self._need_concrete()
+        check_output_terms(self)
         inputs = self.input
         return tuple(_op.row_output(row, inputs) for row in self._rows)
 
