@@ -100,3 +100,40 @@ def test_whole_operator_attributes_work_up_to_the_limits(monkeypatch):
     assert len(Conv(60, 1).input) == 60
     with pytest.raises(SymdilError, match="Conv.input"):
         Conv(61, 1).input
+
+
+def _one_error_line(result) -> str:
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr[-3000:]
+    assert len(lines[0]) < 1000
+    return lines[0]
+
+
+def test_a_claim_cell_with_a_huge_integer_is_one_error_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from symdil.cli import app
+
+    runner = CliRunner()
+    claim = tmp_path / "c.tex"
+    claim.write_text(r"\[\begin{bmatrix} k_0 & " + "1" * 5000 + r" \end{bmatrix}\]")
+    result = runner.invoke(app, ["verify", "--n", "2", "--kernel", "2", "--claim", str(claim)])
+    assert result.exit_code == 2
+    assert "a number of 5,000 digits; at most 4,300 are read" in _one_error_line(result)
+    paper = tmp_path / "p.tex"
+    paper.write_text("% symdil: --n 2 --kernel 2\n" + claim.read_text())
+    result = runner.invoke(app, ["check", str(paper)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "a number of 5,000 digits" in result.output
+
+
+def test_derive_with_a_dilation_of_a_hundred_digits_answers():
+    from typer.testing import CliRunner
+
+    from symdil.cli import app
+
+    result = CliRunner().invoke(app, ["derive", "--n", str(10**101), "--dilation",
+                                      str(10**100), "--kernel", "3"])
+    assert result.exit_code == 0, result.output
+    assert "every row is complete" in result.stdout

@@ -175,16 +175,19 @@ def _span_rows(axis: Axis) -> range | list[int]:
     """The output rows whose taps decide the window span: the rows near each end (where taps are
     cut or folded) and enough rows past them to hold every interior pattern (one per residue of
     the row modulo s when transposed); interior rows further in repeat those lines.  Bounded by
-    the border rows (guarded before a derivation starts), not by n."""
+    the border rows (``core.limits.border_rows``, guarded before a derivation starts), not by n
+    nor by the kernel span (dilation 10**100 without padding has no border row)."""
     m = axis.output_length
     span = axis.dilation * (axis.kernel_size - 1)
-    s = axis.stride
+    s, n, before = axis.stride, axis.n, axis.pad_before
     if axis.transposed:
-        top = axis.pad_before + span + 2 * s + 2
-        bottom = axis.pad_after + span + axis.output_padding + 2 * s + 2
+        # cut at the top: i + p < d t for some tap; at the bottom: i + p - d t >= s n
+        top = max(0, span - before) + 2 * s + 2
+        bottom = max(0, m - max(0, s * (n - 1) - before + 1)) + 2 * s + 2
     else:
-        top = -(-(axis.pad_before + span) // s) + 2
-        bottom = -(-(axis.pad_after + span) // s) + 2
+        # rows whose window starts before the input, and rows whose window ends after it
+        top = max(0, -(-before // s)) + 2
+        bottom = max(0, m - 1 - (n - 1 + before - span) // s) + 2
     if top + bottom >= m:
         return range(m)
     return list(range(top)) + list(range(m - bottom, m))
