@@ -93,13 +93,13 @@ def test_whole_operator_attributes_work_up_to_the_limits(monkeypatch):
     op = Conv(12, 3)  # 10 rows x 3 taps: exactly at the output limit
     assert len(op.output) == 10 and op.nonzeros == 30
     with pytest.raises(SymdilError, match="Conv.output"):
-        Conv(13, 3).output
+        _ = Conv(13, 3).output
     assert Conv(22, 3).nonzeros == 60
     with pytest.raises(SymdilError, match="Conv.rows"):
-        Conv(23, 3).rows
+        _ = Conv(23, 3).rows
     assert len(Conv(60, 1).input) == 60
     with pytest.raises(SymdilError, match="Conv.input"):
-        Conv(61, 1).input
+        _ = Conv(61, 1).input
 
 
 def _one_error_line(result) -> str:
