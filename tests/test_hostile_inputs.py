@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from symdil import Conv, SymdilError
 from symdil.claims import parse_claim
 from symdil.claims.compare import compare_claim
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class Unreadable:
@@ -137,3 +143,31 @@ def test_derive_with_a_dilation_of_a_hundred_digits_answers():
                                       str(10**100), "--kernel", "3"])
     assert result.exit_code == 0, result.output
     assert "every row is complete" in result.stdout
+
+
+FULL_STDOUT_COMMANDS = [
+    ["matrix", "--n", "7", "--kernel", "2"],
+    ["derive", "--n", "7", "--kernel", "2"],
+    ["verify", "--n", "7", "--kernel", "2"],
+    ["handout", "--exercises", "1", "--seed", "1"],
+    ["stack", "--n", "8", "--wavenet", "2"],
+    ["figure", "--n", "7", "--kernel", "2"],
+    ["check", "PAPER"],
+    ["--help"],
+]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", FULL_STDOUT_COMMANDS, ids=lambda args: args[0])
+def test_a_full_stdout_is_one_error_line(args, tmp_path):
+    paper = tmp_path / "p.tex"
+    paper.write_text("% symdil: --n 3 --kernel 2\n"
+                     r"\[\begin{bmatrix} k_0 & k_1 & 0 \\ 0 & k_0 & k_1 \end{bmatrix}\]" "\n")
+    args = [str(paper) if arg == "PAPER" else arg for arg in args]
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "symdil", *args], stdout=full,
+                                stderr=subprocess.PIPE, text=True, timeout=120,
+                                env={**os.environ, "PYTHONPATH": ROOT})
+    assert result.returncode == 2
+    assert result.stderr == ("Error: cannot write to standard output: No space left on "
+                             "device\n")
