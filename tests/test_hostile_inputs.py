@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+import sympy
 
 from symdil import Conv, SymdilError
 from symdil.claims import parse_claim
@@ -171,3 +172,47 @@ def test_a_full_stdout_is_one_error_line(args, tmp_path):
     assert result.returncode == 2
     assert result.stderr == ("Error: cannot write to standard output: No space left on "
                              "device\n")
+
+
+@pytest.mark.parametrize("make", [
+    lambda: sympy.Symbol(r"\input{/tmp/x}"),
+    lambda: sympy.Function(r"\input{/tmp/x}")(1),
+    lambda: sympy.Indexed(sympy.IndexedBase(r"\input"), 0),
+    lambda: 2 * sympy.Symbol("w_{\\write18{id}}"),
+    lambda: sympy.Symbol("a" * 100_000),
+    lambda: sympy.Symbol("x%"),
+])
+def test_tap_symbols_from_the_api_are_validated(make):
+    tap = make()
+    with pytest.raises(SymdilError, match="kernel holds") as error:
+        Conv(7, [tap, 1])
+    assert "\n" not in str(error.value) and len(str(error.value)) < 300
+
+
+def test_ordinary_tap_symbols_are_accepted():
+    w0, k12, theta = sympy.Symbol("w_0"), sympy.Symbol("k^{(1)}_2"), sympy.Symbol("theta_a")
+    op = Conv(7, [w0, 2 * k12 + theta, sympy.Function("f")(1)])
+    assert op.kernel == (w0, 2 * k12 + theta, sympy.Function("f")(1))
+
+
+def test_the_printer_refuses_a_name_tex_would_run():
+    # the last guard, for any door the constructor does not see
+    from symdil.render.printer import latex
+
+    for expr in (sympy.Symbol(r"\input{x}"), sympy.Function(r"\input")(1), sympy.Symbol("a_{#1}")):
+        with pytest.raises(SymdilError, match="cannot be typeset"):
+            latex(expr)
+
+
+def test_symbol_names_have_a_length_limit():
+    from typer.testing import CliRunner
+
+    from symdil.cli import app
+
+    for option in ("--input-symbol", "--kernel-symbol"):
+        result = CliRunner().invoke(app, ["derive", "--n", "7", "--kernel", "2", option,
+                                          "a" * 100_000])
+        assert result.exit_code == 2
+        assert "must have at most 64 characters, got 100,000" in _one_error_line(result)
+    result = CliRunner().invoke(app, ["derive", "--n", "L" * 100_000, "--kernel", "2"])
+    assert result.exit_code == 2 and "at most 64 characters" in _one_error_line(result)

@@ -16,7 +16,13 @@ from .limits import (
     check_operator_entries,
     check_output_terms,
 )
-from .spec import SymdilError, make_axis, require_int, validate_symbol_name
+from .spec import (
+    SymdilError,
+    make_axis,
+    require_int,
+    validate_symbol_name,
+    validate_tap_symbols,
+)
 from .symbols import indexed_symbol
 
 _PARAMS = (
@@ -88,6 +94,8 @@ def _tap_value(value: Any) -> sympy.Expr:
                               f"({type(value).__name__})")
         if tap.has(sympy.nan, sympy.oo, -sympy.oo, sympy.zoo):
             raise SymdilError(f"kernel taps must be finite, got {value!r}")
+        if not tap.is_Number:
+            validate_tap_symbols("kernel", tap)
         return tap
     raise SymdilError(f"kernel taps must be numbers or SymPy expressions, got {value!r}")
 

@@ -23,6 +23,13 @@ GREEK = (
     "tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
 ).split()
 _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
+#: A symbol inside a tap given through the API: a name as above, optionally with channel
+#: superscripts and a subscript (``w``, ``w_0``, ``k^{(1)}_2``, ``k_{0,1}``, ``theta_a``).
+_TAP_NAME_RE = re.compile(
+    r"[A-Za-z][A-Za-z0-9]*(\^\{\([0-9,]+\)\})?(_([A-Za-z0-9]+|\{[A-Za-z0-9,]+\}))?\Z")
+#: Characters of a symbol name (a base such as ``alpha``, or a tap's name with its indices):
+#: 100,000 letters exceeded TeX's capacity and took 30 s in HTML.
+MAX_SYMBOL_NAME = 64
 #: Letters the derivations use for their own indices and sizes (row i, tap t, input j, output r
 #: of a transposed operator, output length m, stride s, dilation d, padding p, kernel size K, the
 #: general-case proof's A, B, W, q): a symbolic length with one of these names would print
@@ -47,6 +54,9 @@ def require_int(name: str, value: Any, minimum: int) -> int:
 
 def validate_symbol_name(parameter: str, name: Any) -> str:
     """A symbol base: a letter followed by letters/digits, or a Greek letter name."""
+    if isinstance(name, str) and len(name) > MAX_SYMBOL_NAME:
+        raise _fail(f"{parameter} must have at most {MAX_SYMBOL_NAME} characters, got "
+                    f"{len(name):,} ({name[:20]!r}…)")
     if not isinstance(name, str) or not (_NAME_RE.match(name) or name in GREEK):
         raise _fail(
             f"{parameter} must be a letter optionally followed by letters/digits, or a Greek "
@@ -55,13 +65,36 @@ def validate_symbol_name(parameter: str, name: Any) -> str:
     return name
 
 
+def validate_tap_symbols(parameter: str, tap: Any) -> None:
+    """Every symbol and undefined function inside a tap expression has a name documents can
+    typeset as it is (``_TAP_NAME_RE``, at most ``MAX_SYMBOL_NAME`` characters): a name such as
+    ``\\input{/tmp/x}`` given through the API would otherwise reach LaTeX and TikZ verbatim."""
+    from sympy.core.function import AppliedUndef
+
+    for node in sympy.preorder_traversal(tap):
+        if isinstance(node, sympy.Symbol):
+            name = node.name
+        elif isinstance(node, AppliedUndef):
+            name = node.func.__name__
+        else:
+            continue
+        if len(name) > MAX_SYMBOL_NAME:
+            raise _fail(f"{parameter} holds a symbol of {len(name):,} characters "
+                        f"({name[:20]!r}…); at most {MAX_SYMBOL_NAME} are allowed")
+        if not _TAP_NAME_RE.match(name):
+            raise _fail(f"{parameter} holds the symbol {name!r}: a symbol name must be a letter "
+                        "followed by letters/digits, with an optional subscript such as w_0 or "
+                        "k_{0,1}")
+
+
 def validate_length_name(parameter: str, name: str) -> str:
     """A symbolic input length: a name that is neither one of the derivation's own letters
     (``DERIVATION_NAMES``) nor a name SymPy defines (``pi``, ``E``, ``I``, ``oo``, ``N``,
     ``beta``...), which would print as a constant and read back as one."""
-    if not _NAME_RE.match(name):
-        raise _fail(f"{parameter} must be a positive integer or a symbol name such as 'n', "
-                    f"got {name!r}")
+    if not _NAME_RE.match(name) or len(name) > MAX_SYMBOL_NAME:
+        shown = repr(name) if len(name) <= MAX_SYMBOL_NAME else f"{len(name):,} characters"
+        raise _fail(f"{parameter} must be a positive integer or a symbol name such as 'n' (at "
+                    f"most {MAX_SYMBOL_NAME} characters), got {shown}")
     if name in DERIVATION_NAMES:
         raise _fail(f"{parameter} must not be one of the derivation's own letters "
                     f"({', '.join(DERIVATION_NAMES)}), got {name!r}; use another name such as "
