@@ -216,3 +216,37 @@ def test_symbol_names_have_a_length_limit():
         assert "must have at most 64 characters, got 100,000" in _one_error_line(result)
     result = CliRunner().invoke(app, ["derive", "--n", "L" * 100_000, "--kernel", "2"])
     assert result.exit_code == 2 and "at most 64 characters" in _one_error_line(result)
+
+
+@pytest.mark.parametrize("args", [
+    ["matrix", "--n", "7", "--kernel", "2", "-o", "{dir}/newdir/"],
+    ["derive", "--n", "7", "--kernel", "2", "-o", "{dir}/newdir/"],
+    ["figure", "--n", "7", "--kernel", "2", "-o", "{dir}/newdir/"],
+    ["handout", "--exercises", "1", "--seed", "1", "-o", "{dir}/h.tex", "--solutions-file",
+     "{dir}/newdir/"],
+    ["stack", "--n", "8", "--wavenet", "2", "--figure", "{dir}/newdir/"],
+], ids=lambda args: args[0])
+def test_a_file_option_ending_in_a_slash_is_refused(args, tmp_path, monkeypatch, capsys):
+    from symdil.cli import main
+
+    args = [arg.format(dir=tmp_path) for arg in args]
+    monkeypatch.setattr(sys, "argv", ["symdil", *args])
+    with pytest.raises(SystemExit) as stopped:
+        main()  # the console script: usage errors in one line
+    assert stopped.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ")
+    assert "ends with '/', so it names a folder" in lines[0]
+    assert list(tmp_path.iterdir()) == []  # nothing written, no file named newdir
+
+
+@pytest.mark.parametrize("name", ["x.png", "x.jpg", "x.eps"])
+def test_a_figure_named_for_an_image_format_is_refused(name, tmp_path):
+    from typer.testing import CliRunner
+
+    from symdil.cli import app
+
+    result = CliRunner().invoke(app, ["figure", "--n", "7", "--kernel", "2", "-o",
+                                      str(tmp_path / name)])
+    assert result.exit_code == 2 and "--format svg writes SVG" in _one_error_line(result)
+    assert list(tmp_path.iterdir()) == []

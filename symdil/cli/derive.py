@@ -10,7 +10,7 @@ import typer
 
 from ..core.errors import SymdilError
 from . import options as o
-from .common import check_extension, check_targets, emit, user_errors, write_outputs
+from .common import check_extension, check_targets, emit, output_file, user_errors, write_outputs
 
 if TYPE_CHECKING:
     from ..checks.verify import VerificationReport
@@ -57,7 +57,8 @@ def derive(
         "--standalone", help="A complete document (LaTeX: an article with preamble; Markdown: "
         "with its title) instead of a snippet.")] = False,
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write to FILE (default: stdout); folders are created, "
+        "--output", "-o", parser=output_file, metavar="FILE",
+        help="Write to FILE (default: stdout); folders are created, "
         "nothing is half-written.")] = None,
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="Also compile the standalone LaTeX document with pdflatex: "

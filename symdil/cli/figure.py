@@ -10,7 +10,7 @@ import typer
 
 from ..core.errors import SymdilError
 from . import options as o
-from .common import check_extension, check_targets, emit, user_errors, write_outputs
+from .common import check_extension, check_targets, emit, output_file, user_errors, write_outputs
 
 if TYPE_CHECKING:
     from ..core.conv import Conv
@@ -52,7 +52,7 @@ def figure(
         "--format", "-f", case_sensitive=False, help="[bold]tikz[/]: a tikzpicture for LaTeX "
         "(needs \\usepackage{tikz}); [bold]svg[/]: an SVG 1.1 image.")] = FigureFormat.svg,
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", metavar="FILE",
+        "--output", "-o", parser=output_file, metavar="FILE",
         help="Write to FILE (default: stdout; folders are created, nothing is "
         "half-written).")] = None,
     standalone: Annotated[bool, typer.Option(

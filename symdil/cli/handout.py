@@ -10,7 +10,7 @@ import typer
 
 from ..core.errors import SymdilError
 from ..core.options import parse_int
-from .common import check_extension, check_targets, emit, user_errors, write_outputs
+from .common import check_extension, check_targets, emit, output_file, user_errors, write_outputs
 from .derive import compile_with_log, pdf_target
 
 #: ``symdil.exercises.MAX_EXERCISES`` (a test keeps them equal; importing it here would make
@@ -37,7 +37,8 @@ def handout(
         "--solutions", help="Add the answer key to the handout as a last section, on pages of "
         "its own (not with --solutions-file).")] = False,
     solutions_file: Annotated[Optional[Path], typer.Option(
-        "--solutions-file", help="Write the answer key to FILE, a document of its own; the "
+        "--solutions-file", parser=output_file, metavar="FILE",
+        help="Write the answer key to FILE, a document of its own; the "
         "handout then has none (not with --solutions). With --pdf, [bold]key.pdf[/] writes the "
         "PDF only, [bold]key.tex[/] both.")] = None,
     fmt: Annotated[HandoutFormat, typer.Option("--format", "-f", case_sensitive=False,
@@ -45,7 +46,8 @@ def handout(
         HandoutFormat.latex
     ),
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write to FILE (default: stdout; folders are created, nothing is "
+        "--output", "-o", parser=output_file, metavar="FILE",
+        help="Write to FILE (default: stdout; folders are created, nothing is "
         "half-written); its extension, if any, must fit --format (.tex, or .pdf with --pdf; "
         ".md; .html).")] = None,
     pdf: Annotated[bool, typer.Option(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from . import options as o
-from .common import check_extension, check_targets, emit, user_errors
+from .common import check_extension, check_targets, emit, output_file, user_errors
 
 if TYPE_CHECKING:
     from ..core.conv import Conv
@@ -29,7 +29,9 @@ def matrix(
     fmt: Annotated[MatrixFormat, typer.Option("--format", "-f", case_sensitive=False,
                                               help="Output format.")] = MatrixFormat.text,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write to FILE (default: stdout); "
+        Optional[Path], typer.Option(
+        "--output", "-o", parser=output_file, metavar="FILE",
+        help="Write to FILE (default: stdout); "
                                      "folders are created, nothing is half-written.")
     ] = None,
 ) -> None:
