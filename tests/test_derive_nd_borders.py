@@ -206,10 +206,12 @@ def check_level_zero(op, ref, text: str) -> None:
     # interior lines and what they hold
     interior = _interior_lines(axis)
     claim = _interior_claim(section, unit, "j_{0}" if transposed else "i_{0}", outer_total)
-    if interior:
+    if interior and per_line:
         assert claim is not None, section
         assert claim == (interior, per_line), (claim, interior, per_line)
         assert all(counts[line] == per_line for line in interior)
+    elif interior:  # no kernel slice meets the input: M is zero, its block lines are not stated
+        assert claim is None or claim == (interior, 0), claim
     else:
         assert claim is None
     # short lines: fewer non-zero blocks than a whole line

@@ -287,7 +287,7 @@ class LineContext:
             size += 1
         if bound == valid.params["bound"]:
             return statements
-        raised = Statement("valid_from", {**dict(valid.params), "bound": bound})
+        raised = Statement("valid_from", {**dict(valid.params), "bound": bound, "sketch": True})
         return [raised if st is valid else st for st in statements]
 
     def _matrix(self) -> dict[str, Any]:

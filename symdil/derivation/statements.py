@@ -69,6 +69,7 @@ def view(statement: Statement, op: Any) -> dict[str, Any]:
         out.update(_listing(op.output_symbol, p["first"], p["count"]))
     elif kind == "valid_from":
         out["bound"] = p["bound"]
+        out["sketch"] = bool(p.get("sketch"))  # the bound was raised for the printed matrix
     elif kind == "output_length":
         out.update(axis=p["axis"], length=latex(p["length"]))
     elif kind == "crop":
