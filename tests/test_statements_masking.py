@@ -230,3 +230,33 @@ def test_no_number_outside_a_statement_in_stacks():
                                          f"phrased {len(phrased)}"))
     assert rendered == STACKS
     assert not failures, f"{len(failures)} documents, first: {failures[:5]}"
+
+
+# ----- the elision sentence against the printed matrix ----------------------------------------
+def printed_layout(text: str) -> tuple[list[bool], list[bool]]:
+    """From the first matrix a derivation prints (M of "M a = y"): per printed row whether it is
+    an ellipsis row (\\vdots), per printed column whether it is an ellipsis column (\\cdots)."""
+    body = text.split(r"\begin{bmatrix}", 1)[1].split(r"\end{bmatrix}", 1)[0]
+    lines = [line.strip().removesuffix(r"\\").strip() for line in body.strip().splitlines()]
+    rows = [line.split(" & ")[0].strip() == r"\vdots" for line in lines]
+    full = next(line for line, marker in zip(lines, rows) if not marker)
+    cols = [cell.strip() == r"\cdots" for cell in full.split(" & ")]
+    return rows, cols
+
+
+def test_the_elision_statement_is_the_printed_layout():
+    """The sentence about what is shown is phrased from the ``elision`` statement; the statement
+    must be the layout the document prints (rows, columns and where the ellipses are) -- 400
+    random 1-D documents (at most 5 rows and 6 columns printed), the general case included -- and
+    is true of the reference's rows (the audit)."""
+    checked = 0
+    for op in single_operators(760, seed=99):
+        if op.ndim > 1 or op.in_channels > 1 or op.out_channels > 1:
+            continue
+        document = Derivation(op, max_rows=5, max_cols=6)
+        elision = next(st for st in document.statements if st.kind == "elision")
+        rows, cols = printed_layout(document.render("markdown"))
+        assert rows == [index is None for index in elision.params["rows"]], op
+        assert cols == [index is None for index in elision.params["cols"]], op
+        checked += 1
+    assert checked >= 400
