@@ -169,7 +169,8 @@ def test_t8_a_row_cut_at_both_ends_is_counted_once():
     rows = statement(Derivation(op), "border_rows")
     assert (rows.params["top"], rows.params["bottom"], rows.params["both"]) == (7, 7, 9)
     assert rows.holds(evidence(7, 5, d=4, transposed=True))
-    assert "$7$ rows only at the top, $7$ only at the bottom" in markdown(op)
+    assert ("($23$ border rows: $7$ only at the top, $7$ only at the bottom, $9$ at both ends, "
+            "each counted once)") in " ".join(markdown(op).split())
 
 
 def test_general_bound_covers_the_printed_sketch():

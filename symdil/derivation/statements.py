@@ -185,8 +185,9 @@ def _border_rows(p: Any) -> dict[str, Any]:
     if isinstance(bottom, dict) or hasattr(bottom, "items"):
         values = dict(bottom)
         if len(set(values.values())) == 1:
-            return {"top": p["top"], "bottom": next(iter(values.values())), "by_residue": None,
-                    "modulus": p["modulus"], "both": both}
+            bottom = next(iter(values.values()))
+            return {"top": p["top"], "bottom": bottom, "by_residue": None,
+                    "modulus": p["modulus"], "both": both, "total": p["top"] + bottom + both}
         return {"top": p["top"], "bottom": None, "modulus": p["modulus"], "both": both,
                 "by_residue": [{"residue": r, "count": c} for r, c in sorted(values.items())]}
     return {"top": p["top"], "bottom": bottom, "by_residue": None, "modulus": p["modulus"],
