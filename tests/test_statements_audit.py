@@ -180,6 +180,7 @@ def test_general_statements_hold_for_every_n_from_their_bound_to_40():
     m_symbol = sympy.Symbol("m", integer=True, positive=True)
     audited = instances = 0
     failures = []
+    kinds = set()
     while audited < GENERAL_CONFIGURATIONS:
         cfg = random_general(rng)
         op = build(cfg)
@@ -187,6 +188,7 @@ def test_general_statements_hold_for_every_n_from_their_bound_to_40():
             continue
         audited += 1
         chosen = statements(op)
+        kinds.update(st.kind for st in chosen)
         bound = next(st.params["bound"] for st in chosen if st.kind == "valid_from")
         for size in range(bound, 41):
             try:
@@ -203,6 +205,7 @@ def test_general_statements_hold_for_every_n_from_their_bound_to_40():
                     failures.append((cfg, size, statement))
     assert not failures, f"{len(failures)} false statements, first: {failures[:3]}"
     assert instances > 10 * GENERAL_CONFIGURATIONS
+    assert {"valid_from", "cost", "elision"} <= kinds
 
 
 def test_stack_statements_hold_on_the_reference_chain():

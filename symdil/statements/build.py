@@ -125,10 +125,11 @@ def _zero_lines(op: Conv, facts: Facts) -> list[Statement]:
     every_zero = all(value == 0 for value in op.kernel)
     if axis.transposed:
         count, reach = axis.n, axis.output_length
-        outer = [j for j in range(count) if interior is None or not
-                 interior[0] <= j <= interior[1]] if (interior is not None or
-                                                      count <= MAX_ZERO_LINE_SCAN) else None
-        if outer is None:
+        if interior is not None:  # only the border columns, never a loop over n
+            outer: Any = list(range(interior[0])) + list(range(interior[1] + 1, count))
+        elif count <= MAX_ZERO_LINE_SCAN:
+            outer = range(count)
+        else:
             return []
         empty, zero = [], []
         for j in outer:
