@@ -25,6 +25,7 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
 from test_statements_audit import build, random_config
 
 import symdil
@@ -130,10 +131,26 @@ def test_marking_changes_nothing_outside_the_markers():
     assert stripped.rstrip("\n") == plain.rstrip("\n")
 
 
-def test_a_sentence_without_its_statement_fails():
-    """Mutation: a number written outside ``phrase`` is caught."""
-    text = "Row $3$ is zero.\n" + render_single(symdil.Conv(7, 2, dilation=2), False)[1]
-    assert leaks(text) == ["Row $3$ is zero."]
+def test_a_sentence_without_its_statement_fails(tmp_path):
+    """Mutation: a template sentence that states a number outside ``phrase`` is caught, and one
+    that asks to phrase a statement the document does not make is refused."""
+    from symdil.render.environment import builtin_templates
+
+    body = (builtin_templates() / "body" / "derivation.j2").read_text()
+    heading = "((( heading('2. Sizes') )))\n"
+    assert heading in body
+    (tmp_path / "body").mkdir()
+    planted = tmp_path / "body" / "derivation.j2"
+    planted.write_text(body.replace(heading, heading + "The input has $((( N.n )))$ samples.\n"))
+    op = symdil.Conv(7, 2, dilation=2)
+    with marking_statements():
+        text = Derivation(op).render("markdown", templates=str(tmp_path))
+    assert leaks(text) == ["The input has $7$ samples."]
+    assert leaks(render_single(op, False)[1]) == []
+    planted.write_text(body.replace(heading, heading + "((* call phrase(stated.crop) *))x"
+                                    "((* endcall *))\n"))
+    with pytest.raises(symdil.SymdilError, match="does not make"):
+        Derivation(op).render("markdown", templates=str(tmp_path))
 
 
 def test_no_number_outside_a_statement_in_single_convolutions():
