@@ -58,7 +58,10 @@ class Derivation:
     # ----- statements ------------------------------------------------------------------------
     @property
     def statements(self) -> list:
-        """The ordered statements this document makes (``symdil.statements(op)``)."""
+        """The ordered statements this document makes: ``symdil.statements(op)`` and, in 1-D, what
+        the printed matrix shows (``elision``, from the layout printed; in the general case
+        ``valid_from`` raised until that sketch is right).  Every one is phrased in the document
+        (``symdil.render.phrasing``) and evaluated by ``--verify``."""
         if "_statements" not in self.__dict__:
             from ..statements import statements
 
