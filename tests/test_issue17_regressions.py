@@ -204,3 +204,10 @@ def test_zero_rows_and_unreachable_inputs_are_named():
     assert (unread.params["count"], tuple(unread.params["first"])) == (2, (0, 4))
     assert unread.holds(evidence(5, 3, s=2, padding=4, transposed=True, output_padding=1))
     assert "$a_{0}, a_{4}$" in markdown(op)
+
+
+def test_no_border_row_list_without_a_row():
+    """The general case whose border rows all depend on n mod s lists none: no empty itemize
+    (pdflatex stops on one: "perhaps a missing \\item")."""
+    text = Derivation(symdil.Conv("n", 5, stride=4, dilation=4, padding=(0, 9))).render("latex")
+    assert "\\begin{itemize}\n\\end{itemize}" not in text
