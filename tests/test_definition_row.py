@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import sympy
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from symdil import Conv
@@ -70,5 +70,7 @@ def test_definition_row_at_another_length(op, size):
 @given(st.integers(1, 12), st.integers(0, 12), st.integers(0, 12),
        st.sampled_from(["zeros", "circular", "reflect", "replicate"]))
 def test_padded_source_reads_the_padded_axis(n, before, after, mode):
+    # the paddings a Conv accepts: circular at most n, reflect less than n on each side
+    assume(mode not in ("circular", "reflect") or max(before, after) < n + (mode == "circular"))
     sources = padded_sources(n, before, after, mode)
     assert [padded_source(n, before, after, mode, q) for q in range(len(sources))] == sources
