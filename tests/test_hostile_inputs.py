@@ -250,3 +250,28 @@ def test_a_figure_named_for_an_image_format_is_refused(name, tmp_path):
                                       str(tmp_path / name)])
     assert result.exit_code == 2 and "--format svg writes SVG" in _one_error_line(result)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\ufffe"])
+def test_control_characters_in_a_title_are_refused_in_every_document(char):
+    import symdil
+    from symdil import Handout, Stack
+    from symdil.stack.document import StackDocument
+
+    title = f"Week{char}3"
+    for render in (
+        lambda: symdil.derive(Conv(7, 2), fmt="html", standalone=True, title=title),
+        lambda: symdil.derive(Conv(7, 2), fmt="markdown", standalone=True, title=title),
+        lambda: Handout(1, seed=1, title=title).render("html"),
+        lambda: StackDocument(Stack(n=8, layers=[dict(kernel=2)])).render(
+            "html", standalone=True, title=title),
+    ):
+        with pytest.raises(SymdilError, match=rf"U\+{ord(char):04X}"):
+            render()
+
+
+def test_a_tab_in_a_title_is_spacing():
+    import symdil
+
+    assert "# Week 3" in symdil.derive(Conv(7, 2), fmt="markdown", standalone=True,
+                                      title="Week\t3")

@@ -96,12 +96,16 @@ class Derivation:
         and matrix figures (``symdil.figures``) too -- TikZ in LaTeX, inline SVG in HTML, in
         Markdown links to ``<figure_stem>-window.svg`` and ``-matrix.svg``
         (``symdil.figures.embed.figure_files`` gives them)."""
-        from ..render.environment import latex_text_error, needs_latin_fonts, render_document
+        from ..render.environment import (
+            check_title,
+            latex_text_error,
+            needs_latin_fonts,
+            render_document,
+        )
 
         if fmt not in FORMATS:
             raise SymdilError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-        if title is not None and not isinstance(title, str):
-            raise SymdilError(f"title must be a string, got {title!r}")
+        check_title(title)
         if fmt == "latex" and title is not None:
             error = latex_text_error(title, "title")
             if error is not None:

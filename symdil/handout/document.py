@@ -407,8 +407,9 @@ class Handout:
     def __init__(self, exercises: int = 6, seed: int = 0, solutions: bool = False,
                  title: str | None = None, max_rows: int = DEFAULT_MAX_ROWS,
                  max_cols: int = DEFAULT_MAX_COLS) -> None:
-        if title is not None and not isinstance(title, str):
-            raise SymdilError(f"title must be a string, got {title!r}")
+        from ..render.environment import check_title
+
+        check_title(title)
         if not isinstance(solutions, bool):
             raise SymdilError(f"solutions must be true or false, got {solutions!r}")
         self.count = exercises

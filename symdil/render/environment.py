@@ -126,6 +126,23 @@ def latex_text_error(text: Any, what: str = "text") -> SymdilError | None:
     return None
 
 
+def check_title(title: Any) -> None:
+    """A document title, for every format: a string without control characters (NUL, BEL, ESC,
+    DEL, the C1 controls), surrogates or non-characters -- code points no HTML page may hold and
+    no reader would see; a tab or a line break is spacing."""
+    if title is None:
+        return
+    if not isinstance(title, str):
+        raise SymdilError(f"title must be a string, got {title!r}")
+    for char in title:
+        code = ord(char)
+        if char in "\t\n" or not (code < 32 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000
+                                   or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE):
+            continue
+        raise SymdilError(f"title has the character {char!r} (U+{code:04X}), a control or "
+                          "non-character code point that no document format may hold: remove it")
+
+
 def needs_latin_fonts(*texts: Any) -> bool:
     """Whether prose holds characters beyond ASCII, for which a standalone document loads T1
     fonts and UTF-8 input (ASCII-only documents keep LaTeX's default fonts)."""

@@ -18,7 +18,12 @@ from ..layout.matrices import (
     bracket_matrix,
     matrix_cells,
 )
-from ..render.environment import latex_text_error, needs_latin_fonts, render_template
+from ..render.environment import (
+    check_title,
+    latex_text_error,
+    needs_latin_fonts,
+    render_template,
+)
 from ..render.printer import SymdilLatexPrinter
 from .model import Stack
 from .statements import StackEvidence, StackStatement, stack_statements
@@ -302,6 +307,7 @@ class StackDocument:
         every statement is evaluated too (a false one raises ``SymdilError``)."""
         if fmt not in FORMATS:
             raise SymdilError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        check_title(title)
         if title is not None and fmt == "latex":
             error = latex_text_error(title, "title")
             if error is not None:
