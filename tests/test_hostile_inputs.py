@@ -275,3 +275,40 @@ def test_a_tab_in_a_title_is_spacing():
 
     assert "# Week 3" in symdil.derive(Conv(7, 2), fmt="markdown", standalone=True,
                                       title="Week\t3")
+
+
+class _BlockInParagraph:
+    """Finds a block element opened inside <p> (HTML closes the <p> before it)."""
+
+    BLOCKS = {"div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "p", "figure",
+              "section", "hr", "header", "footer", "nav"}
+
+    def __init__(self, page: str) -> None:
+        from html.parser import HTMLParser
+
+        found: list[str] = []
+        depth = [0]
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                if tag in _BlockInParagraph.BLOCKS and depth[0]:
+                    found.append(f"<{tag} {dict(attrs)}> inside <p> at {self.getpos()}")
+                if tag == "p":
+                    depth[0] += 1
+
+            def handle_endtag(self, tag):
+                if tag == "p":
+                    depth[0] -= 1
+
+        Parser().feed(page)
+        self.found = found
+
+
+@pytest.mark.parametrize("seed", [1, 2, 314])
+def test_html_handouts_keep_blocks_out_of_paragraphs(seed):
+    from symdil import Handout
+
+    for solutions in (False, True):
+        page = Handout(6, seed=seed, solutions=solutions).render("html")
+        assert 'class="answer-space"' in page or solutions
+        assert _BlockInParagraph(page).found == []
