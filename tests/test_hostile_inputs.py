@@ -312,3 +312,42 @@ def test_html_handouts_keep_blocks_out_of_paragraphs(seed):
         page = Handout(6, seed=seed, solutions=solutions).render("html")
         assert 'class="answer-space"' in page or solutions
         assert _BlockInParagraph(page).found == []
+
+
+def test_numpy_integers_are_read_as_integers_outside_the_constructors():
+    import numpy as np
+
+    from symdil import Stack
+    from symdil.figures import render_figure
+
+    op = Conv(7, 2)
+    row = op.row(np.int64(1))
+    assert row == {1: op.kernel[0], 2: op.kernel[1]}
+    assert all(type(c) is int for c in row)
+    assert op.output_symbol_at(np.int64(2)) == sympy.Symbol("y_2")
+    assert op.input_symbol_at(np.int32(3)) == sympy.Symbol("a_3")
+    assert render_figure(op, "window", at=np.int64(2)) == render_figure(op, "window", at=2)
+    assert render_figure(op, "window", at=(np.int64(2),)) == render_figure(op, "window", at=2)
+    assert render_figure(op, "matrix", max_rows=np.int64(4)) == render_figure(
+        op, "matrix", max_rows=4)
+    import symdil
+
+    assert symdil.derive(op, max_rows=np.int64(5)) == symdil.derive(op, max_rows=5)
+    stack = Stack(n=8, layers=[dict(kernel=2)])
+    assert stack.row(np.int64(1)) == stack.row(1)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: __import__("symdil").verify("x"), "verify needs a symdil.Conv or symdil.Stack"),
+    (lambda: __import__("symdil").verify(None), "verify needs a symdil.Conv or symdil.Stack"),
+    (lambda: __import__("symdil").statements(Conv(7, 2))[0].holds("x"),
+     "holds needs an Evidence"),
+    (lambda: __import__("symdil.figures", fromlist=["render_figure"]).render_figure(
+        Conv(7, 2), "window", at="x"), "at must be an output index"),
+    (lambda: Conv(7, 2).row(1.0), r"row must be an integer in \[0, 6\)"),
+    (lambda: Conv(7, 2).row(True), r"row must be an integer in \[0, 6\)"),
+])
+def test_api_arguments_outside_the_constructors_are_clear_one_line_errors(call, message):
+    with pytest.raises(SymdilError, match=message) as error:
+        call()
+    assert "\n" not in str(error.value)

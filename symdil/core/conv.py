@@ -19,6 +19,7 @@ from .limits import (
 from .spec import (
     SymdilError,
     make_axis,
+    plain_int,
     require_int,
     validate_symbol_name,
     validate_tap_symbols,
@@ -368,14 +369,14 @@ class Conv:
         """The input symbol of flat column ``col`` (channel-major, then row-major)."""
         if self.symbolic:  # the general case is 1-D with one channel
             return indexed_symbol(self.input_symbol, (_index("column", col, None),))
-        _index("column", col, self.shape[1])
+        col = _index("column", col, self.shape[1])
         return self._symbol_at(self.input_symbol, col, self.input_shape, self.in_channels > 1)
 
     def output_symbol_at(self, row: int) -> sympy.Symbol:
         """The symbol naming output ``row`` (y_i), for display."""
         if self.symbolic:
             return indexed_symbol(self.output_symbol, (_index("row", row, None),))
-        _index("row", row, self.shape[0])
+        row = _index("row", row, self.shape[0])
         return self._symbol_at(self.output_symbol, row, self.output_shape, self.out_channels > 1)
 
     @staticmethod
@@ -442,7 +443,7 @@ class Conv:
         can cut them.
         """
         rows, output_shape, taps_per_weight = self._row_layout
-        _index("row", r, rows)
+        r = _index("row", r, rows)
         index = _unflatten(r, output_shape) if not self.symbolic else (0, r)
         taps = [_op.axis_taps(axis, i) for axis, i in zip(self.axes, index[1:])]
         # the kernel once built (a verification builds it) is read directly: building a tap
@@ -575,6 +576,7 @@ def _freeze(value: Any) -> Any:
 
 
 def _index(name: str, value: Any, limit: int | None) -> int:
+    value = plain_int(value)  # numpy.int64(1) is row 1
     if isinstance(value, bool) or not isinstance(value, int) or value < 0 or (
         limit is not None and value >= limit
     ):

@@ -41,6 +41,14 @@ def _fail(message: str) -> SymdilError:
     return SymdilError(message)
 
 
+def plain_int(value: Any) -> Any:
+    """An integer of any kind (``numpy.int64``, ``sympy.Integer``) as a Python int; anything
+    else (a bool included) unchanged, for the caller's own message."""
+    if isinstance(value, (numbers.Integral, sympy.Integer)) and not isinstance(value, bool):
+        return int(value)
+    return value
+
+
 def require_int(name: str, value: Any, minimum: int) -> int:
     """Return ``value`` as an int if it is an integer >= minimum, else raise SymdilError."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, sympy.Integer)):

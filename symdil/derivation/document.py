@@ -8,7 +8,7 @@ from typing import Any
 
 from ..core.conv import Conv
 from ..core.limits import check_derivation
-from ..core.spec import SymdilError
+from ..core.spec import SymdilError, plain_int
 from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
 from ..layout.matrices import matrix_equation
 from ..render.printer import SymdilLatexPrinter
@@ -21,6 +21,7 @@ FORMATS = ("latex", "markdown", "html")
 
 
 def _check_limit(name: str, value: Any) -> int:
+    value = plain_int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 3:
         raise SymdilError(f"{name} must be an integer >= 3 (first entries, an ellipsis and the "
                           f"last entry), got {value!r}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.spec import SymdilError
+from ..core.spec import SymdilError, plain_int
 from ..layout.elision import (
     DEFAULT_MAX_COLS,
     DEFAULT_MAX_ROWS,
@@ -50,6 +50,7 @@ def guard_matrix_figure(op: Any, max_rows: Any, max_cols: Any) -> None:
     partitioned = op.ndim > 1 or op.in_channels > 1 or op.out_channels > 1
     default_rows, default_cols = ((PARTITION_MAX_ROWS, PARTITION_MAX_COLS) if partitioned
                                   else (DEFAULT_MAX_ROWS, DEFAULT_MAX_COLS))
+    max_rows, max_cols = plain_int(max_rows), plain_int(max_cols)
     rows = max_rows if isinstance(max_rows, int) and not isinstance(max_rows, bool) else None
     cols = max_cols if isinstance(max_cols, int) and not isinstance(max_cols, bool) else None
     check_printed_cells(op.shape[0], op.shape[1], rows or default_rows, cols or default_cols)

@@ -17,7 +17,7 @@ from typing import Any
 import sympy
 
 from ..core.conv import Conv
-from ..core.spec import SymdilError
+from ..core.spec import SymdilError, plain_int
 from ..layout.elision import (
     DEFAULT_MAX_COLS,
     DEFAULT_MAX_ROWS,
@@ -58,6 +58,7 @@ def matrix_figure(op: Conv, max_rows: int | None = None, max_cols: int | None = 
     if op.symbolic:
         raise SymdilError("figures need a concrete n (the general case has no finite picture), "
                           f"got n = {op.axes[0].n}")
+    max_rows, max_cols = plain_int(max_rows), plain_int(max_cols)
     for name, value in (("max_rows", max_rows), ("max_cols", max_cols)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                                   or value < 3):

@@ -25,7 +25,7 @@ import sympy
 
 from ..core.conv import Conv
 from ..core.operator import fold_index
-from ..core.spec import Axis, SymdilError
+from ..core.spec import Axis, SymdilError, plain_int
 from ..layout.elision import MARKER
 from ..render.printer import latex, sum_latex
 from .model import Cell, Edge, Figure, Label, Note, tap_fill
@@ -138,11 +138,14 @@ def _focus(op: Conv, at: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The two consecutive outputs drawn: ``at`` and the next one along the last axis (or along
     the first axis when the last has a single output).  ``at`` defaults to 0 on every axis."""
     lengths = [axis.output_length for axis in op.axes]
+    at = plain_int(at)  # numpy.int64(2) is output 2
     if at is None:
         at = (0,) * op.ndim
     elif isinstance(at, int):
         at = (at,) * op.ndim
-    at = tuple(at)
+    elif not isinstance(at, (tuple, list)):
+        raise SymdilError(f"at must be an output index or one per axis, got {at!r}")
+    at = tuple(plain_int(i) for i in at)
     shown = ",".join(map(str, at))
     if len(at) != op.ndim or any(isinstance(i, bool) or not isinstance(i, int) for i in at):
         raise SymdilError(f"at must be {op.ndim} output index(es) (one per axis), got {shown}")

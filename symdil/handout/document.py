@@ -25,7 +25,7 @@ from typing import Any, Sequence
 import sympy
 
 from ..core.conv import Conv
-from ..core.spec import SymdilError
+from ..core.spec import SymdilError, plain_int
 from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
 from ..layout.matrices import bracket_matrix, matrix_equation
 from ..render.printer import SymdilLatexPrinter, latex, sum_latex
@@ -81,6 +81,7 @@ _TITLES = {
 
 
 def _check_limit(name: str, value: Any) -> int:
+    value = plain_int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 3:
         raise SymdilError(f"{name} must be an integer >= 3, got {value!r}")
     return value
