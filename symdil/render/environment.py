@@ -257,6 +257,27 @@ class _Sandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (compiling them is most of a small derivation's
+    time): a folder of the temporary directory private to this user (created 0700; refused if
+    someone else owns it, it is a link or others may write it), keyed by the Jinja2 version and
+    symdil's delimiters; None when no such folder can be had -- templates are then compiled."""
+    import stat
+    import tempfile
+
+    name = f"symdil-jinja2-{os.getuid() if hasattr(os, 'getuid') else 0}-{jinja2.__version__}"
+    folder = os.path.join(tempfile.gettempdir(), name)
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
+        if (not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o077
+                or (hasattr(os, "getuid") and info.st_uid != os.getuid())):
+            return None
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(folder, "%s.cache")
+
+
 def _make_environment(user_dir: str | None) -> jinja2.Environment:
     # Templates are code: a user's folder (or a build file's) must not run any, so every
     # environment is sandboxed -- no attribute starting with "_", no unsafe callables, bounded
@@ -279,6 +300,7 @@ def _make_environment(user_dir: str | None) -> jinja2.Environment:
         autoescape=False,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["latex_escape"] = latex_escape
     env.filters["latex_code"] = latex_code
