@@ -13,7 +13,6 @@ from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
 from ..layout.matrices import matrix_equation
 from ..render.printer import SymdilLatexPrinter
 from ..statements.facts import BlockFacts, Facts
-from .blocks import BlockContext
 from .line import LineContext
 from .report import normalize_verification
 
@@ -50,6 +49,8 @@ class Derivation:
         self._blocks = None
         self._statement_results: list | None = None
         if op.ndim > 1 or op.in_channels > 1 or op.out_channels > 1:
+            from .blocks import BlockContext  # N-D only: kept off a 1-D derivation's start-up
+
             self._blocks = BlockContext(op, self.max_rows, self.max_cols)
             self.facts = self._blocks.facts  # a BlockFacts
             return
