@@ -106,3 +106,14 @@ def test_general_case_stride_limit_is_the_one_that_runs() -> None:
     refused = run_bounded("verify", "--n", "n", "--kernel", "3", "--stride", "10001")
     assert_answer_or_refusal(refused)
     assert refused.returncode == 2 and "stride must be at most 10,000" in refused.stderr
+
+
+@pytest.mark.parametrize("options", [
+    ["--padding", "300000"],
+    ["--dilation", "100000", "--padding", "same", "--padding-mode", "circular"],
+])
+def test_wide_borders_are_refused_before_the_work(options: list[str]) -> None:
+    # 600,000 border rows took 30 s and 1 GB under the old border limit (2,000,000 entries)
+    result = run_bounded("derive", "--n", TERA, "--kernel", "3", *options)
+    assert_answer_or_refusal(result)
+    assert result.returncode == 2 and "border entries" in result.stderr

@@ -21,8 +21,10 @@ MAX_KERNEL_WEIGHTS = 100_000
 MAX_ROW_TAPS = 1_000
 #: Cells of one printed matrix (visible rows * visible columns, ellipses included).
 MAX_PRINTED_CELLS = 10_000
-#: Border rows (rows a border cuts or folds) that a derivation examines, times their taps.
-MAX_BORDER_WORK = 2_000_000
+#: Border rows (rows a border cuts or folds) that a derivation examines, times their taps:
+#: 16-30 µs and about 0.5 kB each, so at most a few seconds and 150 MB (2,000,000 allowed 30 s
+#: and 1 GB for ``derive --n 10**12 --kernel 3 --padding 300000``).
+MAX_BORDER_WORK = 150_000
 #: Residues modulo the stride that a derivation examines (transposed, or a symbolic n).
 MAX_STRIDE_RESIDUES = 10_000
 #: (output, input) channel pairs whose blocks a derivation describes (C_out * C_in/groups).
