@@ -39,7 +39,19 @@ class _StackPrinter(SymdilLatexPrinter):
     """Products of taps in layer order: ``k^{(1)}_{0} k^{(2)}_{1} ... k^{(10)}_{0}`` (SymPy would
     sort the names as strings, putting layer 10 after layer 1)."""
 
+    #: printed products, shared by the printers of one process (the page-fitting loop prints
+    #: the same entries at each size it tries; a deep stack's entries have one factor per layer)
+    _printed: dict[Any, str] = {}
+
     def _print_Mul(self, expr: Any) -> str:
+        text = self._printed.get(expr)
+        if text is None:
+            if len(self._printed) > 10_000:
+                self._printed.clear()
+            text = self._printed[expr] = self._print_product(expr)
+        return text
+
+    def _print_product(self, expr: Any) -> str:
         coefficient, factors = expr.as_coeff_mul()
         if not all(f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer
                                    and f.exp > 0) for f in factors):
@@ -140,8 +152,9 @@ class StackDocument:
         if single is not None:
             single_context = self._single(single, printer)
         else:
-            single_context = {"exists": False, "candidate": False,
-                              "reason": stack.single_conv().reason}
+            found = stack.single_conv()
+            single_context = {"exists": False, "candidate": False, "unbuilt": found.unbuilt,
+                              "reason": found.reason}
         # the composed outputs are long sums of products: the matrix alone, elided
         equation = self._matrix()
         layers = len(stack.layers)
@@ -169,6 +182,11 @@ class StackDocument:
         rows = self.max_rows
         printer = _StackPrinter()
         while True:
+            if rows > 3 and self.max_cols >= 3:
+                narrowest = matrix_cells(matrix_layout(self.stack, rows, 3), printer)
+                if array_width(narrowest) + EQUATION_SPACING > PAGE_WIDTH:
+                    rows -= 1  # not even three columns fit: no wider choice does
+                    continue
             for cols in range(self.max_cols, 2, -1):
                 cells = matrix_cells(matrix_layout(self.stack, rows, cols), printer)
                 if array_width(cells) + EQUATION_SPACING <= PAGE_WIDTH or (cols == 3
