@@ -26,7 +26,7 @@ def composed_taps(net: Stack) -> list:
     z = sympy.Symbol("z")
     product = sympy.Integer(1)
     for layer in net.layers:
-        K, d = layer.axes[0].kernel_size, layer.axes[0].dilation
+        d = layer.axes[0].dilation
         taps = list(layer.kernel)[::-1] if layer.flip else list(layer.kernel)
         product *= sum(tap * z ** (d * t) for t, tap in enumerate(taps))
     poly = sympy.Poly(sympy.expand(product), z)
