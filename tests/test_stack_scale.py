@@ -49,7 +49,7 @@ def test_wavenet4_at_10_to_12_in_every_format(fmt) -> None:
 def test_wavenet4_at_10_to_12_figure_and_verify(tmp_path) -> None:
     result = symdil("stack", "--n", BIG, *WAVENET4, "--figure", str(tmp_path / "f.svg"),
                     "-o", str(tmp_path / "s.txt"))
-    assert result.returncode == 0 and (tmp_path / "f.svg").read_text().startswith("<svg")
+    assert result.returncode == 0 and "<svg" in (tmp_path / "f.svg").read_text()
     result = symdil("stack", "--n", BIG, *WAVENET4, "--verify")
     assert result.returncode == 0 and "proved for every n >= 1" in " ".join(result.stdout.split())
 
