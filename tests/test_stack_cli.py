@@ -132,7 +132,7 @@ def test_symdil_verify_takes_a_stack() -> None:
     report = symdil.verify(Stack(*CASES["same"]))
     assert report.passed
     assert [c.name for c in report.checks] == ["product", "receptive_field", "single_conv",
-                                               "numeric"]
+                                               "numeric", "stack_general_case"]
     with pytest.raises(SymdilError, match="not a stack"):
         symdil.verify(Stack(*CASES["same"]), claim_text="a")
 
