@@ -171,7 +171,7 @@ class StackDocument:
                 "shape": f"{stack.shape[0]} \\times {stack.shape[1]}"},
             "regions": regions,
             "single": single_context,
-            "affine": stack.bias is not None,
+            "affine": any(bias is not None for bias in stack.biases),
             "kernel_names": next((printer._print(tap) for tap in stack.kernel
                                   if getattr(tap, "is_Symbol", False)), None),
         }

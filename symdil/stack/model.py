@@ -655,6 +655,7 @@ class Stack:
         (padding of an intermediate signal is zero, as in PyTorch)."""
         if all(bias is None for bias in self.biases):
             return None
+        self._guard()  # one offset per output, carried through every layer's rows
         offset: list | None = None
         for layer, bias in zip(self.layers, self.biases):
             if offset is not None:
