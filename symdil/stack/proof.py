@@ -413,7 +413,9 @@ def prove_stack(stack: Stack, instances: bool = True) -> CheckResult:
     detail = f"proved for every n >= {found.n0} ({how}): {statement}{agree}"
     agree_tex = (rf" The library's rows agree at $n =$ {', '.join(f'${s}$' for s in sizes)}."
                  if sizes else "")
-    detail_latex = f"Proved for every $n \\ge {found.n0}$: {tex[:1].lower()}{tex[1:]}{agree_tex}"
+    detail_latex = ("Proved (layer rule by SymPy delta sums, interior by the polynomial product, "
+                    f"border rows by the walk up the layers): {tex[:1].lower()}{tex[1:]}"
+                    f"{agree_tex}")
     return GeneralResult(NAME, True, detail, title=TITLE, statement=statement,
                          statement_latex=tex, detail_latex=detail_latex)
 
