@@ -32,6 +32,15 @@ MAX_CHECK_OUTPUTS = 4_096
 MAX_CHECK_WORK = 4_000_000
 
 
+#: Samples of one layer's padded input (channels x padded lengths) the numeric check builds.
+MAX_PADDED_SAMPLES = 10_000_000
+
+
+def padded_size(layer: Any) -> int:
+    """Channels x the padded input length per axis: the array the numeric check pads."""
+    return layer.in_channels * _prod(ax.n + ax.pad_before + ax.pad_after for ax in layer.axes)
+
+
 def total_paths(stack: Stack, limit: int) -> int:
     """The products of taps of the whole composed matrix (paths from an output to an input,
     counted with integers over the layers' supports), stopping once past ``limit``."""
@@ -59,6 +68,9 @@ def verify_stack(stack: Stack, against: str | None = None, seed: int = 0) -> Ver
     elif stack.nonzeros_bound > MAX_PRODUCT_NONZEROS:
         too_large = (f"the composed matrix may have up to {stack.nonzeros_bound:,} non-zeros, "
                      f"more than {MAX_PRODUCT_NONZEROS:,}")
+    elif max(padded_size(layer) for layer in stack.layers) > MAX_PADDED_SAMPLES:
+        too_large = (f"a layer's padded input has {max(map(padded_size, stack.layers)):,} "
+                     f"samples, more than the {MAX_PADDED_SAMPLES:,} the numeric check pads")
     else:
         depth = len(stack.layers) ** 2
         paths = total_paths(stack, MAX_CHECK_WORK // depth)
