@@ -32,6 +32,8 @@ MAX_CHECK_OUTPUTS = 4_096
 MAX_CHECK_WORK = 4_000_000
 
 
+#: Rows of all the layers' own operators together (the checks build each layer's rows).
+MAX_LAYER_ROWS = 200_000
 #: Samples of one layer's padded input (channels x padded lengths) the numeric check builds.
 MAX_PADDED_SAMPLES = 10_000_000
 
@@ -68,6 +70,9 @@ def verify_stack(stack: Stack, against: str | None = None, seed: int = 0) -> Ver
     elif stack.nonzeros_bound > MAX_PRODUCT_NONZEROS:
         too_large = (f"the composed matrix may have up to {stack.nonzeros_bound:,} non-zeros, "
                      f"more than {MAX_PRODUCT_NONZEROS:,}")
+    elif sum(layer.shape[0] for layer in stack.layers) > MAX_LAYER_ROWS:
+        too_large = (f"the layers have {sum(layer.shape[0] for layer in stack.layers):,} "
+                     f"rows in all, more than the {MAX_LAYER_ROWS:,} the checks build")
     elif max(padded_size(layer) for layer in stack.layers) > MAX_PADDED_SAMPLES:
         too_large = (f"a layer's padded input has {max(map(padded_size, stack.layers)):,} "
                      f"samples, more than the {MAX_PADDED_SAMPLES:,} the numeric check pads")

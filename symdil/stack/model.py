@@ -688,6 +688,12 @@ class Stack:
         if not self.forward_only:
             raise SymdilError("the composed kernel needs forward layers only (a transposed "
                               "layer upsamples)")
+        weights, terms = self.composed_size()
+        if weights > MAX_COMPOSED_WEIGHTS or terms > MAX_COMPOSED_TERMS:
+            raise SymdilError(f"the composed kernel has {weights:,} weights and takes "
+                              f"{terms:,} products of taps; at most {MAX_COMPOSED_WEIGHTS:,} "
+                              f"and {MAX_COMPOSED_TERMS:,} are built: use fewer or shorter "
+                              "layers")
         # each entry a list of monomials (tuples of factors), multiplied out once at the end:
         # multiplying SymPy products layer after layer costs the square of the depth
         composed: dict[tuple[int, int], dict[tuple[int, ...], list[tuple]]] = {
