@@ -8,13 +8,14 @@ peak resident memory come from ``os.wait4`` (that process alone, so a shared mac
 them little).  The baseline, measured in the same run, is the start-up of the same command with
 the smallest stack (``stack --n 16 --wavenet 1``); "x base" divides by it.  A case is "ok" (an
 answer), "refused" (one ``Error:`` line, exit 2) or "TIMEOUT" / "CRASH" (the bugs this guards
-against).  The target: every large case under 5 s and 300 MB, or a refusal in under a second
+against; each command may use at most 3 GB of address space).  The target: every large case under 5 s and 300 MB, or a refusal in under a second
 over the baseline.  A benchmark prints figures; it asserts nothing.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -26,13 +27,22 @@ CAUSAL20 = [item for _ in range(20) for item in ("-l", "k=2 p=causal")]
 ONES1000 = [item for _ in range(1000) for item in ("-l", "k=1")]
 
 
+#: Address space of one command (a run away ends in MemoryError, shown as CRASH, rather than
+#: taking the machine's memory).
+MEMORY_LIMIT = 3 * 1024 ** 3
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
 def run(args: list[str], timeout: float, cwd: str | None = None) -> tuple[str, float, float]:
     """(outcome, CPU seconds, peak MB) of ``python -m symdil *args`` in its own process."""
     out = tempfile.TemporaryFile()
     err = tempfile.TemporaryFile()
     start = time.monotonic()
     child = subprocess.Popen([sys.executable, "-m", "symdil", *args], stdout=out, stderr=err,
-                             cwd=cwd)
+                             cwd=cwd, preexec_fn=_limit_memory)
     while True:
         pid, status, usage = os.wait4(child.pid, os.WNOHANG)
         if pid:
