@@ -218,8 +218,14 @@ def check_receptive_field(stack: Stack, supports: Sequence[set[int]] | None = No
                                        f"its whole region (the widest sees {axes(widest)} of "
                                        f"r = {axes(fields)}), so r is an upper bound here")
     if any(w != f for w, f in zip(widest, fields)):
-        return _result(name, title, False, f"the widest row support is {axes(widest)}, the "
-                                        f"receptive field {axes(fields)}")
+        if closed:  # every row that reads its whole region reads r samples
+            return _result(name, title, False, f"the widest row support is {axes(widest)}, "
+                                            f"the receptive field {axes(fields)}")
+        # a transposed stack's largest region may belong only to rows the border cuts
+        return _result(name, title, True, f"every row's support lies in its region; "
+                                       f"{full_rows} row(s) see their whole region, none of "
+                                       f"the largest (the widest reads {axes(widest)} of "
+                                       f"r = {axes(fields)}), so r is an upper bound here")
     form = ("r = 1 + sum d_l (K_l - 1) J_l, region [S i - P, S i - P + r - 1]" if closed
             else "the region recurrence (transposed layers)")
     return _result(name, title, True, f"every row's support lies in its region; {full_rows} "
