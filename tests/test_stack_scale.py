@@ -56,9 +56,13 @@ def test_wavenet4_at_10_to_12_figure_and_verify(tmp_path) -> None:
 
 def test_wavenet4_at_10_to_12_in_a_build(tmp_path) -> None:
     (tmp_path / "big.toml").write_text(
-        f'[[stack]]\nname = "big"\nn = {BIG}\nwavenet = 4\nformats = ["latex", "markdown"]\n')
+        f'[[stack]]\nname = "big"\nn = {BIG}\nwavenet = 4\nformats = ["latex", "markdown"]\n'
+        'verify = true\nfigures = true\n')
     result = symdil("build", "big.toml", "--no-pdf", cwd=str(tmp_path))
     assert result.returncode == 0, result.stderr + result.stdout
+    latex = (tmp_path / "output" / "big.tex").read_text()
+    assert "statements of this document are not evaluated" in latex
+    assert r"every $n \ge 1$" in latex and (tmp_path / "output" / "big-stack.svg").exists()
 
 
 @pytest.mark.parametrize("args", [
