@@ -599,13 +599,18 @@ class Stack:
     def nonzeros_bound(self) -> int:
         """An upper bound of the composed matrix's non-zeros, computed without building it:
         per axis, the sum over output positions of the region clipped to the input (with zero
-        padding; the region's length with other modes), multiplied over the axes and by the
-        channel counts (a row can read no more)."""
+        padding), multiplied over the axes and by the channel counts (a row can read no more).
+        Another padding mode folds reads back into the input, so a row can read more than its
+        region: there, each row is bounded by its paths through the layers (prod K) and n."""
         zeros = all(layer.axes[0].padding_mode == "zeros" for layer in self.layers)
         per_axis = []
         for a in range(self.ndim):
             n = self.layers[0].axes[a].n
             m = self.layers[-1].axes[a].output_length
+            if not zeros:
+                per_axis.append(m * min(n, _prod(layer.axes[a].kernel_size
+                                                 for layer in self.layers)))
+                continue
             if self.forward_only:  # closed form: the hulls are affine in i
                 slope, low, high = self._hulls(a)[0]
                 per_axis.append(clipped_sum(slope, low, high, n, m) if zeros
@@ -616,8 +621,7 @@ class Stack:
                 region = self._region(a, i, len(self.layers))
                 if region is not None:
                     low, high = region
-                    counts += (max(0, min(high, n - 1) - max(low, 0) + 1) if zeros
-                               else min(n, high - low + 1))
+                    counts += max(0, min(high, n - 1) - max(low, 0) + 1)
             per_axis.append(counts)
         return _prod(per_axis) * self.layers[0].in_channels * self.layers[-1].out_channels
 
