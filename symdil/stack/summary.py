@@ -67,12 +67,12 @@ def stack_summary(stack: Stack) -> dict[str, Any]:
             return values[0] if one else values
 
         single_data.update(stride=_plain(per(single.stride)),
-                           padding=_plain(per(single.padding)),
-                           taps=_prod(single.size), border_rows=list(single.border))
+                           padding=_plain(per(single.padding)), taps=_prod(single.size))
         if candidate is not None:
             single_data["kernel"] = [str(tap) for tap in candidate.kernel]
         else:
             single_data["kernel_not_built"] = single.unbuilt
+        single_data["border_rows"] = list(single.border)
     return _plain({
         "n": stack.n,
         "input_shape": stack.input_shape,
