@@ -207,6 +207,8 @@ def _walk_up(layers: list[_Layer], level: int, positions: set[int], lower: Any, 
     current = set(positions)
     for index in range(level, len(layers)):
         layer = layers[index]
+        if budget[0] + len(current) * layer.K > MAX_WALK_POSITIONS:
+            raise _TooLong
         up = {q - layer.d * t + layer.b for q in current for t in range(layer.K)}
         low, high = lower(index + 1), upper(index + 1)
         current = {j for j in up if (low is None or j >= low) and (high is None or j <= high)}
@@ -236,6 +238,8 @@ def borders(layers: list[_Layer]) -> Borders:
         if index:
             # left: q in [-b_l, -1], its region [q - P, q - P + R - 1] reaches 0
             low = max(-layer.b, pad - field + 1)
+            if -low > MAX_WALK_POSITIONS:
+                raise _TooLong
             if low <= -1:
                 n0 = max(n0, field)  # the region's last end is then inside [0, n)
                 rows, extremes = _walk_up(layers, index, set(range(low, 0)),
@@ -246,6 +250,8 @@ def borders(layers: list[_Layer]) -> Borders:
             # right: offsets e = q - n_{l-1} in [0, a_l - 1], the region's first end
             # q - P <= n - 1, i.e. e <= P - 1 - c_{l-1}
             high_e = min(layer.a - 1, pad - 1 - shifts[index])
+            if high_e + 1 > MAX_WALK_POSITIONS:
+                raise _TooLong
             if high_e >= 0:
                 n0 = max(n0, pad - shifts[index])  # the region's first end is then >= 0
                 # offsets from n_l at every level: position q = n_l + e
