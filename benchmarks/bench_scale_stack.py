@@ -5,7 +5,7 @@ Run: ``python benchmarks/bench_scale_stack.py [timeout]`` (default 120 s per com
 
 Each command runs as its own ``python -m symdil`` process; its CPU seconds (user + system) and
 peak resident memory come from ``os.wait4`` (that process alone, so a shared machine changes
-them little).  The baseline, measured in the same run, is the start-up of the same command with
+them little; a command killed at the timeout shows its CPU seconds so far, marked ">").  The baseline, measured in the same run, is the start-up of the same command with
 the smallest stack (``stack --n 16 --wavenet 1``); "x base" divides by it.  A case is "ok" (an
 answer), "refused" (one ``Error:`` line, exit 2) or "TIMEOUT" / "CRASH" (the bugs this guards
 against; each command may use at most 3 GB of address space).  The target: every large case under 5 s and 300 MB, or a refusal in under a second
@@ -123,9 +123,10 @@ def main() -> None:
         for label, small, large in rows:
             _, small_s, _ = run(small, timeout, cwd=folder)
             outcome, large_s, peak = run(large, timeout, cwd=folder)
-            shown = f">{timeout:.0f}" if outcome == "TIMEOUT" else f"{large_s:.2f}"
-            print(f"{label:<28}{small_s:>8.2f}{shown:>9}{large_s / small_s:>7.1f}"
-                  f"{large_s / base:>8.1f}{peak:>9.0f}  {outcome}", flush=True)
+            more = ">" if outcome == "TIMEOUT" else ""  # killed: CPU so far, a lower bound
+            print(f"{label:<28}{small_s:>8.2f}{more + f'{large_s:.2f}':>9}"
+                  f"{more + f'{large_s / small_s:.1f}':>7}{more + f'{large_s / base:.1f}':>8}"
+                  f"{peak:>9.0f}  {outcome}", flush=True)
 
 
 if __name__ == "__main__":
