@@ -4,7 +4,7 @@ read it best (index base, letters), with a report of what was checked and what w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
 import sympy
@@ -13,12 +13,18 @@ from ..core.conv import Conv
 from ..core.spec import SymdilError
 from ..core.symbols import split_name
 from ..render.printer import sstr, sum_text
-from . import sketch
+from . import layouts, sketch
 from .cells import BLANK, ENTRY, Cell, raw_ref
 from .conventions import INPUT, KERNEL, OUTPUT, Convention, Resolver, detect, identity, letters
 from .limits import SHAPE_FACTOR, SHAPE_MARGIN
-from .model import Claim, ClaimMatrix, ClaimResult, Mismatch, ObjectReport
+from .model import (FAIL, NOT_CHECKED, Claim, ClaimMatrix, ClaimResult, Mismatch, ObjectReport,
+                    RowDiff)
+from . import numeric as numeric_kernel
 from .show import renamer, show
+
+#: Grids of one role, read row-major (``layouts``).
+_GRIDS = {layouts.KERNEL_GRID: "kernel", layouts.INPUT_GRID: "input",
+          layouts.OUTPUT_GRID: "output", "output names grid": "output"}
 
 #: Lengths tried when n is symbolic: the claim must fit one of 1..MAX_SYMBOLIC_N.
 MAX_SYMBOLIC_N = 400
@@ -49,7 +55,7 @@ def compare_claim(claim: Claim, op: Conv, index_base: int | None = None,
     lengths = _fitting_lengths(claim, op)
     if not lengths:
         return ClaimResult(False, "matrix", [], f"no input length n ≤ {MAX_SYMBOLIC_N} fits the "
-                                                "shapes written in the claim")
+                                                "shapes written in the claim", verdict=FAIL)
     results = [(n, _compare_concrete(claim, op.replace(n=n), index_base, values)) for n in lengths]
     shown = ", ".join(str(n) for n in lengths)
     failed = next(((n, r) for n, r in results if not r.passed), None)
@@ -62,8 +68,7 @@ def compare_claim(claim: Claim, op: Conv, index_base: int | None = None,
 
 
 def _with_prefix(result: ClaimResult, prefix: str) -> ClaimResult:
-    return ClaimResult(result.passed, result.kind, result.mismatches, prefix + result.detail,
-                       result.objects, result.notes)
+    return replace(result, detail=prefix + result.detail)
 
 
 def _fitting_lengths(claim: Claim, op: Conv) -> list[int]:
@@ -145,20 +150,22 @@ def _result(claim: Claim, reports: list[ObjectReport], notes: list[str]) -> Clai
     if failed:
         kind = failed[0].kind
     elif checked:
-        order = ("matrix", "transpose", "output", "input", "output names", "equation")
+        order = ("matrix", "transpose", "output", "data matrix", "output grid", "equation",
+                 "input", "output names")
         kind = min((r.kind for r in checked), key=lambda k: order.index(k) if k in order else 9)
     else:
         kind = "none"
     parts = [r.detail for r in checked]
     if skipped:
         parts.append("skipped: " + "; ".join(r.detail for r in skipped))
-    if not checked:
-        parts.insert(0, "nothing in the claim could be checked")
+    result = ClaimResult(False, kind, mismatches, "", tuple(reports), tuple(notes))
+    if result.verdict == NOT_CHECKED:
+        parts.insert(0, "nothing that states the convolution (the operator, its output or the "
+                        "product) could be compared")
     detail = "; ".join(parts)
     if notes:
         detail += " [" + "; ".join(notes) + "]"
-    return ClaimResult(bool(checked) and not failed, kind, mismatches, detail, tuple(reports),
-                       tuple(notes))
+    return replace(result, detail=detail)
 
 
 @dataclass
@@ -167,25 +174,31 @@ class _Context:
     resolver: Resolver
     values: list | None
     rows: dict
+    neighbours: dict = field(default_factory=dict)  # (display, side, position) -> object
+    kernel_values: dict | None = None  # tap -> number, read from a numeric matrix of the claim
 
 
 def _check_objects(claim: Claim, op: Conv, convention: Convention,
                    values: list | None) -> list[ObjectReport]:
-    context = _Context(op, Resolver(op, convention), values, {})
+    context = _Context(op, Resolver(op, convention), values, {},
+                       {(obj.display, obj.side, obj.position): obj for obj in claim.matrices})
     kinds = [_classify(obj, context) for obj in claim.matrices]
     operators = {(obj.display, obj.side, obj.position) for obj, kind in zip(claim.matrices, kinds)
                  if kind == "matrix"}
     numeric_inputs = {obj.display for obj, kind in zip(claim.matrices, kinds) if kind == "numeric"
                       and (obj.display, obj.side, obj.position - 1) in operators}
-    reports = []
-    for obj, kind in zip(claim.matrices, kinds):
+    reports: list = [None] * len(kinds)
+    # operators first: a numeric matrix's kernel is then known to the columns that follow it
+    order = sorted(range(len(kinds)), key=lambda i: kinds[i] != "matrix")
+    for index in order:
+        obj, kind = claim.matrices[index], kinds[index]
         if kind == "numeric":
             is_input = (obj.display, obj.side, obj.position - 1) in operators
             kind = "numeric input" if is_input else "numeric output"
             if kind == "numeric output" and obj.display not in numeric_inputs and all(
                     cell.expr == 0 for row in obj.cells for cell in row if cell.kind == ENTRY):
                 kind = "output"  # zeros after = with symbolic inputs: outputs that vanish
-        reports.append(_check_object(claim, obj, kind, context))
+        reports[index] = _check_object(claim, obj, kind, context)
     return reports
 
 
@@ -218,30 +231,62 @@ def _classify(obj: ClaimMatrix, context: _Context) -> str:
         return "equation"
     grid = _grid(obj)
     width = max((len(row) for row in grid), default=0)
-    resolver = context.resolver
+    shape = (len(grid), width)
+    op, resolver = context.op, context.resolver
     entries = [c.expr for row in grid for c in row if c.kind == ENTRY and c.expr != 0]
     roles = [[resolver.role_of(s) for s in e.free_symbols] for e in entries]
     bare = [len(e.free_symbols) == 1 and raw_ref(e) is not None for e in entries]
     flat = [r for rs in roles for r in rs]
+    if entries and all(bare) and all(rs == [KERNEL] for rs in roles) and not obj.elided and \
+            layouts.grid_dims(op, "kernel", shape) and sketch.fits(sketch.plan(grid), *op.shape,
+                                                                   False):
+        return layouts.KERNEL_GRID
     if entries and all(bare) and all(rs == [INPUT] for rs in roles):
-        return "input" if width == 1 else "reshaped input"
+        if width == 1:
+            return "input"
+        data = layouts.data_dims(op)
+        if data is not None and not sketch.fits(sketch.plan(grid), *data, obj.elided) and (
+                shape != layouts.spatial(op, "input") or _kernel_column_follows(obj, context)):
+            return layouts.DATA_MATRIX
+        if not obj.elided and layouts.grid_dims(op, "input", shape):
+            return layouts.INPUT_GRID
+        return "reshaped input"
     if entries and all(bare) and all(rs == [OUTPUT] for rs in roles):
-        return "output names" if width == 1 else "reshaped output"
+        if width == 1:
+            return "output names"
+        if not obj.elided and layouts.grid_dims(op, "output", shape):
+            return "output names grid"
+        return "reshaped output"
     if width > 1 and not (obj.transposed and len(grid) == 1):
         # a grid of outputs has an input in every entry; one stray input makes a wrong matrix
-        return "reshaped output" if roles and all(INPUT in rs for rs in roles) else "matrix"
+        if roles and all(INPUT in rs for rs in roles):
+            return (layouts.OUTPUT_GRID if not obj.elided and
+                    layouts.grid_dims(op, "output", shape) else "reshaped output")
+        return "matrix"
     if INPUT in flat:
         return "output"
     if not flat:
         return "numeric"
     if KERNEL in flat and INPUT not in flat:
-        return "matrix" if context.op.shape[1] == 1 else "output of numeric inputs"
+        return "matrix" if op.shape[1] == 1 else "output of numeric inputs"
     return "output"
 
 
+def _kernel_column_follows(obj: ClaimMatrix, context: _Context) -> bool:
+    """Whether the next object of the display is a column of kernel taps (``X w``)."""
+    following = context.neighbours.get((obj.display, obj.side, obj.position + 1))
+    if following is None:
+        return False
+    cells = [c.expr for row in following.cells for c in row if c.kind == ENTRY and c.expr != 0]
+    return bool(cells) and following.shape[1] == 1 and all(
+        [context.resolver.role_of(x) for x in e.free_symbols] == [KERNEL] for e in cells)
+
+
 _SKIP_REASONS = {
-    "reshaped input": "a reshaped input (its cells are the inputs, not a vector or the operator)",
-    "reshaped output": "a reshaped output (its cells are outputs, not a vector or the operator)",
+    "reshaped input": "a reshaped input (its cells are the inputs, in a shape that is neither the "
+                      "input's grid nor the data matrix of windows)",
+    "reshaped output": "a reshaped output (its cells are outputs, in a shape that is not the "
+                       "output's grid)",
 }
 
 
@@ -263,7 +308,7 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
         return ObjectReport(kind, "skipped", where,
                             f"the column at {where} ({label}) holds no input symbol: it cannot be "
                             "checked without the input values (give --input-values, e.g. "
-                            "--input-values 2,-1,3)")
+                            "--input-values 2,-1,3)", hint="--input-values")
     rows, cols = op.shape
     substitute: dict = {}
     if values is not None:
@@ -289,11 +334,26 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
         name, dims, expected = "input", (cols, 1), lambda r, c: values[r]
     elif kind == "output names":
         name, dims, expected = "output names", (rows, 1), lambda r, c: op.output_symbol_at(r)
+    elif kind in _GRIDS:
+        role = _GRIDS[kind]
+        dims = layouts.grid_dims(op, role, obj.shape)
+        name = "output names" if kind == "output names grid" else kind
+        entry = op.output_symbol_at if name == "output names" else output
+        expected = lambda r, c: layouts.grid_entry(op, role, dims, entry, r, c)  # noqa: E731
+    elif kind == layouts.DATA_MATRIX:
+        name, dims = kind, layouts.data_dims(op)
+        expected = lambda r, c: layouts.data_entry(op, row(r), c)  # noqa: E731
     else:
         name, dims, expected = "output", (rows, 1), lambda r, c: output(r)
     what = {"matrix": f"{rows}×{cols} matrix", "transpose": f"{cols}×{rows} transpose",
             "input": f"{cols}×1 input vector", "output": f"{rows}×1 output vector",
-            "output names": f"{rows}×1 vector of output names"}[name]
+            "output names": f"{dims[0]}×{dims[1]} {'vector' if dims[1] == 1 else 'grid'} of "
+                            "output names",
+            layouts.KERNEL_GRID: f"{dims[0]}×{dims[1]} kernel",
+            layouts.INPUT_GRID: f"{dims[0]}×{dims[1]} input grid",
+            layouts.OUTPUT_GRID: f"{dims[0]}×{dims[1]} output grid",
+            layouts.DATA_MATRIX: f"{dims[0]}×{dims[1]} data matrix (row i: the inputs output i "
+                                 "reads, in tap order)"}[name]
     grid = _grid(obj)
     height = len(grid)
     width = max((len(r) for r in grid), default=0)
@@ -325,6 +385,27 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
                             f"output vector {rows}×1 and its input vector {cols}×1 ({why})")
     resolver = context.resolver
     numeric = bool(substitute) and name in ("output", "input")
+    kernel_note = ""
+    if name in ("matrix", "transpose") and numeric_kernel.is_numeric(obj.explicit()) and \
+            not all(isinstance(tap, sympy.Basic) and tap.is_number for tap in op.kernel):
+        read, clash = numeric_kernel.read_kernel(sketch.fixed_positions(plan, *dims), expected,
+                                                 set(op.kernel))
+        if clash is not None:
+            return _clash_report(claim, obj, name, what, where, label, clash, resolver)
+        if not read:
+            return ObjectReport(name, "skipped", where,
+                                f"the numeric {obj.environment} at {where} ({label}) has no entry "
+                                "where the operator has a single tap: the kernel cannot be read "
+                                "from it", hint="--kernel with the taps as numbers, e.g. "
+                                                "--kernel 1,-2,1")
+        context.kernel_values = {**(context.kernel_values or {}), **read}
+        kernel_note = "; kernel read from the claim: " + ", ".join(
+            f"{show(tap, renamer(op, resolver.convention, resolver.styles))} = {value}"
+            for tap, value in sorted(read.items(), key=lambda item: op.kernel.index(item[0])))
+    taps_known = context.kernel_values or {}
+    if taps_known and name in ("matrix", "transpose", "output"):
+        substitute = {**substitute, **taps_known}
+        numeric = True
 
     def claimed(cell: Cell) -> sympy.Expr:
         value = resolver.expr(cell.expr)
@@ -339,7 +420,7 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
         return left == right or sympy.expand(left - right) == 0
 
     outcome = sketch.check(plan, dims[0], dims[1], agrees)
-    rename = renamer(op, resolver.convention)
+    rename = renamer(op, resolver.convention, resolver.styles)
     def correct_text(r: int, c: int) -> str:
         # printed like symdil's output: kernel first, terms in tap order (issue 12 section 3)
         if name == "output" and not numeric:
@@ -367,14 +448,48 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
                   f"all {outcome.checked} {size} agree with the operator")
         if name == "transpose":
             detail += " (it is marked ^T: compared with the operator's transpose)"
-        return ObjectReport(name, "passed", where, detail)
+        return ObjectReport(name, "passed", where, detail + kernel_note)
     shown = "; ".join(m.describe() for m in mismatches[:3])
     more = f"; and {len(mismatches) - 3} more" if len(mismatches) > 3 else ""
     if obj.elided:
         detail = f"{size}: {len(mismatches)} differ: {shown}{more}"
     else:
         detail = f"{len(mismatches)} of {outcome.checked} {size} differ: {shown}{more}"
-    return ObjectReport(name, "failed", where, detail, mismatches)
+    return ObjectReport(name, "failed", where, detail + kernel_note, mismatches,
+                        rows=_row_diffs(grid, mismatches, outcome.wrong))
+
+
+def _row_diffs(grid, mismatches, wrong, limit: int = 3) -> tuple[RowDiff, ...]:
+    """The written rows holding wrong entries: as written, and with each wrong entry replaced by
+    its correct value (the other cells, elisions included, stay as written)."""
+    fixes = {(cell.line, cell.column): m.correct_as_written or m.correct
+             for (cell, _, _), m in zip(wrong, mismatches)}
+    rows_of = {(cell.line, cell.column): (k, r) for k, row in enumerate(grid) for cell in row
+               for (wcell, r, _) in wrong if (wcell.line, wcell.column) == (cell.line,
+                                                                             cell.column)}
+    diffs = []
+    for k in sorted({k for k, _ in rows_of.values()})[:limit]:
+        row = grid[k]
+        operator_row = next(r for key, (j, r) in rows_of.items() if j == k)
+        claimed = tuple(cell.text or "0" for cell in row)
+        correct = tuple(fixes.get((cell.line, cell.column), cell.text or "0") for cell in row)
+        diffs.append(RowDiff(operator_row + 1, claimed, correct))
+    return tuple(diffs)
+
+
+def _clash_report(claim, obj, name, what, where, label, clash, resolver) -> ObjectReport:
+    """A numeric matrix holding two numbers for one tap: FAIL naming both positions."""
+    (cell1, r1, c1), (cell2, r2, c2) = clash.first, clash.second
+    tap = show(clash.tap, renamer(resolver.op, resolver.convention, resolver.styles))
+    mismatch = Mismatch(r2, c2, r2 + 1, c2 + 1, cell2.text, f"{cell1.text} ({tap})", cell2.text,
+                        f"{claim.source}:{cell2.line}:{cell2.column}", f"{name} ({label})",
+                        f"{cell1.text}, the value of {tap} at row {r1 + 1}, column {c1 + 1}")
+    return ObjectReport(name, "failed", where,
+                        f"the numeric {what} at {where} ({label}) holds two values for the tap "
+                        f"{tap}: {cell1.text} at row {r1 + 1}, column {c1 + 1} "
+                        f"({claim.source}:{cell1.line}:{cell1.column}) and {cell2.text} at row "
+                        f"{r2 + 1}, column {c2 + 1} ({claim.source}:{cell2.line}:{cell2.column}) "
+                        "(rows and columns 1-based)", (mismatch,))
 
 
 def _output_row(op: Conv, symbol: sympy.Basic) -> int | None:
@@ -418,7 +533,7 @@ def _check_equation(claim: Claim, obj: ClaimMatrix, context: _Context, where: st
         return ObjectReport("equation", "passed", where,
                             f"the equation {obj.label} = … at {where} ({label}) agrees with "
                             "the operator")
-    rename = renamer(op, resolver.convention)
+    rename = renamer(op, resolver.convention, resolver.styles)
     mismatch = Mismatch(row, 0, row + 1, 1, str(claimed), str(correct), cell.text,
                         f"{claim.source}:{cell.line}:{cell.column}", f"equation ({label})",
                         show(correct, rename))

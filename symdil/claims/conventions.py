@@ -122,6 +122,7 @@ class Resolver:
         self.op, self.convention = op, convention
         self.cache: dict[sympy.Symbol, sympy.Expr] = {}
         self.roles: dict[sympy.Symbol, str | None] = {}
+        self.styles: dict[str, str] = {}  # role -> how an N-D index is written (flat, digits)
         n = op.axes[0].n
         m = op.output_length if op.ndim == 1 else op.output_length[0]
         self.values = {"n": n, "N": n, "m": m, "M": m}
@@ -191,11 +192,13 @@ class Resolver:
             if part.isdigit() and len(part) == dims and all(
                     0 <= int(d) - base < size for d, size in zip(part, shape)):
                 index = tuple(int(d) - base for d in part)  # k_{11}: one digit per axis
+                self.styles.setdefault(role, "digits")
             else:
                 flat = self._int(part)
                 if flat is None or not 0 <= flat < _prod(shape):
                     return None
                 index = _unflatten(flat, shape)  # k_1 … k_4 numbered row-major
+                self.styles.setdefault(role, "flat")
         else:
             return None
         if any(v is None or v < 0 for v in index):

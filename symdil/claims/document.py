@@ -21,7 +21,7 @@ from ..core.spec import SymdilError
 from .compare import compare_claim
 from .errors import ClaimParseError
 from .limits import check_size
-from .model import Claim, ClaimResult
+from .model import FAIL, NOT_CHECKED, PASS, Claim, ClaimResult
 from .reader import parse_claim
 from .tex import displays, line_col, unescape_markdown
 
@@ -36,14 +36,19 @@ _FLAGS = {"--flip", "--transposed"}
 
 @dataclass(frozen=True)
 class DisplayVerdict:
-    """One annotated display: ``verdict`` is ``passed``, ``failed``, ``unchecked`` (nothing in
-    it could be checked) or ``error`` (bad annotation or unreadable display)."""
+    """One annotated display: ``verdict`` is ``passed``, ``failed``, ``not checked`` (nothing in
+    it that states the convolution could be compared) or ``error`` (bad annotation or unreadable
+    display)."""
 
     line: int
     annotation: str
     verdict: str
     detail: str
     result: ClaimResult | None = None
+
+
+#: The exit status of ``symdil check``: the most serious verdict of any display decides.
+EXIT_STATUS = (("error", 2), ("failed", 1), ("not checked", 3))
 
 
 @dataclass(frozen=True)
@@ -53,9 +58,10 @@ class DocumentReport:
 
     @property
     def exit_code(self) -> int:
-        """2 when an annotation or display cannot be read, 1 when a display fails, else 0."""
+        """2 when an annotation or display cannot be read, else 1 when a display fails, else 3
+        when a display holds nothing checkable, else 0."""
         verdicts = {d.verdict for d in self.displays}
-        return 2 if "error" in verdicts else 1 if verdicts & {"failed", "unchecked"} else 0
+        return next((code for verdict, code in EXIT_STATUS if verdict in verdicts), 0)
 
     def text(self) -> str:
         lines = []
@@ -68,14 +74,18 @@ class DocumentReport:
                 else ""
             if prefix:
                 lines.append(f"    {prefix}")
-            if d.verdict == "unchecked":
-                lines.append("    nothing in the claim could be checked:")
+            if d.verdict == "not checked":
+                lines.append("    nothing that states the convolution could be compared:")
             for obj in d.result.objects:
                 lines.append(f"    - {obj.status}: {obj.detail}")
+                if obj.hint and obj.status == "skipped":
+                    lines.append(f"      (to check it: {obj.hint})")
+                for row in obj.rows:
+                    lines += [f"      {line}" for line in row.lines()]
             for note in d.result.notes:
                 lines.append(f"    note: {note}")
         counts = {v: sum(1 for d in self.displays if d.verdict == v)
-                  for v in ("passed", "failed", "unchecked", "error")}
+                  for v in ("passed", "failed", "not checked", "error")}
         summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
         lines.append(f"{len(self.displays)} annotated display"
                      f"{'' if len(self.displays) == 1 else 's'}" + (f": {summary}" if summary
@@ -85,8 +95,8 @@ class DocumentReport:
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "exit_code": self.exit_code, "displays": [
             {"line": d.line, "annotation": d.annotation, "verdict": d.verdict, "detail": d.detail,
-             "objects": [{"kind": o.kind, "status": o.status, "location": o.location,
-                          "detail": o.detail} for o in (d.result.objects if d.result else ())]}
+             **({k: v for k, v in d.result.to_json().items() if k in ("objects", "notes")}
+                if d.result else {"objects": []})}
             for d in self.displays]}
 
 
@@ -211,5 +221,5 @@ def _check_display(source, objects, words, where, build) -> DisplayVerdict:
         result = compare_claim(Claim(source, tuple(objects)), op, index_base, values)
     except (SymdilError, ClaimParseError) as error:
         return DisplayVerdict(where, words, "error", str(error))
-    verdict = "passed" if result.passed else "unchecked" if result.kind == "none" else "failed"
+    verdict = {PASS: "passed", FAIL: "failed", NOT_CHECKED: "not checked"}[result.verdict]
     return DisplayVerdict(where, words, verdict, result.detail, result)

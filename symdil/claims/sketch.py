@@ -187,3 +187,24 @@ def _check_row(row: RowPlan, r: int, cols: int, agrees) -> tuple[list, int]:
         wrong += bad
         checked += sum(1 for cell in segment.cells if cell.kind in CLAIMS)
     return wrong, checked
+
+
+def fixed_positions(p: Plan, rows: int, cols: int):
+    """(cell, operator row, operator column) of every written cell whose place does not depend on
+    its content: rows anchored at the top or bottom, runs anchored left or right."""
+    for row in p.rows:
+        if row.anchor == "float" or not 0 <= row.offset < rows:
+            continue
+        r = row.offset if row.anchor == "top" else rows - 1 - row.offset
+        left = 0
+        for segment in row.segments:
+            if segment.align == "left":
+                start = left
+                left += len(segment.cells)
+            elif segment.align == "right":
+                start = cols - len(segment.cells)
+            else:
+                continue
+            for k, cell in enumerate(segment.cells):
+                if 0 <= start + k < cols:
+                    yield cell, r, start + k

@@ -1,0 +1,79 @@
+r"""Ways of writing a convolution other than its matrix: grids of the kernel, the input or the
+outputs (``K = [[w_{11}, w_{12}], [w_{21}, w_{22}]]``), and the im2col / unfold *data matrix*
+whose row i holds the inputs output i reads, in tap order (``X w = y``).
+
+Each function gives the shape the object must have and its expected entry at (row, column);
+``compare`` checks the written cells against it like any other object.  Only one channel in and
+out: with channels the grids and the data matrix have no single layout.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from ..core.conv import Conv
+
+KERNEL_GRID, INPUT_GRID, OUTPUT_GRID, DATA_MATRIX = ("kernel", "input grid", "output grid",
+                                                     "data matrix")
+
+
+def _single_channel(op: Conv) -> bool:
+    return op.in_channels == 1 and op.out_channels == 1
+
+
+def spatial(op: Conv, role: str) -> tuple[int, ...]:
+    return {"kernel": tuple(op.kernel_shape[2:]), "input": tuple(op.input_shape[1:]),
+            "output": tuple(op.output_shape[1:])}[role]
+
+
+def grid_dims(op: Conv, role: str, shape: tuple[int, int]) -> tuple[int, int] | None:
+    """The (rows, columns) a grid of ``role`` (kernel, input, output) is read with when a written
+    object of ``shape`` is one: the spatial shape in 2-D, one row (or, for the kernel, one
+    column) in 1-D; None when the shape is not such a grid."""
+    if not _single_channel(op) or op.symbolic:
+        return None
+    size = spatial(op, role)
+    if len(size) == 2 and tuple(shape) == size:
+        return size
+    if len(size) == 1 and tuple(shape) == (1, size[0]) and size[0] > 1:
+        return (1, size[0])
+    if len(size) == 1 and role == "kernel" and tuple(shape) == (size[0], 1):
+        return (size[0], 1)
+    return None
+
+
+def grid_entry(op: Conv, role: str, dims: tuple[int, int], output, r: int, c: int):
+    """The entry at (r, c) of a grid of ``role`` read row-major (a kernel column: one tap a row)."""
+    flat = r * dims[1] + c
+    if role == "kernel":
+        return op.kernel[flat]
+    if role == "input":
+        return op.input_symbol_at(flat)
+    return output(flat)
+
+
+def taps(op: Conv) -> int:
+    """Columns of the data matrix: the taps one output reads."""
+    count = 1
+    for size in op.kernel_shape[1:]:
+        count *= size
+    return count
+
+
+def data_dims(op: Conv) -> tuple[int, int] | None:
+    """(outputs, taps) for a data matrix, None when it has no single layout (channels, a numeric
+    kernel whose taps cannot be told apart)."""
+    if not _single_channel(op) or op.symbolic or not all(
+            isinstance(tap, sympy.Symbol) for tap in op.kernel):
+        return None
+    return (op.shape[0], taps(op))
+
+
+def data_entry(op: Conv, row: dict, t: int) -> sympy.Expr:
+    """The input that tap ``t`` multiplies in an output row (``row``: column -> coefficient), or 0
+    when the tap falls on zero padding."""
+    tap = op.kernel[t]
+    for column, coefficient in sorted(row.items()):
+        if sympy.sympify(coefficient).coeff(tap) != 0:
+            return op.input_symbol_at(column)
+    return sympy.Integer(0)
