@@ -112,7 +112,7 @@ def test_symbol_spellings_are_read_as_written(text, ref):
 @pytest.mark.parametrize("text, kind, note", [
     (r"\frac{\partial L}{\partial x_0}", "foreign", "a derivative"),
     (r"\bigl(x \star w\bigr)_1", "foreign", "a convolution operator"),
-    ("x'_{0,0}", "foreign", "a prime"), ("x_{0,0}, x_{0,1}", "foreign", "a comma"),
+    ("x_{0,0}, x_{0,1}", "foreign", "a comma"),
     (r"k_0 a_0 + \dots + k_2 a_2", "gap", "an ellipsis inside the entry"),
     (r"\text{0}", "entry", ""), (r"\cdots", "hdots", ""), ("...", "hdots", ""),
     (r"\hdots", "hdots", ""), (r"\vdots", "vdots", ""), (r"\ddots", "ddots", ""), ("", "blank", ""),
@@ -120,6 +120,22 @@ def test_symbol_spellings_are_read_as_written(text, ref):
 def test_cell_kinds(text, kind, note):
     cell = classify(text, 1, 1)
     assert cell.kind == kind and note in cell.note
+
+
+@pytest.mark.parametrize("text, ref", [
+    ("x'_{0,0}", RawRef("x", ("0", "0"), (), 1)), ("w''_3", RawRef("w", ("3",), (), 2)),
+    (r"\tilde x_1", RawRef(r"\tilde{x}", ("1",))), (r"\hat{x}_{2}", RawRef(r"\hat{x}", ("2",))),
+    (r"\hat{\theta}_0", RawRef(r"\hat{\theta}", ("0",))),
+])
+def test_primed_and_accented_letters_are_read(text, ref):
+    """A prime or an accent is part of the letter (issue 18): a symbol option can name it."""
+    cell = classify(text, 1, 1)
+    assert cell.kind == "entry" and raw_ref(cell.expr) == ref, cell
+
+
+@pytest.mark.parametrize("text", [r"\hat{x + y}_0", r"\tilde{\partial}_0"])
+def test_accents_over_anything_but_a_letter_are_foreign(text):
+    assert classify(text, 1, 1).kind == "foreign"
 
 
 def test_2d_index_conventions_all_agree():

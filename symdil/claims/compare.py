@@ -131,7 +131,8 @@ def _compare_concrete(claim: Claim, op: Conv, index_base: int | None,
     elif detected is not None and score[1]:
         notes.append(sentence.replace("(detected", "(a reading tried").replace(
             "the claim writes", "the claim seems to write"))
-    if index_base is None and letters(claim):
+    ours = {op.kernel_symbol, op.input_symbol, op.output_symbol}
+    if index_base is None and letters(claim, ours):
         other = next((s for s, c, _ in evaluated if c.names == convention.names
                       and c.index_base != convention.index_base), None)
         said = f"indices read {convention.index_base}-based (detected"
@@ -233,6 +234,8 @@ def _classify(obj: ClaimMatrix, context: _Context) -> str:
     width = max((len(row) for row in grid), default=0)
     shape = (len(grid), width)
     op, resolver = context.op, context.resolver
+    if _marked_letters(obj, resolver):
+        return "marked"
     entries = [c.expr for row in grid for c in row if c.kind == ENTRY and c.expr != 0]
     roles = [[resolver.role_of(s) for s in e.free_symbols] for e in entries]
     bare = [len(e.free_symbols) == 1 and raw_ref(e) is not None for e in entries]
@@ -272,6 +275,13 @@ def _classify(obj: ClaimMatrix, context: _Context) -> str:
     return "output"
 
 
+def _marked_letters(obj: ClaimMatrix, resolver: Resolver) -> list[str]:
+    """Primed or accented letters (``x'``, ``\\hat y``) no option names: other variables."""
+    return sorted({ref.latex() for row in obj.cells for cell in row if cell.kind == ENTRY
+                   for x in cell.expr.free_symbols if (ref := raw_ref(x)) is not None
+                   and ref.marked and resolver.role_of(x) is None})
+
+
 def _kernel_column_follows(obj: ClaimMatrix, context: _Context) -> bool:
     """Whether the next object of the display is a column of kernel taps (``X w``)."""
     following = context.neighbours.get((obj.display, obj.side, obj.position + 1))
@@ -298,6 +308,17 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
         return ObjectReport("not checked", "skipped", where,
                             f"the {obj.environment} at {where} ({label}) is not part of the "
                             f"convolution: {obj.note}")
+    if kind == "marked":
+        marked = _marked_letters(obj, context.resolver)
+        letter = raw_ref(next(x for row in obj.cells for cell in row if cell.kind == ENTRY
+                              for x in cell.expr.free_symbols if raw_ref(x) is not None
+                              and raw_ref(x).marked)).letter
+        return ObjectReport("not checked", "skipped", where,
+                            f"the {obj.environment} at {where} ({label}) writes "
+                            f"{', '.join(marked[:3])}: a primed or accented letter is a "
+                            "different variable unless a symbol option names it",
+                            hint=f"--input-symbol {letter} (or --kernel-symbol / "
+                                 "--output-symbol)")
     if kind in _SKIP_REASONS:
         return ObjectReport("not checked", "skipped", where,
                             f"the {obj.environment} at {where} ({label}) is {_SKIP_REASONS[kind]}")
@@ -369,11 +390,11 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
     if trimmed is not None and not sketch.fits(sketch.plan(trimmed), dims[0], dims[1],
                                                obj.elided):
         grid, plan, why = trimmed, sketch.plan(trimmed), ""  # a stray & ends every row
-    if (why or obj.elided and obj.label) and _named_part(obj, context):
+    part = _named_part(obj, context, bool(why)) if why or obj.elided and obj.label else ""
+    if part:
         return ObjectReport("not checked", "skipped", where,
-                            f"the {obj.environment} at {where} ({label}) is "
-                            f"{_named_part(obj, context)}, {height}×{width}: not the whole "
-                            "operator, so not compared")
+                            f"the {obj.environment} at {where} ({label}) is {part}, "
+                            f"{height}×{width}: not the whole operator, so not compared")
     if why:
         hint = " — the transpose's shape (rows are outputs, columns inputs)" if (
             name == "matrix" and (height, width) == (cols, rows) != (rows, cols)) else ""
@@ -543,7 +564,7 @@ def _check_equation(claim: Claim, obj: ClaimMatrix, context: _Context, where: st
                         f"{mismatch.correct_as_written}", (mismatch,))
 
 
-def _named_part(obj: ClaimMatrix, context: _Context) -> str:
+def _named_part(obj: ClaimMatrix, context: _Context, misfit: bool) -> str:
     """What a misfitting object is when it is plainly a part of the operator or another named
     matrix: a block named with an index or an accent (``T_{0} =``, ``M^{(0,0)} =``), or a matrix
     of named blocks (``[T_0 & T_1 & 0]``).  "" otherwise: then a misfit is a failure."""
@@ -554,7 +575,7 @@ def _named_part(obj: ClaimMatrix, context: _Context) -> str:
     symbols = {x for e in entries for x in e.free_symbols}
     ours = {context.op.kernel_symbol, context.op.input_symbol, context.op.output_symbol}
     if obj.shape[1] > 1 and entries and all(e.free_symbols for e in entries) and all(
-            raw_ref(x) is not None and raw_ref(x).base not in ours for x in symbols):
+            raw_ref(x) is not None and raw_ref(x).letter not in ours for x in symbols) and misfit:
         names = sorted({raw_ref(x).latex() for x in symbols})[:3]
         return (f"a matrix of named blocks or of letters other than the operator's "
                 f"({', '.join(names)})")

@@ -4,6 +4,7 @@ An annotation is a comment just before a display: ``% symdil: --n 6 --kernel 2 -
 LaTeX, ``<!-- symdil: --n 6 --kernel 2 -->`` in Markdown, with the options of ``symdil verify``
 (``--n``, ``--kernel``, ``--stride``, ``--dilation``, ``--padding``, ``--padding-mode``,
 ``--flip``, ``--transposed``, ``--output-padding``, ``--input-symbol``, ``--kernel-symbol``,
+``--output-symbol``,
 ``--in-channels``, ``--out-channels``, ``--groups``) and ``--index-base``, ``--input-values``.
 It applies to the first display after it (``\[ … \]``, ``$$ … $$``, an equation-like
 environment, or matrices standing outside any display).  Displays without an annotation are not
@@ -13,7 +14,6 @@ read.
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -29,7 +29,8 @@ _ANNOTATION_RE = re.compile(r"^[ \t]*(?:%+[ \t]*symdil:(?P<tex>[^\n]*)"
                             r"|<!--[ \t]*symdil:(?P<md>.*?)-->)", re.M | re.S)
 _SHORT = {"-k": "--kernel", "-s": "--stride", "-d": "--dilation", "-p": "--padding"}
 _VALUED = {"--n", "--kernel", "--stride", "--dilation", "--padding", "--padding-mode",
-           "--output-padding", "--input-symbol", "--kernel-symbol", "--in-channels",
+           "--output-padding", "--input-symbol", "--kernel-symbol", "--output-symbol",
+           "--in-channels",
            "--out-channels", "--groups", "--index-base", "--input-values"}
 _FLAGS = {"--flip", "--transposed"}
 
@@ -102,10 +103,7 @@ class DocumentReport:
 
 def parse_annotation(words: str) -> tuple[dict[str, Any], int | None, list[str] | None]:
     """``--n 6 --kernel 2`` -> (options for ``conv_from_options``, index base, input values)."""
-    try:
-        tokens = shlex.split(words)
-    except ValueError as error:
-        raise SymdilError(f"the annotation cannot be split into options: {error}") from None
+    tokens = split_words(words)
     options: dict[str, Any] = {}
     index_base, values = None, None
     i = 0
@@ -139,6 +137,27 @@ def parse_annotation(words: str) -> tuple[dict[str, Any], int | None, list[str] 
     if "n" not in options or "kernel" not in options:
         raise SymdilError("the annotation must give --n and --kernel")
     return options, index_base, values
+
+
+_WORD_RE = re.compile(r'"(?P<quoted>[^"]*)"|(?P<word>(?:\\[A-Za-z]+\s+(?=[A-Za-z\\{])|'
+                      r'\{[^{}\s]*\}|[^\s"{}])+)')
+
+
+def split_words(words: str) -> list[str]:
+    r"""The words of an annotation: split at spaces, except inside double quotes and after an
+    accent command (``--kernel-symbol \tilde w``); a single quote is a prime (``w'``), not a
+    quote."""
+    tokens, position = [], 0
+    for match in _WORD_RE.finditer(words):
+        gap = words[position:match.start()]
+        if gap.strip():
+            raise SymdilError(f"the annotation cannot be split into options near {gap.strip()!r}")
+        tokens.append(match["quoted"] if match["quoted"] is not None else match["word"])
+        position = match.end()
+    if words[position:].strip():
+        raise SymdilError(f"the annotation cannot be split into options near "
+                          f"{words[position:].strip()!r} (a double quote is not closed?)")
+    return tokens
 
 
 _VALUE_RE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(/[0-9]+)?\Z")
