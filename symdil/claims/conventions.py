@@ -76,6 +76,7 @@ def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
     if not seen:
         return None, ""
     wide, bare_columns, products, after_matrix = Counter(), [], Counter(), []
+    data_objects, after_data = set(), []
     objects = {(o.display, o.side, o.position): o for o in claim.matrices if not o.note}
     data_shape = (op.shape[0], _prod(op.kernel_shape[1:])) if not op.symbolic else None
     for obj in objects.values():
@@ -83,14 +84,18 @@ def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
         bases = {ref.letter for ref in refs}
         bare = all(raw_ref(cell.expr) is not None for row in obj.cells for cell in row
                    if cell.kind == ENTRY and cell.expr != 0)
-        if obj.shape[1] > 1 and not obj.transposed and not (
-                bare and len(bases) == 1 and obj.shape == data_shape != op.shape):
+        data = bare and len(bases) == 1 and obj.shape == data_shape != op.shape
+        if obj.shape[1] > 1 and not obj.transposed and not data:
             wide.update(ref.letter for ref in refs)  # an im2col data matrix holds inputs
+        if data:
+            data_objects.add((obj.display, obj.side, obj.position))
         if len(bases) == 1 and bare:
             letter = next(iter(bases))
             bare_columns.append((obj.side, obj.position, letter))
-            before = objects.get((obj.display, obj.side, obj.position - 1))
-            if obj.shape[1] == 1 and before is not None and before.shape[1] > 1:
+            before = (obj.display, obj.side, obj.position - 1)
+            if obj.shape[1] == 1 and before in data_objects:
+                after_data.append(letter)  # X w: the column after a data matrix is the kernel
+            elif obj.shape[1] == 1 and before in objects and objects[before].shape[1] > 1:
                 after_matrix.append(letter)
         for row in obj.cells:
             for cell in row:
@@ -101,7 +106,7 @@ def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
                                   op.input_symbol not in seen):
         return None, ""
     kernel = op.kernel_symbol if op.kernel_symbol in seen else (
-        wide.most_common(1)[0][0] if wide else None)
+        wide.most_common(1)[0][0] if wide else after_data[0] if after_data else None)
     if kernel is None and products:
         # in an output sum the kernel letter is the one that is not a bare column's letter
         columns = {base for _, _, base in bare_columns}

@@ -191,7 +191,8 @@ class ClaimResult:
             return f"claim: FAIL — {count}first: {first}"
         if self.verdict == PASS:
             checked = [o.kind for o in self.objects if o.status == "passed"]
-            return f"claim: PASS — {', '.join(dict.fromkeys(checked))} agree with the operator"
+            return (f"claim: PASS — every entry compared agrees with the operator "
+                    f"({', '.join(dict.fromkeys(checked))})")
         skipped = [o for o in self.objects if o.status == "skipped"]
         hints = sorted({o.hint for o in skipped if o.hint})
         return ("claim: NOT CHECKED — nothing that states the convolution could be compared" +
