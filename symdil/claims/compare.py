@@ -236,6 +236,9 @@ def _classify(obj: ClaimMatrix, context: _Context) -> str:
     op, resolver = context.op, context.resolver
     if _marked_letters(obj, resolver):
         return "marked"
+    if obj.label and layouts.block_index(obj.label) is not None and not obj.elided and \
+            layouts.block_dims(op) == shape and shape != op.shape:
+        return layouts.BLOCK
     entries = [c.expr for row in grid for c in row if c.kind == ENTRY and c.expr != 0]
     roles = [[resolver.role_of(s) for s in e.free_symbols] for e in entries]
     bare = [len(e.free_symbols) == 1 and raw_ref(e) is not None for e in entries]
@@ -345,6 +348,9 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
 
     expected: Callable[[int, int], sympy.Expr]
     transposed = obj.transposed and kind == "matrix" and obj.shape[0] > 1
+    if kind == "matrix" and obj.named_transpose and not obj.transposed and \
+            obj.shape == (cols, rows) != (rows, cols):
+        transposed = True  # C with M = C^T elsewhere: C is the operator's transpose
     if kind == "matrix" and transposed:
         name, dims, expected = "transpose", (cols, rows), lambda r, c: row(c).get(r, 0)
     elif kind == "matrix":
@@ -361,6 +367,18 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
         name = "output names" if kind == "output names grid" else kind
         entry = op.output_symbol_at if name == "output names" else output
         expected = lambda r, c: layouts.grid_entry(op, role, dims, entry, r, c)  # noqa: E731
+    elif kind == layouts.BLOCK:
+        name, dims = kind, layouts.block_dims(op)
+        kernel_row = layouts.block_index(obj.label) - context.resolver.convention.index_base
+        at = layouts.find_block(op, kernel_row, row) if kernel_row >= 0 else None
+        if at is None:
+            return ObjectReport("not checked", "skipped", where,
+                                f"the {obj.environment} at {where} ({label}) is a block named "
+                                f"{obj.label}; no block of the operator holds kernel row "
+                                f"{kernel_row} (0-based) alone")
+        block_row, block_column = at
+        expected = lambda r, c: row(block_row * dims[0] + r).get(  # noqa: E731
+            block_column * dims[1] + c, 0)
     elif kind == layouts.DATA_MATRIX:
         name, dims = kind, layouts.data_dims(op)
         expected = lambda r, c: layouts.data_entry(op, row(r), c)  # noqa: E731
@@ -373,6 +391,8 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
             layouts.KERNEL_GRID: f"{dims[0]}×{dims[1]} kernel",
             layouts.INPUT_GRID: f"{dims[0]}×{dims[1]} input grid",
             layouts.OUTPUT_GRID: f"{dims[0]}×{dims[1]} output grid",
+            layouts.BLOCK: f"{dims[0]}×{dims[1]} block {obj.label} (kernel row "
+                           f"{obj.label and layouts.block_index(obj.label)} as written)",
             layouts.DATA_MATRIX: f"{dims[0]}×{dims[1]} data matrix (row i: the inputs output i "
                                  "reads, in tap order)"}[name]
     grid = _grid(obj)
@@ -468,7 +488,9 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
         detail = (f"{size}: all agree with the operator" if obj.elided else
                   f"all {outcome.checked} {size} agree with the operator")
         if name == "transpose":
-            detail += " (it is marked ^T: compared with the operator's transpose)"
+            detail += (f" (the text writes {obj.label}^T: compared with the operator's "
+                       "transpose)" if obj.named_transpose and not obj.transposed else
+                       " (it is marked ^T: compared with the operator's transpose)")
         return ObjectReport(name, "passed", where, detail + kernel_note)
     shown = "; ".join(m.describe() for m in mismatches[:3])
     more = f"; and {len(mismatches) - 3} more" if len(mismatches) > 3 else ""

@@ -9,6 +9,8 @@ out: with channels the grids and the data matrix have no single layout.
 
 from __future__ import annotations
 
+import re
+
 import sympy
 
 from ..core.conv import Conv
@@ -77,3 +79,41 @@ def data_entry(op: Conv, row: dict, t: int) -> sympy.Expr:
         if sympy.sympify(coefficient).coeff(tap) != 0:
             return op.input_symbol_at(column)
     return sympy.Integer(0)
+
+
+BLOCK = "block"
+_BLOCK_LABEL_RE = re.compile(r"(?:\\(?:mathbf|bm|boldsymbol|mathrm)\s*\{\s*)?([A-Za-z])\s*\}?\s*_\s*"
+                             r"\{?\s*(\d+)\s*\}?")
+
+
+def block_index(label: str) -> int | None:
+    """The index of a named block ``T_0``, ``T_{1}``, ``\\mathbf{T}_1`` (None for other labels)."""
+    match = _BLOCK_LABEL_RE.fullmatch(label.strip())
+    return int(match[2]) if match else None
+
+
+def block_dims(op: Conv) -> tuple[int, int] | None:
+    """(output columns, input columns) of one block of a 2-D operator (one channel)."""
+    if op.ndim != 2 or not _single_channel(op) or op.symbolic:
+        return None
+    return (op.output_shape[2], op.input_shape[2])
+
+
+def find_block(op: Conv, kernel_row: int, row) -> tuple[int, int] | None:
+    """(block row, block column) of a block of the operator holding kernel row ``kernel_row``
+    only (``row(r)``: the operator's row r), searched in the first and last block rows."""
+    blocks_down, block_height = op.output_shape[1], op.output_shape[2]
+    block_width = op.input_shape[2]
+    taps = {tap: index for index, tap in enumerate(op.kernel)}
+    width = op.kernel_shape[3]
+    for block_row in sorted({0, 1, 2, blocks_down - 1} & set(range(blocks_down))):
+        found: dict[int, set] = {}
+        for r in range(block_height):
+            for column, coefficient in row(block_row * block_height + r).items():
+                rows = {taps[x] // width for x in sympy.sympify(coefficient).free_symbols
+                        if x in taps}
+                found.setdefault(column // block_width, set()).update(rows)
+        for block_column, rows in sorted(found.items()):
+            if rows == {kernel_row}:
+                return block_row, block_column
+    return None

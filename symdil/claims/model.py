@@ -31,6 +31,7 @@ class ClaimMatrix:
     start: int = 0  # offset of the object in the text
     label: str = ""  # the name written before it (``T_{0}`` in ``T_{0} = \\begin{bmatrix}``)
     lhs: Cell | None = None  # an equation ``y_2 = …``: its left-hand side (cells hold the right)
+    named_transpose: bool = False  # its label appears transposed elsewhere (``M = C^{T}``)
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -105,6 +105,7 @@ def line_col(text: str, pos: int) -> tuple[int, int]:
 class Span:
     start: int
     end: int
+    inline: bool = False  # $…$ in running text
 
 
 def displays(cleaned: str) -> list[Span]:
@@ -112,7 +113,7 @@ def displays(cleaned: str) -> list[Span]:
     spans = []
     for match in _DISPLAY_RE.finditer(cleaned):
         group = next(g for g in ("a", "b", "c", "d", "e") if match[g] is not None)
-        spans.append(Span(match.start(group), match.end(group)))
+        spans.append(Span(match.start(group), match.end(group), group == "e"))
     return spans
 
 
