@@ -54,7 +54,21 @@ def test_rows_after_vdots_are_the_last_rows_and_cells_after_cdots_the_last_colum
 
 def test_symbolic_n_checks_several_lengths():
     result = check(BAND, Conv("n", 3))
-    assert result.passed and result.detail.startswith("for n = 5, 6, 7, 8 ")
+    # each ellipsis hides at least one row or column: the band needs n >= 6 (issue 18)
+    assert result.passed and result.detail.startswith("for n = 6, 7, 8, 9 ")
+
+
+def test_a_column_of_taps_does_not_fix_the_length_of_a_sketched_output():
+    """``[k_0; k_1; k_2]`` beside a sketched output column fits every n: the output sketch is
+    checked at the lengths its own shape fits, not at the one length the column would give."""
+    text = r"""\[ \begin{bmatrix} k_0 \\ k_1 \\ k_2 \end{bmatrix},\quad
+    \begin{bmatrix} k_1 a_0 + k_2 a_1 \\ k_0 a_0 + k_1 a_1 + k_2 a_2 \\ \vdots \\
+    k_0 a_{n-2} + k_1 a_{n-1} \end{bmatrix} \]"""
+    result = check(text, Conv("n", 3, padding="same"))
+    assert result.verdict == "PASS" and result.detail.startswith("for n = 4, 5, 6, 7 "), \
+        result.detail
+    wrong = check(text.replace("k_0 a_{n-2}", "k_0 a_{n-3}"), Conv("n", 3, padding="same"))
+    assert wrong.verdict == "FAIL" and wrong.kind == "output"
 
 
 def test_a_floating_middle_row_must_match_some_row():

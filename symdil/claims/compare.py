@@ -15,7 +15,8 @@ from ..core.symbols import split_name
 from ..render.printer import sstr, sum_text
 from . import layouts, sketch
 from .cells import BLANK, ENTRY, Cell, raw_ref
-from .conventions import INPUT, KERNEL, OUTPUT, Convention, Resolver, detect, identity, letters
+from .conventions import (INPUT, KERNEL, KERNEL_LETTERS, OUTPUT, Convention, Resolver,
+                          detect, identity, letters)
 from .limits import SHAPE_FACTOR, SHAPE_MARGIN
 from .model import (FAIL, NOT_CHECKED, Claim, ClaimMatrix, ClaimResult, Mismatch, ObjectReport,
                     RowDiff)
@@ -72,25 +73,42 @@ def _with_prefix(result: ClaimResult, prefix: str) -> ClaimResult:
 
 
 def _fitting_lengths(claim: Claim, op: Conv) -> list[int]:
+    """The first lengths n every object fits (a sketch: several; a full matrix: the one its shape
+    gives).  Each elision stands for at least one hidden row or column when some n allows it; a
+    column of the kernel's taps fits every n and decides nothing."""
     stride = op.axes[0].stride
-    wanted = 1 if any(not m.elided and not m.note for m in claim.matrices) else max(4, 2 * stride)
-    found = []
-    for n in range(1, MAX_SYMBOLIC_N + 1):
-        try:
-            candidate = op.replace(n=n)
-            rows, cols = candidate.shape
-        except SymdilError:
-            continue
-        if rows < 1:
-            continue
-        if all(_could_fit(m, rows, cols) for m in claim.matrices if not m.note):
-            found.append(n)
-            if len(found) == wanted:
-                break
-    return found
+    decided = [m for m in claim.matrices if not m.note and not _kernel_sized(m, op)]
+    wanted = 1 if any(not m.elided for m in decided) else max(4, 2 * stride)
+    for strict in (True, False):
+        found = []
+        for n in range(1, MAX_SYMBOLIC_N + 1):
+            try:
+                candidate = op.replace(n=n)
+                rows, cols = candidate.shape
+            except SymdilError:
+                continue
+            if rows < 1:
+                continue
+            if all(_could_fit(m, rows, cols, strict) for m in decided):
+                found.append(n)
+                if len(found) == wanted:
+                    break
+        if found:
+            return found
+    return []
 
 
-def _could_fit(obj: ClaimMatrix, rows: int, cols: int) -> bool:
+def _kernel_sized(obj: ClaimMatrix, op: Conv) -> bool:
+    """A column or row of bare symbols of one letter, as long as the kernel: its taps."""
+    size = op.kernel_shape[2:]
+    if len(size) != 1 or obj.elided or sorted(obj.shape) != [1, size[0]] or size[0] == 1:
+        return False
+    refs = [raw_ref(cell.expr) for row in obj.cells for cell in row if cell.kind == ENTRY]
+    return all(ref is not None for ref in refs) and len({ref.letter for ref in refs}) == 1 and \
+        refs[0].letter in (op.kernel_symbol, *KERNEL_LETTERS)
+
+
+def _could_fit(obj: ClaimMatrix, rows: int, cols: int, strict: bool = False) -> bool:
     if obj.lhs is not None:
         ref = raw_ref(next(iter(obj.lhs.expr.free_symbols)))
         digits = [int(part) for part in ref.sub if part.isdigit()]
@@ -102,7 +120,8 @@ def _could_fit(obj: ClaimMatrix, rows: int, cols: int) -> bool:
         shapes = [(rows, 1), (cols, 1)] + ([(1, cols)] if rows == 1 else [])
     else:
         shapes = [(cols, rows)] if obj.transposed else [(rows, cols)]
-    return any(not sketch.fits(sketch.plan(_grid(obj)), r, c, obj.elided) for r, c in shapes)
+    plan = sketch.plan(_grid(obj))
+    return any(not sketch.fits(plan, r, c, obj.elided, strict) for r, c in shapes)
 
 
 # ----- one concrete operator -------------------------------------------------------------------

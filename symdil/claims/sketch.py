@@ -106,14 +106,16 @@ def plan(rows: tuple[tuple[Cell, ...], ...]) -> Plan:
     return Plan(tuple(plans), len(top_rows), len(bottom_rows), len(breaks), elisions)
 
 
-def fits(p: Plan, rows: int, cols: int, elided: bool) -> str:
-    """Why the written matrix cannot be the operator's rows × cols ("" when it can)."""
+def fits(p: Plan, rows: int, cols: int, elided: bool, strict: bool = False) -> str:
+    """Why the written matrix cannot be the operator's rows × cols ("" when it can).
+    ``strict``: every vertical ellipsis hides at least one row and every horizontal one at
+    least one column (the reading of a sketch when its length is free)."""
     if not p.breaks and len(p.rows) != rows and (p.rows or rows):
         return f"it shows {len(p.rows)} row(s) and no vertical ellipsis; the operator has {rows}"
-    if p.top + p.bottom > rows:
+    if p.top + p.bottom + (1 if strict and p.breaks else 0) > rows:
         return f"it shows {p.top + p.bottom} anchored rows; the operator has only {rows}"
     for row in p.rows:
-        width = sum(len(s.cells) for s in row.segments)
+        width = sum(len(s.cells) for s in row.segments) + (row.splitters if strict else 0)
         if width > cols or (not elided and width != cols):
             return (f"its row {row.sketch_row + 1} shows {width} cells; the operator has {cols} "
                     "columns")
