@@ -14,13 +14,30 @@ from ..core.spec import SymdilError
 from ..core.symbols import split_name
 from ..render.printer import sstr, sum_text
 from . import layouts, sketch
-from .cells import BLANK, ENTRY, Cell, raw_ref
-from .conventions import (INPUT, KERNEL, KERNEL_LETTERS, OUTPUT, Convention, Resolver,
-                          detect, identity, letters)
-from .limits import SHAPE_FACTOR, SHAPE_MARGIN
-from .model import (FAIL, NOT_CHECKED, Claim, ClaimMatrix, ClaimResult, Mismatch, ObjectReport,
-                    RowDiff)
 from . import numeric as numeric_kernel
+from .cells import BLANK, ENTRY, Cell, raw_ref
+from .conventions import (
+    INPUT,
+    KERNEL,
+    KERNEL_LETTERS,
+    OUTPUT,
+    Convention,
+    Resolver,
+    detect,
+    identity,
+    letters,
+)
+from .limits import SHAPE_FACTOR, SHAPE_MARGIN
+from .model import (
+    FAIL,
+    NOT_CHECKED,
+    Claim,
+    ClaimMatrix,
+    ClaimResult,
+    Mismatch,
+    ObjectReport,
+    RowDiff,
+)
 from .show import renamer, show
 
 #: Grids of one role, read row-major (``layouts``).

@@ -82,8 +82,8 @@ def data_entry(op: Conv, row: dict, t: int) -> sympy.Expr:
 
 
 BLOCK = "block"
-_BLOCK_LABEL_RE = re.compile(r"(?:\\(?:mathbf|bm|boldsymbol|mathrm)\s*\{\s*)?([A-Za-z])\s*\}?\s*_\s*"
-                             r"\{?\s*(\d+)\s*\}?")
+_BLOCK_LABEL_RE = re.compile(r"(?:\\(?:mathbf|bm|boldsymbol|mathrm)\s*\{\s*)?([A-Za-z])\s*\}?"
+                             r"\s*_\s*\{?\s*(\d+)\s*\}?")
 
 
 def block_index(label: str) -> int | None:

@@ -65,7 +65,8 @@ def parse_claim(text: str, source: str = "<claim>", markdown: bool | None = None
     return Claim(source, tuple(matrices))
 
 
-_TRANSPOSE_MARK = r"\s*\^\s*\{?\s*(?:T\b|\\top\b|\\intercal\b|\\mathsf\s*\{\s*T\s*\}|\\mathrm\s*\{\s*T\s*\})"
+_TRANSPOSE_MARK = (r"\s*\^\s*\{?\s*(?:T\b|\\top\b|\\intercal\b|\\mathsf\s*\{\s*T\s*\}"
+                   r"|\\mathrm\s*\{\s*T\s*\})")
 
 
 def _transposed_elsewhere(label: str, text: str) -> bool:

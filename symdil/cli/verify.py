@@ -61,11 +61,11 @@ def report_text(report: VerificationReport, width: int | None = None,
     if report.claim is not None:
         verdict, rest = report.claim.summary().split(" — ", 1)
         name, word = verdict.split(": ", 1)
-        console.print(f"{name}: {_VERDICT_STYLE[word]} — {escape(rest)}", soft_wrap=True)
+        console.print(f"{name}: {_VERDICT_STYLE[word]} — {escape(rest)}")
         for obj in report.claim.objects:
             for row in obj.rows:
                 for line in row.lines():
-                    console.print("  " + escape(line), soft_wrap=True)
+                    console.print("  " + escape(line))
     console.print(table)
     verdict = "all checks passed" if report.passed else \
         f"{len(report.failed)} check(s) failed: {', '.join(c.name for c in report.failed)}"
