@@ -223,3 +223,12 @@ def test_a_transposed_derivations_forward_matrix_is_its_transpose():
     alone = compare_claim(parse_claim(text.split("with", 1)[1]), op)
     assert alone.verdict == "FAIL"
     assert re.search(r"the transpose's shape", alone.detail)
+
+
+def test_primed_and_accented_names_draw_in_figures():
+    from symdil.core.spec import ACCENTS
+    from symdil.render import plain
+
+    assert set(plain._ACCENTS) == set(ACCENTS)  # every accent a name may carry can be drawn
+    runs = plain.latex_runs(r"{\tilde{x}}_{0} {w'}_{1}")
+    assert [text for text, _, _ in runs] == ["x\u0303", "0", "w", "′", "1"]
