@@ -230,13 +230,21 @@ def _check_objects(claim: Claim, op: Conv, convention: Convention,
     for index in order:
         obj, kind = claim.matrices[index], kinds[index]
         if kind == "numeric":
-            is_input = (obj.display, obj.side, obj.position - 1) in operators
+            is_input = (obj.display, obj.side, obj.position - 1) in operators or (
+                values is not None and _lists_values(obj, values))
             kind = "numeric input" if is_input else "numeric output"
             if kind == "numeric output" and obj.display not in numeric_inputs and all(
                     cell.expr == 0 for row in obj.cells for cell in row if cell.kind == ENTRY):
                 kind = "output"  # zeros after = with symbolic inputs: outputs that vanish
         reports[index] = _check_object(claim, obj, kind, context)
     return reports
+
+
+def _lists_values(obj: ClaimMatrix, values: list) -> bool:
+    """A column (or transposed row) of exactly the given input values: the input."""
+    cells = [cell for row in _grid(obj) for cell in row]
+    return len(cells) == len(values) and all(
+        cell.kind == ENTRY and cell.expr == value for cell, value in zip(cells, values))
 
 
 def _where(claim: Claim, obj: ClaimMatrix) -> str:
@@ -479,6 +487,43 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
         kernel_note = "; kernel read from the claim: " + ", ".join(
             f"{show(tap, renamer(op, resolver.convention, resolver.styles))} = {value}"
             for tap, value in sorted(read.items(), key=lambda item: op.kernel.index(item[0])))
+    symbolic_taps = [tap for tap in op.kernel if isinstance(tap, sympy.Symbol)]
+    if name == "output" and numeric and not context.kernel_values and symbolic_taps and \
+            numeric_kernel.is_numeric(obj.explicit()) and not obj.elided and dims[0] <= 400:
+        # numbers for the outputs and the inputs, taps unknown: read the kernel from the outputs
+        rows_written = [(cell, r, output(r).xreplace(substitute))
+                        for r, (cell,) in enumerate(grid[:dims[0]]) if cell.kind == ENTRY]
+        solved, wrong_at, implied = numeric_kernel.solve_kernel(rows_written, symbolic_taps)
+        if wrong_at is not None:
+            cell, r, expression = rows_written[wrong_at]
+            rename = renamer(op, resolver.convention, resolver.styles)
+            correct_value = sympy.sympify(expression).xreplace(solved)
+            shown_value = show(correct_value, rename)
+            mismatch = Mismatch(r, 0, r + 1, 1, cell.text, shown_value, cell.text,
+                                f"{claim.source}:{cell.line}:{cell.column}",
+                                f"{name} ({label})", shown_value)
+            return ObjectReport(name, "failed", where,
+                                f"no kernel gives the numeric outputs of the {what} at {where} "
+                                f"({label}): the rows above row {r + 1} fix "
+                                f"{shown_value if not correct_value.free_symbols else 'a kernel'}"
+                                f" for it, the claim writes {cell.text}", (mismatch,),
+                                rows=(RowDiff(r + 1, (cell.text,), (shown_value,)),))
+        if len(solved) == len(symbolic_taps) and not implied:
+            return ObjectReport(name, "skipped", where,
+                                f"the numeric {what} at {where} ({label}) fixes the kernel "
+                                f"({', '.join(f'{tap} = {v}' for tap, v in solved.items())}) "
+                                "with no output left over to check",
+                                hint="--kernel with the taps as numbers, e.g. --kernel 1,-2,1")
+        if len(solved) == len(symbolic_taps):
+            context.kernel_values = solved
+            kernel_note = "; kernel read from the claim's outputs: " + ", ".join(
+                f"{show(tap, renamer(op, resolver.convention, resolver.styles))} = {solved[tap]}"
+                for tap in symbolic_taps)
+        else:
+            return ObjectReport(name, "skipped", where,
+                                f"the numeric {what} at {where} ({label}) is consistent with a "
+                                "kernel but does not determine it: give the taps",
+                                hint="--kernel with the taps as numbers, e.g. --kernel 1,-2,1")
     taps_known = context.kernel_values or {}
     if taps_known and name in ("matrix", "transpose", "output"):
         substitute = {**substitute, **taps_known}

@@ -202,12 +202,14 @@ def check_document(text: str, source: str = "<document>", markdown: bool | None 
                                   flags=re.S)
     spans = displays(cleaned_for_displays)
     annotations = list(_ANNOTATION_RE.finditer(text))
+    with_objects = {m.display for m in claim.matrices}
     verdicts = []
     for k, annotation in enumerate(annotations):
         words = (annotation["tex"] if annotation["tex"] is not None else annotation["md"]).strip()
         line, _ = line_col(text, annotation.start())
         limit = annotations[k + 1].start() if k + 1 < len(annotations) else len(text)
-        span = next((s for s in spans if annotation.end() <= s.start < limit), None)
+        span = next((s for i, s in enumerate(spans) if annotation.end() <= s.start < limit
+                     and (not s.inline or i in with_objects)), None)  # not $n$ in prose
         lone = [m for m in claim.matrices if m.display < 0 and annotation.end() <= m.start < limit]
         if span is not None and (not lone or spans.index(span) >= 0 and
                                  lone[0].start > span.start):

@@ -48,3 +48,26 @@ def is_numeric(cells: Iterable[Cell]) -> bool:
     """Whether every entry is a number, and at least one is not zero."""
     exprs = [cell.expr for cell in cells if cell.expr is not None]
     return bool(exprs) and all(not e.free_symbols for e in exprs) and any(e != 0 for e in exprs)
+
+
+def solve_kernel(equations: list[tuple[Cell, int, object]],
+                 taps: list) -> tuple[dict, int | None, int]:
+    """Taps from numeric outputs: ``equations`` are (cell, row, output expression in the taps);
+    rows are added in order.  Returns the taps fixed by the rows (tap -> number, complete only
+    when they determine every tap), the index of the first equation no kernel satisfies together
+    with the ones before it (None when all hold), and how many equations were *checked*: implied
+    by the ones before them rather than used to fix a tap."""
+    system: list = []
+    solution: dict = {}
+    free, checked = len(taps), 0
+    for index, (cell, _, expression) in enumerate(equations):
+        system.append(sympy.sympify(expression) - cell.expr)
+        solved = sympy.linsolve(system, taps)
+        if solved == sympy.S.EmptySet:
+            return solution, index, checked
+        (point,) = solved
+        now = len(set().union(*(value.free_symbols for value in point)))
+        checked += now == free
+        free = now
+        solution = {tap: value for tap, value in zip(taps, point) if not value.free_symbols}
+    return solution, None, checked
