@@ -44,6 +44,8 @@ from .show import renamer, show
 _GRIDS = {layouts.KERNEL_GRID: "kernel", layouts.INPUT_GRID: "input",
           layouts.OUTPUT_GRID: "output", "output names grid": "output"}
 
+#: Most unknown taps solved for from numeric outputs (a linear system per output until fixed).
+MAX_SOLVED_TAPS = 32
 #: Lengths tried when n is symbolic: the claim must fit one of 1..MAX_SYMBOLIC_N.
 MAX_SYMBOLIC_N = 400
 
@@ -456,9 +458,12 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
         grid, plan, why = trimmed, sketch.plan(trimmed), ""  # a stray & ends every row
     part = _named_part(obj, context, bool(why)) if why or obj.elided and obj.label else ""
     if part:
+        hint = ("--kernel-symbol / --input-symbol naming its letters, if it is the operator"
+                if "letters other" in part else "")
         return ObjectReport("not checked", "skipped", where,
                             f"the {obj.environment} at {where} ({label}) is {part}, "
-                            f"{height}×{width}: not the whole operator, so not compared")
+                            f"{height}×{width}: not the whole operator, so not compared",
+                            hint=hint)
     if why:
         hint = " — the transpose's shape (rows are outputs, columns inputs)" if (
             name == "matrix" and (height, width) == (cols, rows) != (rows, cols)) else ""
@@ -489,7 +494,8 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
             for tap, value in sorted(read.items(), key=lambda item: op.kernel.index(item[0])))
     symbolic_taps = [tap for tap in op.kernel if isinstance(tap, sympy.Symbol)]
     if name == "output" and numeric and not context.kernel_values and symbolic_taps and \
-            numeric_kernel.is_numeric(obj.explicit()) and not obj.elided and dims[0] <= 400:
+            numeric_kernel.is_numeric(obj.explicit()) and not obj.elided and \
+            len(symbolic_taps) <= MAX_SOLVED_TAPS:
         # numbers for the outputs and the inputs, taps unknown: read the kernel from the outputs
         rows_written = [(cell, r, output(r).xreplace(substitute))
                         for r, (cell,) in enumerate(grid[:dims[0]]) if cell.kind == ENTRY]

@@ -61,6 +61,11 @@ def solve_kernel(equations: list[tuple[Cell, int, object]],
     solution: dict = {}
     free, checked = len(taps), 0
     for index, (cell, _, expression) in enumerate(equations):
+        if free == 0:  # the kernel is known: the remaining rows are checked by substitution
+            if sympy.sympify(expression).xreplace(solution) != cell.expr:
+                return solution, index, checked
+            checked += 1
+            continue
         system.append(sympy.sympify(expression) - cell.expr)
         solved = sympy.linsolve(system, taps)
         if solved == sympy.S.EmptySet:
