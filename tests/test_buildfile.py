@@ -168,8 +168,8 @@ ENTRY = '[[derivation]]\nname = "down"\nn = 16\nkernel = 2\n'
     ("stride = [2, 2]", "derivation[1] \"down\": stride must be one value for a 1-D input, "
      "got (2, 2)"),
     ("kernel_symbol = \"\\\\input\"", "derivation[1] \"down\": kernel_symbol must be a letter "
-     "optionally followed by letters/digits, or a Greek letter name such as 'alpha', got "
-     "'\\\\input'"),
+     "optionally followed by letters/digits, or a Greek letter name such as 'alpha', optionally "
+     "with primes (w') or one accent (\\tilde x, \\hat{x}), got '\\\\input'"),
     ("templates = \"nowhere\"", None),  # checked below: the message holds the absolute path
 ])
 def test_one_bad_key(tmp_path, extra, expected):
