@@ -65,6 +65,11 @@ def _refs(obj, seen) -> list:
     return [ref for ref in found if ref is not None and ref.sub and ref.letter in seen]
 
 
+def _grid_shaped(shape: tuple[int, int], size: tuple) -> bool:
+    """A written shape that is a grid of ``size``: itself in 2-D, one row in 1-D."""
+    return shape == size or (len(size) == 1 and shape == (1, size[0]))
+
+
 def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
     """A naming detected from the claim when it does not use the operator's letters (None when
     it does, or when nothing can be detected), and the sentence saying so.
@@ -77,6 +82,7 @@ def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
         return None, ""
     wide, bare_columns, products, after_matrix = Counter(), [], Counter(), []
     data_objects, after_data = set(), []
+    grids: dict[str, list[str]] = {KERNEL: [], INPUT: []}
     objects = {(o.display, o.side, o.position): o for o in claim.matrices if not o.note}
     data_shape = (op.shape[0], _prod(op.kernel_shape[1:])) if not op.symbolic else None
     for obj in objects.values():
@@ -85,7 +91,13 @@ def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
         bare = all(raw_ref(cell.expr) is not None for row in obj.cells for cell in row
                    if cell.kind == ENTRY and cell.expr != 0)
         data = bare and len(bases) == 1 and obj.shape == data_shape != op.shape
-        if obj.shape[1] > 1 and not obj.transposed and not data:
+        grid = bare and len(bases) == 1 and not obj.elided and obj.shape != op.shape and \
+            obj.shape[1] > 1
+        if grid and _grid_shaped(obj.shape, tuple(op.kernel_shape[2:])):
+            grids[KERNEL].append(next(iter(bases)))  # K = [[w_11, w_12], [w_21, w_22]]
+        elif grid and _grid_shaped(obj.shape, tuple(op.input_shape[1:])):
+            grids[INPUT].append(next(iter(bases)))  # X = [[x_11, …], …]
+        elif obj.shape[1] > 1 and not obj.transposed and not data:
             wide.update(ref.letter for ref in refs)  # an im2col data matrix holds inputs
         if data:
             data_objects.add((obj.display, obj.side, obj.position))
@@ -106,7 +118,9 @@ def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
                                   op.input_symbol not in seen):
         return None, ""
     kernel = op.kernel_symbol if op.kernel_symbol in seen else (
-        wide.most_common(1)[0][0] if wide else after_data[0] if after_data else None)
+        grids[KERNEL][0] if grids[KERNEL] else
+        next((b for b, _ in wide.most_common() if b not in grids[INPUT]), None) or
+        (after_data[0] if after_data else None))
     if kernel is None and products:
         # in an output sum the kernel letter is the one that is not a bare column's letter
         columns = {base for _, _, base in bare_columns}
@@ -119,6 +133,7 @@ def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
                                                                output_as_input)]
     if output_as_input:
         inputs.insert(0, op.output_symbol)
+    inputs = [b for b in grids[INPUT] if b != kernel] + inputs
     input_letter = op.input_symbol if op.input_symbol in seen else (
         next((b for b in inputs), None) or next((b for b in products if b != kernel), None))
     outputs = [b for _, _, b in columns if b not in (kernel, input_letter)]
