@@ -326,6 +326,8 @@ def _classify(obj: ClaimMatrix, context: _Context) -> str:
 
 def _marked_letters(obj: ClaimMatrix, resolver: Resolver) -> list[str]:
     """Primed or accented letters (``x'``, ``\\hat y``) no option names: other variables."""
+    if not any("'" in cell.text or "\\" in cell.text for row in obj.cells for cell in row):
+        return []  # nothing written could carry a prime or an accent
     return sorted({ref.latex() for row in obj.cells for cell in row if cell.kind == ENTRY
                    for x in cell.expr.free_symbols if (ref := raw_ref(x)) is not None
                    and ref.marked and resolver.role_of(x) is None})

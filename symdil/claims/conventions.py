@@ -78,8 +78,9 @@ def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
     (``W^T y``: a transposed convolution, backpropagation)."""
     ours = {op.kernel_symbol, op.input_symbol, op.output_symbol}
     seen = letters(claim, ours)
-    if not seen:
-        return None, ""
+    if not seen or (set(seen) <= ours and (op.output_symbol not in seen or
+                                           op.input_symbol in seen)):
+        return None, ""  # the operator's letters (and not W^T y with the output's letter)
     wide, bare_columns, products, after_matrix = Counter(), [], Counter(), []
     data_objects, after_data = set(), []
     grids: dict[str, list[str]] = {KERNEL: [], INPUT: []}
