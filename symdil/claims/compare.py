@@ -15,7 +15,7 @@ from ..core.symbols import split_name
 from ..render.printer import sstr, sum_text
 from . import layouts, sketch
 from . import numeric as numeric_kernel
-from .cells import BLANK, ENTRY, Cell, raw_ref
+from .cells import BLANK, ENTRY, Cell, RawRef, raw_ref
 from .conventions import (
     INPUT,
     KERNEL,
@@ -293,6 +293,10 @@ def _classify(obj: ClaimMatrix, context: _Context) -> str:
             layouts.grid_dims(op, "kernel", shape) and sketch.fits(sketch.plan(grid), *op.shape,
                                                                    False):
         return layouts.KERNEL_GRID
+    letters_used = {raw_ref(e).letter for e in entries if raw_ref(e) is not None}
+    if entries and all(bare) and len(letters_used) == 1 and all(rs == [None] for rs in roles) \
+            and not obj.elided and layouts.block_grid_dims(op) == shape != op.shape:
+        return layouts.BLOCK_GRID  # M = [T_1 & T_2 & 0 \\ T_0 & T_1 & T_2 …]
     if entries and all(bare) and all(rs == [INPUT] for rs in roles):
         if width == 1:
             return "input"
@@ -427,6 +431,20 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
         block_row, block_column = at
         expected = lambda r, c: row(block_row * dims[0] + r).get(  # noqa: E731
             block_column * dims[1] + c, 0)
+    elif kind == layouts.BLOCK_GRID:
+        name, dims = kind, layouts.block_grid_dims(op)
+        letter = next(raw_ref(c.expr).letter for c in obj.explicit()
+                      if c.kind == ENTRY and c.expr != 0)
+        base = context.resolver.convention.index_base
+
+        def expected(r: int, c: int) -> sympy.Expr:
+            kernel_rows = layouts.block_kernel_rows(op, r, c, row)
+            if not kernel_rows:
+                return sympy.Integer(0)
+            if len(kernel_rows) > 1:  # a block mixing kernel rows has no single name
+                return sympy.Symbol("(" + "+".join(RawRef(letter, (str(t + base),)).latex()
+                                                   for t in sorted(kernel_rows)) + ")")
+            return sympy.Symbol(RawRef(letter, (str(next(iter(kernel_rows)) + base),)).latex())
     elif kind == layouts.DATA_MATRIX:
         name, dims = kind, layouts.data_dims(op)
         expected = lambda r, c: layouts.data_entry(op, row(r), c)  # noqa: E731
@@ -441,6 +459,8 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
             layouts.OUTPUT_GRID: f"{dims[0]}×{dims[1]} output grid",
             layouts.BLOCK: f"{dims[0]}×{dims[1]} block {obj.label} (kernel row "
                            f"{obj.label and layouts.block_index(obj.label)} as written)",
+            layouts.BLOCK_GRID: f"{dims[0]}×{dims[1]} matrix of named blocks (block row i, "
+                                f"column j: the block of the kernel row it holds)",
             layouts.DATA_MATRIX: f"{dims[0]}×{dims[1]} data matrix (row i: the inputs output i "
                                  "reads, in tap order)"}[name]
     grid = _grid(obj)

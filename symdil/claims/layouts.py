@@ -117,3 +117,27 @@ def find_block(op: Conv, kernel_row: int, row) -> tuple[int, int] | None:
             if rows == {kernel_row}:
                 return block_row, block_column
     return None
+
+
+BLOCK_GRID = "block grid"
+
+
+def block_grid_dims(op: Conv) -> tuple[int, int] | None:
+    """(block rows, block columns) of a 2-D operator written as a matrix of named blocks."""
+    if block_dims(op) is None:
+        return None
+    return (op.output_shape[1], op.input_shape[1])
+
+
+def block_kernel_rows(op: Conv, block_row: int, block_column: int, row) -> frozenset:
+    """The kernel rows whose taps appear in block (block_row, block_column) of the operator."""
+    block_height, block_width = op.output_shape[2], op.input_shape[2]
+    taps = {tap: index for index, tap in enumerate(op.kernel)}
+    width = op.kernel_shape[3]
+    found = set()
+    for r in range(block_height):
+        for column, coefficient in row(block_row * block_height + r).items():
+            if column // block_width == block_column:
+                found |= {taps[x] // width for x in sympy.sympify(coefficient).free_symbols
+                          if x in taps}
+    return frozenset(found)
