@@ -195,9 +195,17 @@ class ClaimResult:
             return (f"claim: PASS — every entry compared agrees with the operator "
                     f"({', '.join(dict.fromkeys(checked))})")
         skipped = [o for o in self.objects if o.status == "skipped"]
+        agreed = [o.kind for o in self.objects if o.status == "passed"]
         hints = sorted({o.hint for o in skipped if o.hint})
+        said = []
+        if agreed:
+            said.append(f"agree, but do not state it: {', '.join(dict.fromkeys(agreed))}")
+        if skipped:
+            said.append(f"{len(skipped)} object{'' if len(skipped) == 1 else 's'} skipped")
+        if hints:
+            said.append(f"try {'; '.join(hints)}")
         return ("claim: NOT CHECKED — nothing that states the convolution could be compared" +
-                (f" (try {'; '.join(hints)})" if hints else ""))
+                (f" ({'; '.join(said)})" if said else ""))
 
     def to_json(self) -> dict:
         return {"verdict": self.verdict, "exit_code": self.exit_code, "detail": self.detail,
