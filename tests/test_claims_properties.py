@@ -27,7 +27,7 @@ def bmatrix(rows) -> str:
                                                  for row in rows) + r" \end{bmatrix} \]")
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(configurations, st.data())
 def test_a_numeric_matrix_gives_the_kernel_and_a_changed_number_fails(config, data):
     taps = data.draw(st.lists(st.integers(-9, 9).filter(bool), min_size=config["kernel"],
@@ -39,10 +39,13 @@ def test_a_numeric_matrix_gives_the_kernel_and_a_changed_number_fails(config, da
     except (SymdilError, Invalid):
         return
     result = compare_claim(parse_claim(bmatrix(ref.matrix)), op)
-    assert result.verdict == "PASS", result.detail
     read = ", ".join(f"k_{t} = {value}" for t, value in enumerate(taps)
                      if any(op.row(r).get(c) == op.kernel[t] for r in range(op.shape[0])
                             for c in range(op.shape[1])))
+    if not read:  # every entry folds several taps (reflect at n = 3): no tap can be read
+        assert result.verdict == "NOT CHECKED" and "kernel cannot be read" in result.detail
+        return
+    assert result.verdict == "PASS", result.detail
     assert "kernel read from the claim: " + read in result.detail
     row = data.draw(st.integers(0, op.shape[0] - 1))
     col = data.draw(st.integers(0, op.shape[1] - 1))

@@ -510,10 +510,25 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
                                 "where the operator has a single tap: the kernel cannot be read "
                                 "from it", hint="--kernel with the taps as numbers, e.g. "
                                                 "--kernel 1,-2,1")
-        context.kernel_values = {**(context.kernel_values or {}), **read}
+        # taps written only inside sums (k_0 + k_2 under reflect padding): solved for together
+        places = [(cell, r, c) for cell, r, c in sketch.fixed_positions(plan, *dims)
+                  if cell.kind == ENTRY and not cell.expr.free_symbols]
+        folded = [(cell, r, sympy.sympify(expected(r, c)).xreplace(read))
+                  for cell, r, c in places]
+        general, wrong_at, _ = numeric_kernel.solve_kernel(folded, [
+            tap for tap in op.kernel if tap not in read])
+        if wrong_at is not None:
+            cell, r, c = places[wrong_at]
+            return _numeric_contradiction(claim, obj, name, what, where, label, cell, r, c,
+                                          sympy.expand(folded[wrong_at][2].xreplace(general)),
+                                          resolver)
+        read = {**read, **numeric_kernel.fixed(general)}
+        context.kernel_values = {**(context.kernel_values or {}), **general, **read}
         kernel_note = "; kernel read from the claim: " + ", ".join(
             f"{show(tap, renamer(op, resolver.convention, resolver.styles))} = {value}"
             for tap, value in sorted(read.items(), key=lambda item: op.kernel.index(item[0])))
+        if len(read) < len(op.kernel):
+            kernel_note += " (the other taps only in sums)"
     symbolic_taps = [tap for tap in op.kernel if isinstance(tap, sympy.Symbol)]
     if name == "output" and numeric and not context.kernel_values and symbolic_taps and \
             numeric_kernel.is_numeric(obj.explicit()) and not obj.elided and \
@@ -521,11 +536,12 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
         # numbers for the outputs and the inputs, taps unknown: read the kernel from the outputs
         rows_written = [(cell, r, output(r).xreplace(substitute))
                         for r, (cell,) in enumerate(grid[:dims[0]]) if cell.kind == ENTRY]
-        solved, wrong_at, implied = numeric_kernel.solve_kernel(rows_written, symbolic_taps)
+        general, wrong_at, implied = numeric_kernel.solve_kernel(rows_written, symbolic_taps)
+        solved = numeric_kernel.fixed(general)
         if wrong_at is not None:
             cell, r, expression = rows_written[wrong_at]
             rename = renamer(op, resolver.convention, resolver.styles)
-            correct_value = sympy.sympify(expression).xreplace(solved)
+            correct_value = sympy.expand(sympy.sympify(expression).xreplace(general))
             shown_value = show(correct_value, rename)
             mismatch = Mismatch(r, 0, r + 1, 1, cell.text, shown_value, cell.text,
                                 f"{claim.source}:{cell.line}:{cell.column}",
@@ -536,22 +552,18 @@ def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) 
                                 f"{shown_value if not correct_value.free_symbols else 'a kernel'}"
                                 f" for it, the claim writes {cell.text}", (mismatch,),
                                 rows=(RowDiff(r + 1, (cell.text,), (shown_value,)),))
-        if len(solved) == len(symbolic_taps) and not implied:
+        rename = renamer(op, resolver.convention, resolver.styles)
+        if not implied:
+            fixes = ", ".join(f"{show(tap, rename)} = {v}" for tap, v in solved.items())
             return ObjectReport(name, "skipped", where,
-                                f"the numeric {what} at {where} ({label}) fixes the kernel "
-                                f"({', '.join(f'{tap} = {v}' for tap, v in solved.items())}) "
-                                "with no output left over to check",
+                                f"the numeric {what} at {where} ({label}) only fixes the kernel "
+                                f"({fixes or 'partly'}) with no output left over to check",
                                 hint="--kernel with the taps as numbers, e.g. --kernel 1,-2,1")
-        if len(solved) == len(symbolic_taps):
-            context.kernel_values = solved
-            kernel_note = "; kernel read from the claim's outputs: " + ", ".join(
-                f"{show(tap, renamer(op, resolver.convention, resolver.styles))} = {solved[tap]}"
-                for tap in symbolic_taps)
-        else:
-            return ObjectReport(name, "skipped", where,
-                                f"the numeric {what} at {where} ({label}) is consistent with a "
-                                "kernel but does not determine it: give the taps",
-                                hint="--kernel with the taps as numbers, e.g. --kernel 1,-2,1")
+        context.kernel_values = general
+        kernel_note = "; kernel read from the claim's outputs: " + ", ".join(
+            f"{show(tap, rename)} = {solved[tap]}" for tap in symbolic_taps if tap in solved)
+        if len(solved) < len(symbolic_taps):
+            kernel_note += " (the other taps only in sums)"
     taps_known = context.kernel_values or {}
     if taps_known and name in ("matrix", "transpose", "output"):
         substitute = {**substitute, **taps_known}
@@ -627,6 +639,18 @@ def _row_diffs(grid, mismatches, wrong, limit: int = 3) -> tuple[RowDiff, ...]:
         correct = tuple(fixes.get((cell.line, cell.column), cell.text or "0") for cell in row)
         diffs.append(RowDiff(operator_row + 1, claimed, correct))
     return tuple(diffs)
+
+
+def _numeric_contradiction(claim, obj, name, what, where, label, cell, r, c, value,
+                           resolver) -> ObjectReport:
+    """A number no kernel gives together with the numbers before it (taps only in sums)."""
+    shown = show(value, renamer(resolver.op, resolver.convention, resolver.styles))
+    mismatch = Mismatch(r, c, r + 1, c + 1, cell.text, shown, cell.text,
+                        f"{claim.source}:{cell.line}:{cell.column}", f"{name} ({label})", shown)
+    return ObjectReport(name, "failed", where,
+                        f"the numeric {what} at {where} ({label}): the entries before row "
+                        f"{r + 1}, column {c + 1} ({claim.source}:{cell.line}:{cell.column}) fix "
+                        f"{shown} there, the claim writes {cell.text}", (mismatch,))
 
 
 def _clash_report(claim, obj, name, what, where, label, clash, resolver) -> ObjectReport:

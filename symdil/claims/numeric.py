@@ -52,27 +52,34 @@ def is_numeric(cells: Iterable[Cell]) -> bool:
 
 def solve_kernel(equations: list[tuple[Cell, int, object]],
                  taps: list) -> tuple[dict, int | None, int]:
-    """Taps from numeric outputs: ``equations`` are (cell, row, output expression in the taps);
-    rows are added in order.  Returns the taps fixed by the rows (tap -> number, complete only
-    when they determine every tap), the index of the first equation no kernel satisfies together
-    with the ones before it (None when all hold), and how many equations were *checked*: implied
-    by the ones before them rather than used to fix a tap."""
+    """Taps from numbers: ``equations`` are (cell, row, the operator's expression in the taps
+    there), taken in order.  Returns the general solution of the rows read (tap -> number, or an
+    expression in the taps left free: ``k_0 -> 2 - k_2`` when only ``k_0 + k_2 = 2`` is
+    written), the index of the first equation that contradicts the ones before it (None when
+    none does), and how many equations were *checked*: implied by the ones before them rather
+    than used to fix a tap.  At most one linear solve per tap: an equation the solution so far
+    already decides is compared, not solved."""
+    general: dict = {}
     system: list = []
-    solution: dict = {}
-    free, checked = len(taps), 0
+    checked = 0
+    unknown = set(taps)
     for index, (cell, _, expression) in enumerate(equations):
-        if free == 0:  # the kernel is known: the remaining rows are checked by substitution
-            if sympy.sympify(expression).xreplace(solution) != cell.expr:
-                return solution, index, checked
+        expression = sympy.sympify(expression)
+        value = sympy.expand(expression.xreplace(general)) if general else expression
+        if not value.free_symbols & unknown:
+            if value != cell.expr:
+                return general, index, checked
             checked += 1
             continue
-        system.append(sympy.sympify(expression) - cell.expr)
+        system.append(expression - cell.expr)
         solved = sympy.linsolve(system, taps)
         if solved == sympy.S.EmptySet:
-            return solution, index, checked
+            return general, index, checked
         (point,) = solved
-        now = len(set().union(*(value.free_symbols for value in point)))
-        checked += now == free
-        free = now
-        solution = {tap: value for tap, value in zip(taps, point) if not value.free_symbols}
-    return solution, None, checked
+        general = dict(zip(taps, point))
+    return general, None, checked
+
+
+def fixed(general: dict) -> dict:
+    """The taps a general solution determines (tap -> number)."""
+    return {tap: value for tap, value in general.items() if not value.free_symbols}
