@@ -318,6 +318,10 @@ def render_template(name: str, context: dict[str, Any], templates: Any = None) -
             from .html import finish_html
 
             text = finish_html(text)
+        elif name.endswith(".moodle.j2"):  # TeX maths for MathJax, blocks to paragraphs
+            from .mathjax import finish_mathjax
+
+            text = finish_mathjax(text)
         return text
     except SymdilError:
         raise
