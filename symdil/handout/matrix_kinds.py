@@ -85,6 +85,19 @@ def reference_rows(n: int, K: int, s: int, d: int, before: int, after: int,
     return rows
 
 
+def _row(n: int, K: int, s: int, d: int, before: int, i: int) -> dict[int, Any]:
+    """Row ``i`` alone, from the definition (symbolic taps ``k_t``)."""
+    row: dict[int, Any] = {}
+    for t in range(K):
+        j = s * i + d * t - before
+        if 0 <= j < n:
+            row[j] = row.get(j, 0) + _TAP_SYMBOLS[t]
+    return row
+
+
+_TAP_SYMBOLS = [sympy.Symbol(f"k_{t}") for t in range(16)]
+
+
 def _no_empty_row(op: Conv) -> bool:
     return op.output_length >= 2 and all(op.rows)
 
@@ -127,8 +140,8 @@ def make_numeric_output(rng: random.Random, level: int) -> tuple[Conv, dict, dic
         op = Conv(n, list(kernel), stride=s, dilation=d, padding=p)
         if not _no_empty_row(op):
             continue
-        substitution = dict(zip(op.input, values))
-        output = tuple(int(sympy.sympify(y).subs(substitution)) for y in op.output)
+        # each row's integer coefficients times the numbers it reads
+        output = tuple(sum(int(c) * values[j] for j, c in row.items()) for row in op.rows)
         if any(output):  # an all-zero output teaches nothing
             break
     return op, {**_given(op), "kernel": kernel, "input": values}, {"output": output}
@@ -162,9 +175,7 @@ def parameter_sets(matrix: sympy.Matrix, n: int, K: int) -> set[tuple[int, int, 
                 # [s (m-1), s m - 1]
                 if s * m - 1 - (n + before - span - 1) < 0:
                     continue
-                after = max(0, s * (m - 1) - (n + before - span - 1))
-                rows = reference_rows(n, K, s, d, before, after)
-                if len(rows) == m and rows == target:
+                if all(_row(n, K, s, d, before, i) == target[i] for i in range(m)):
                     found.add((s, d, before))
     return found
 
