@@ -172,3 +172,13 @@ def test_a_small_level_that_runs_out_of_operators_says_so() -> None:
 
 def test_every_kind_has_a_summary() -> None:
     assert set(ex.SUMMARIES) == set(ex.KINDS) and len(ex.KINDS) == 14
+
+
+def test_level_3_names_some_paddings_by_their_word_and_the_check_reads_the_word() -> None:
+    drawn = _draws("output_length", 3, 40)
+    worded = [e for e in drawn if "padding_word" in e.question]
+    assert {e.question["padding_word"] for e in worded} == {"full", "causal"}
+    assert not any("padding_word" in e.question for e in _draws("output_length", 2, 40))
+    e = worded[0]
+    other = "causal" if e.question["padding_word"] == "full" else "full"
+    assert not ex.Exercise(e.kind, e.op, {**e.question, "padding_word": other}, e.answer).check()

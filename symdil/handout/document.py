@@ -118,7 +118,9 @@ def _pair(values: Sequence[Any]) -> str:
 def _given_1d(q: dict[str, Any], padding: bool = True) -> str:
     parts = [f"n = {latex(q['n'])}", f"K = {q['kernel_size']}", f"s = {q['stride']}",
              f"d = {q['dilation']}"]
-    if padding:
+    if padding and "padding_word" in q:
+        parts.append(rf"p = \texttt{{{q['padding_word']}}}")
+    elif padding:
         parts.append(f"p = {_pair(q['padding'])}")
     return r",\quad ".join(parts)
 
@@ -264,8 +266,11 @@ def _output_length(e: Exercise, printer: SymdilLatexPrinter) -> tuple[dict, dict
     chain, value = _length_chain(q["n"], q["kernel_size"], q["stride"], q["dilation"],
                                  *q["padding"])
     _agree(value, a["output_length"], "output length")
-    return ({"given": _given_1d(q)},
-            {"equation": rf"m = {chain}", "m": a["output_length"]}, r"m = \,?")
+    word = q.get("padding_word")
+    return ({"given": _given_1d(q), "padding_word": word},
+            {"equation": rf"m = {chain}", "m": a["output_length"],
+             "padding": (rf"\texttt{{{word}}}\colon\ ({_PB}, {_PA}) = {_pair(q['padding'])}"
+                         if word else None)}, r"m = \,?")
 
 
 def _fill_matrix(e: Exercise, printer: SymdilLatexPrinter) -> tuple[dict, dict, str]:

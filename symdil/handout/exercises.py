@@ -233,10 +233,16 @@ def _given(op: Conv) -> dict[str, Any]:
             "dilation": axis.dilation, "padding": (axis.pad_before, axis.pad_after)}
 
 
+#: Padding words a level-3 output_length exercise may give instead of numbers.
+PADDING_WORDS = ("full", "causal")
+
+
 def _make_output_length(rng: random.Random, level: int) -> Exercise:
     n, K, s, d, p = _draw(rng, *_RANGES["output_length"][level])
-    op = Conv(n, K, stride=s, dilation=d, padding=p)
-    return Exercise("output_length", op, _given(op), {"output_length": op.output_length})
+    word = rng.choice(PADDING_WORDS) if level == 3 and rng.random() < 0.5 else None
+    op = Conv(n, K, stride=s, dilation=d, padding=word if word is not None else p)
+    question = _given(op) if word is None else {**_given(op), "padding_word": word}
+    return Exercise("output_length", op, question, {"output_length": op.output_length})
 
 
 def _make_fill_matrix(rng: random.Random, level: int) -> Exercise:
@@ -342,6 +348,10 @@ def _reference_row(q: Mapping[str, Any], i: int) -> dict[int, sympy.Expr]:
 
 
 def _check_output_length(op: Conv, q: Mapping, a: Mapping) -> bool:
+    span = q["dilation"] * (q["kernel_size"] - 1)
+    words = {"full": (span, span), "causal": (span, 0)}
+    if "padding_word" in q and tuple(q["padding"]) != words[q["padding_word"]]:
+        return False
     windows = _window_count(q["n"], q["kernel_size"], q["stride"], q["dilation"], *q["padding"])
     return _describes(op, q) and a["output_length"] == windows == op.matrix.rows
 
