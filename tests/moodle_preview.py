@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 KATEX = ROOT / "node_modules" / "katex" / "dist"
-_CODE_RE = re.compile(r"\{[0-9]*:(?:NUMERICAL|NM|SHORTANSWER|SA|MW):[^{}]*\}")
+_CODE_RE = re.compile(r"\{[0-9]*:(?:NUMERICAL|NM|SHORTANSWER|SA|MW):(?:\\.|[^}\\])*\}")
 
 
 def preview(question: ET.Element) -> str:

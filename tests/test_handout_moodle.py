@@ -46,7 +46,7 @@ def _cloze(text: str) -> list[tuple[bool, list[str]]]:
                 number = _NUMBER_RE.match(value)
                 assert number and number.group(2) == "0", value  # tolerance 0
                 value = number.group(1)
-            answers.append(value)
+            answers.append(value if numeric else value.replace("\\}", "}"))
         out.append((numeric, answers))
     # nothing left that looks like a code but is not one
     rest = _CODE_RE.sub("", text)
@@ -74,7 +74,8 @@ def _agrees(field: tuple[bool, list[str]], expected) -> bool:
     # every accepted spelling means the expected entry
     symbols = {}
     for answer in answers:
-        names = re.findall(r"k_?(\d+)", answer)
+        names = re.findall(r"k_?\{?(\d+)\}?", answer)
+        assert re.fullmatch(r"0|k_?\{?\d+\}?(?: ?\+ ?k_?\{?\d+\}?)*", answer), answer
         value = sum((sympy.Symbol(f"k_{t}") for t in names), sympy.Integer(0)) \
             if answer != "0" else sympy.Integer(0)
         if sympy.expand(value - sympy.sympify(expected)) != 0:
@@ -190,7 +191,9 @@ def test_a_question_renders_in_chromium_with_its_boxes_and_maths(tmp_path) -> No
 
     if CHROMIUM is None:
         pytest.skip(SKIP_REASON)
-    xml = Handout(3, 4, kinds="find_wrong_entry,numeric_output,receptive_field").render("moodle")
+    xml = Handout(4, 4, kinds="find_wrong_entry,numeric_output,receptive_field,fill_matrix"
+                  ).render("moodle")
+    assert "\\}" in xml  # a k_{t} spelling among the accepted answers
     for question in _questions(xml)[1:]:
         text = question.find("questiontext").findtext("text")
         spans = len(_MATH_RE.findall(text))

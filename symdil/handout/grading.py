@@ -9,6 +9,7 @@ worded: the templates phrase the fields, the Moodle writer turns them into cloze
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -36,7 +37,8 @@ def _number(label: str, value: Any) -> Field:
 
 
 def entry_texts(value: Any) -> tuple[str, ...]:
-    """How a student may type a matrix entry: ``0``, ``k_1`` or ``k1``, ``k_0 + k_2`` …"""
+    """How a student may type a matrix entry: ``0``, ``k_1``, ``k1`` or ``k_{1}``,
+    ``k_0 + k_2`` …"""
     value = sympy.sympify(value)
     if value == 0:
         return ("0",)
@@ -47,8 +49,10 @@ def entry_texts(value: Any) -> tuple[str, ...]:
         if coefficient != 1 or not isinstance(rest, sympy.Symbol):
             raise ValueError(f"internal error: entry {value} is not a sum of taps")
         names.append(rest.name)
+    braced = [re.sub(r"_(\d+)$", r"_{\1}", name) for name in names]
     canonical = " + ".join(names)
-    variants = [canonical, "+".join(names), "+".join(name.replace("_", "") for name in names)]
+    variants = [canonical, "+".join(names), "+".join(name.replace("_", "") for name in names),
+                " + ".join(braced), "+".join(braced)]
     return tuple(dict.fromkeys(variants))
 
 

@@ -41,9 +41,11 @@ def cloze_code(field: Field) -> str:
     if field.numeric:
         return f"{{1:NUMERICAL:={field.answers[0]}:0}}"
     for answer in field.answers:
-        if any(char in answer for char in "{}#~*\\"):  # cloze syntax or a wildcard
+        if any(char in answer for char in "#~*\\"):  # cloze syntax or a wildcard
             raise ValueError(f"internal error: answer {answer!r} cannot stand in a cloze code")
-    return "{1:SHORTANSWER:" + "~".join("=" + answer for answer in field.answers) + "}"
+    # a closing brace would end the code: Moodle reads "\}" as "}"
+    return "{1:SHORTANSWER:" + "~".join("=" + answer.replace("}", "\\}")
+                                        for answer in field.answers) + "}"
 
 
 def is_numerical(fields: Sequence[Field]) -> bool:
