@@ -519,6 +519,10 @@ class Handout:
         if fmt == "moodle":
             from .moodle import moodle_quiz
 
+            if part != "handout":
+                raise SymdilError("the Moodle quiz has no separate key: each question's "
+                                  "feedback is its worked answer (part must be 'handout')")
+
             return moodle_quiz([(None, self)], self.title, templates)
         text = render_template(TEMPLATES[(fmt, part)], self.context(fmt), templates)
         if fmt == "markdown":  # macros end their blocks with a newline: one blank line is enough
