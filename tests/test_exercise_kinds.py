@@ -182,3 +182,14 @@ def test_level_3_names_some_paddings_by_their_word_and_the_check_reads_the_word(
     e = worded[0]
     other = "causal" if e.question["padding_word"] == "full" else "full"
     assert not ex.Exercise(e.kind, e.op, {**e.question, "padding_word": other}, e.answer).check()
+
+
+@pytest.mark.parametrize("level", ex.LEVELS)
+@pytest.mark.parametrize("kind", ex.DEFAULT_KINDS)
+def test_the_classic_kinds_are_checked_and_never_degenerate_at_any_level(kind: str,
+                                                                         level: int) -> None:
+    for e in _draws(kind, level, 150):
+        assert e.check(), (kind, level, dict(e.question))
+        if not e.op.transposed:
+            assert all(e.op.rows), (kind, level, dict(e.question))
+        assert any(field.value != 0 for field in graded_fields(e)), (kind, dict(e.question))
