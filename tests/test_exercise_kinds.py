@@ -49,6 +49,8 @@ def test_every_draw_checks_a_second_way_and_is_not_degenerate(kind: str, level: 
             assert q["matrix"][a["row"], a["column"]] != a["correct"]
         if kind == "receptive_field":
             assert a["receptive_field"] >= 3
+        if kind == "effective_stride":
+            assert a["effective_stride"] > 1 and a["effective_padding"] > 0
 
 
 @pytest.mark.parametrize("level", ex.LEVELS)

@@ -37,10 +37,16 @@ _SIZES = {
 }
 
 
-def _layers(rng: random.Random, level: int) -> tuple[int, tuple[dict[str, Any], ...]]:
+#: effective_stride at level 1: strides and padding it asks about, dilation 1 (level 1 of the
+#: other kinds has neither, and would make both answers trivial).
+_EFFECTIVE_LEVEL_1 = ((2, 2), (8, 12), (2, 3), (1, 2), (1, 1), (0, 1))
+
+
+def _layers(rng: random.Random, level: int, sizes: tuple | None = None,
+            ) -> tuple[int, tuple[dict[str, Any], ...]]:
     """An input length and layer sizes whose stack has at least 3 outputs, every one reading
     some input (no empty rows)."""
-    count, n_range, k_range, s_range, d_range, p_range = _SIZES[level]
+    count, n_range, k_range, s_range, d_range, p_range = sizes or _SIZES[level]
     while True:
         if level == 3 and rng.random() < 0.5:  # a WaveNet block: K = 2, dilations 1, 2, 4 (, 8)
             depth = rng.randint(3, 4)
@@ -123,9 +129,10 @@ def make_receptive_field(rng: random.Random, level: int) -> tuple[Stack, dict, d
 
 
 def make_effective_stride(rng: random.Random, level: int) -> tuple[Stack, dict, dict]:
-    while True:  # a stride-1 stack at level 2 and up would make the stride question trivial
-        n, layers = _layers(rng, level)
-        if level == 1 or any(layer["stride"] > 1 for layer in layers):
+    while True:  # no stride or no padding would make an answer trivial (1 or 0)
+        n, layers = _layers(rng, level, _EFFECTIVE_LEVEL_1 if level == 1 else None)
+        if any(layer["stride"] > 1 for layer in layers) and any(
+                layer["padding"][0] > 0 for layer in layers):
             break
     stack = stack_of(n, layers)
     return (stack, _question(n, layers),
