@@ -433,7 +433,10 @@ class Handout:
     ``solutions`` puts the answer key at the end of the handout; ``render(part="solutions")``
     gives the key as a document of its own either way.  ``title`` is prose (escaped).
     ``max_rows``/``max_cols`` bound the worked examples' matrices; exercise grids are always
-    shown whole (a student fills them in).
+    shown whole (a student fills them in).  ``kinds``/``level``: see ``make_exercises``;
+    ``figures``: each answer carries its figure; ``student``: a ``roster.Student`` whose name
+    and id the sheet prints (``Classroom`` sets it).  ``render("moodle")`` is the sheet as a
+    Moodle XML quiz.
     """
 
     def __init__(self, exercises: int = 6, seed: int = 0, solutions: bool = False,

@@ -1,10 +1,12 @@
 """Handout exercises as plain data: the operator, what the student is given, and the answer.
 
 Nothing here is LaTeX: questions and answers are ints, tuples and SymPy objects; the templates
-word them.  ``make_exercises(count, seed)`` draws every size from ``random.Random(seed)`` only, so
-the same seed gives the same list.  No two exercises of a list share an operator, and none uses a
-worked example's operator (its whole matrix is printed in the handout): an exercise whose matrix
-is already taken is drawn again, from the same generator.  Each answer is taken from the
+word them.  ``make_exercises(count, seed, kinds, level)`` draws every size from
+``random.Random(seed)`` only, so the same arguments give the same list; ``kinds`` (default: the
+seven below) cycle in the order given, ``level`` 1, 2 or 3 picks the ranges (2: the original
+ones).  No two exercises of a list share an operator, and none uses a worked example's
+operator (its whole matrix is printed in the handout): an exercise whose matrix is already taken
+is drawn again, from the same generator.  Each answer is taken from the
 operator (``Conv``); ``check()`` recomputes it another way (counting matrix rows and entries, or
 a plain loop over the definition ``y_i = sum_t k_t a[s*i + d*t - p_before]``) and is True only
 when both agree.
@@ -22,6 +24,10 @@ transposed_shape   output_padding (``op`` is transposed)  output_length, shape: 
 block_structure    2-D sizes                              block_grid, block_shape, nonzero_blocks,
                                                           block_diagonals (block col - block row)
 =================  =====================================  =========================================
+
+A level-3 output_length question may name its padding by a word (``padding_word``: full,
+causal).  The stack kinds (``op`` a ``Stack``) are in ``stack_kinds``, the kinds read off a
+matrix or computed in numbers in ``matrix_kinds``; each module's docstring lists their keys.
 """
 
 from __future__ import annotations
