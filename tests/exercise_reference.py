@@ -138,9 +138,11 @@ def reference_answers(kind: str, q: dict, op: Any = None) -> list[Any]:
         return [out_h, h, out_w, w, len(blocks)]
     if kind == "numeric_output":
         ref = reference(q["n"], q["kernel_size"], q["stride"], q["dilation"],
-                        tuple(q["padding"]), kernel_values=list(q["kernel"]),
+                        tuple(q["padding"]), in_channels=q["channels"],
+                        kernel_values=[t for taps in q["kernel"] for t in taps],
                         with_output=False)
-        return [sum(c * x for c, x in zip(row, q["input"])) for row in ref.matrix]
+        flat = [x for channel in q["input"] for x in channel]
+        return [sum(c * x for c, x in zip(row, flat)) for row in ref.matrix]
     if kind == "which_parameters":
         found = []
         n, K = q["n"], q["kernel_size"]

@@ -195,3 +195,10 @@ def test_the_classic_kinds_are_checked_and_never_degenerate_at_any_level(kind: s
         if not e.op.transposed:
             assert all(e.op.rows), (kind, level, dict(e.question))
         assert any(field.value != 0 for field in graded_fields(e)), (kind, dict(e.question))
+
+
+def test_level_3_numeric_outputs_sometimes_have_two_input_channels() -> None:
+    drawn = _draws("numeric_output", 3, 40)
+    assert {e.question["channels"] for e in drawn} == {1, 2}
+    assert all(e.op.in_channels == e.question["channels"] for e in drawn)
+    assert {e.question["channels"] for e in _draws("numeric_output", 2, 40)} == {1}

@@ -136,6 +136,14 @@ def transposed_length(e: Any, printer: SymdilLatexPrinter) -> tuple[dict, dict, 
             r"m = \,?")
 
 
+def _vectors(name: str, rows: Any) -> str:
+    r"""``k = (1, 2)``, or per channel ``k^{(0)} = (…),\ k^{(1)} = (…)``."""
+    if len(rows) == 1:
+        return f"{name} = (" + ", ".join(map(str, rows[0])) + ")"
+    return r",\ ".join(rf"{name}^{{({c})}} = (" + ", ".join(map(str, row)) + ")"
+                       for c, row in enumerate(rows))
+
+
 def numeric_output(e: Any, printer: SymdilLatexPrinter) -> tuple[dict, dict, str]:
     q, a = e.question, e.answer
     kernel, values = q["kernel"], q["input"]
@@ -143,17 +151,16 @@ def numeric_output(e: Any, printer: SymdilLatexPrinter) -> tuple[dict, dict, str
     for i, y in enumerate(a["output"]):
         terms = []
         total = 0
-        for t in range(q["kernel_size"]):
-            j = q["stride"] * i + q["dilation"] * t - q["padding"][0]
-            if 0 <= j < q["n"]:
-                terms.append(rf"({kernel[t]}) \cdot ({values[j]})")
-                total += kernel[t] * values[j]
+        for c in range(len(kernel)):
+            for t in range(q["kernel_size"]):
+                j = q["stride"] * i + q["dilation"] * t - q["padding"][0]
+                if 0 <= j < q["n"]:
+                    terms.append(rf"({kernel[c][t]}) \cdot ({values[c][j]})")
+                    total += kernel[c][t] * values[c][j]
         agree(total, y, f"output y_{i}")
         lines.append(rf"y_{{{i}}} &= " + " + ".join(terms) + f" = {y}")
-    return ({"given": _given_1d(q),
-             "kernel": "k = (" + ", ".join(map(str, kernel)) + ")",
-             "input": "a = (" + ", ".join(map(str, values)) + ")",
-             "m": len(a["output"])},
+    return ({"given": _given_1d(q), "kernel": _vectors("k", kernel),
+             "input": _vectors("a", values), "m": len(a["output"]), "channels": len(kernel)},
             {"lines": r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}",
              "output": "y = (" + ", ".join(map(str, a["output"])) + ")"},
             r"y = \,?")

@@ -14,7 +14,8 @@ Question and answer keys besides the sizes (``n``, ``kernel_size``, ``stride``, 
 
 =================  ======================================  ===================================
 transposed_length  output_padding (``op`` is transposed)  output_length
-numeric_output     kernel, input: tuples of integers       output: tuple of integers
+numeric_output     channels; kernel, input: per channel a  output: tuple of integers
+                   tuple of integers
 which_parameters   matrix (SymPy; s, d, p are asked)       stride, dilation, padding (before)
 find_wrong_entry   matrix: the printed one, one cell wrong  row, column, correct (SymPy)
 =================  ======================================  ===================================
@@ -135,24 +136,33 @@ def check_transposed_length(op: Conv, q: Mapping, a: Mapping) -> bool:
 def make_numeric_output(rng: random.Random, level: int) -> tuple[Conv, dict, dict]:
     while True:
         n, K, s, d, p = _sizes(rng, "numeric_output", level)
-        kernel = tuple(rng.choice(_TAPS) for _ in range(K))
-        values = tuple(rng.choice(_VALUES) for _ in range(n))
-        op = Conv(n, list(kernel), stride=s, dilation=d, padding=p)
+        channels = 2 if level == 3 and rng.random() < 0.5 else 1  # level 3: two input channels
+        kernel = tuple(tuple(rng.choice(_TAPS) for _ in range(K)) for _ in range(channels))
+        values = tuple(tuple(rng.choice(_VALUES) for _ in range(n)) for _ in range(channels))
+        op = Conv(n, [[list(taps) for taps in kernel]] if channels > 1 else list(kernel[0]),
+                  stride=s, dilation=d, padding=p, in_channels=channels)
         if not _no_empty_row(op):
             continue
-        # each row's integer coefficients times the numbers it reads
-        output = tuple(sum(int(c) * values[j] for j, c in row.items()) for row in op.rows)
+        # each row's integer coefficients times the numbers it reads (column c n + j: a^(c)_j)
+        flat = [value for channel in values for value in channel]
+        output = tuple(sum(int(c) * flat[j] for j, c in row.items()) for row in op.rows)
         if any(output):  # an all-zero output teaches nothing
             break
-    return op, {**_given(op), "kernel": kernel, "input": values}, {"output": output}
+    question = {**_given(op), "channels": channels, "kernel": kernel, "input": values}
+    return op, question, {"output": output}
 
 
 def check_numeric_output(op: Conv, q: Mapping, a: Mapping) -> bool:
-    rows = reference_rows(q["n"], q["kernel_size"], q["stride"], q["dilation"], *q["padding"],
-                          taps=q["kernel"])
-    output = tuple(sum(c * q["input"][j] for j, c in row.items()) for row in rows)
-    return (_given(op) == {k: q[k] for k in _given(op)} and tuple(a["output"]) == output
-            and len(output) == op.output_length)
+    """Channel by channel, the plain loop over the definition, summed."""
+    output = None
+    for taps, values in zip(q["kernel"], q["input"]):
+        rows = reference_rows(q["n"], q["kernel_size"], q["stride"], q["dilation"],
+                              *q["padding"], taps=taps)
+        part = [sum(c * values[j] for j, c in row.items()) for row in rows]
+        output = part if output is None else [x + y for x, y in zip(output, part)]
+    return (_given(op) == {k: q[k] for k in _given(op)} and tuple(a["output"]) == tuple(output)
+            and len(output) == op.output_length and op.in_channels == q["channels"]
+            == len(q["kernel"]) == len(q["input"]))
 
 
 # ----- which parameters made this matrix ------------------------------------------------------
