@@ -134,3 +134,17 @@ def test_cli_errors_exit_2_and_write_nothing(tmp_path: Path, monkeypatch, args, 
     assert message in result.output and result.output.startswith("Error: ")
     assert len(result.output.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_students_name_is_escaped_in_every_format() -> None:
+    from tests.tools import assert_katex_ok, compile_latex, pdf_text
+
+    name = r"Zoe O'Brien & {\textbf{x}} $y$ 100% #1 <b>"
+    room = Classroom(read_roster(f'id,name\nz1,"{name}"\n'), 2, 2, kinds=KINDS)
+    text = " ".join(pdf_text(compile_latex(room.sheet("z1", "latex"), standalone=True)).split())
+    assert "Student: Zoe O’Brien & {\\textbf{x}} $y$ 100% #1 <b> (z1)" in text, text[:400]
+    page = room.sheet("z1", "html")
+    assert "<b>" not in page and "&lt;b&gt;" in page
+    markdown = room.sheet("z1", "markdown")
+    assert_katex_ok(markdown)  # the name's $y$ is no formula
+    assert "$y$" not in markdown.split("Student:")[1].split("\n")[0]
