@@ -105,7 +105,6 @@ def handout(
 
     \b
       symdil handout --exercises 6 --seed 314 --solutions -o out/handout.tex
-      symdil handout --kinds receptive_field,find_wrong_entry --level 3 --format markdown
       symdil handout --kinds numeric_output,find_wrong_entry --variants 30 --format moodle -o c.xml
       symdil handout --roster students.csv --pdf -o sheets/week5.pdf
     """
