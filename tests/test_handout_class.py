@@ -97,6 +97,12 @@ def test_cli_variants_to_pdfs(tmp_path: Path) -> None:
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["all-answers.pdf", "sheet-1.pdf", "sheet-2.pdf"]
     assert all(p.read_bytes().startswith(b"%PDF") for p in tmp_path.iterdir())
+    first = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    again = tmp_path / "again"
+    assert runner.invoke(app, ["handout", "--kinds", KINDS, "--variants", "2", "--figures",
+                               "--pdf", "-o", str(again / "sheet.pdf"), "--solutions-file",
+                               str(again / "all-answers.pdf")]).exit_code == 0
+    assert first == {p.name: p.read_bytes() for p in again.iterdir()}  # byte for byte
 
 
 def test_cli_moodle_with_variants(tmp_path: Path) -> None:
