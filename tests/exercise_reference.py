@@ -115,7 +115,8 @@ def reference_answers(kind: str, q: dict, op: Any = None) -> list[Any]:
                     where.setdefault(value, set()).add(c - r)
         diagonals = [where[sympy.Symbol(f"k_{t}")] for t in range(q["kernel_size"])]
         assert all(len(d) == 1 for d in diagonals)
-        return [q["dilation"] - 1] + [d.pop() for d in diagonals]
+        zero = tuple(c for c, value in enumerate(matrix[q["row"]]) if value == 0)
+        return [q["dilation"] - 1] + [d.pop() for d in diagonals] + [zero]
     if kind == "output_entry":
         # where each tap of output `row` reads the padded input, counted from the input's start
         return [q["stride"] * q["row"] + q["dilation"] * t - q["padding"][0]

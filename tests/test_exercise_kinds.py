@@ -24,6 +24,8 @@ def _draws(kind: str, level: int, count: int) -> list[ex.Exercise]:
 
 
 def _same(a, b) -> bool:
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        return tuple(a) == tuple(b)
     return sympy.expand(sympy.sympify(a) - sympy.sympify(b)) == 0
 
 

@@ -71,6 +71,8 @@ def _agrees(field: tuple[bool, list[str]], expected) -> bool:
     numeric, answers = field
     if numeric:
         return int(answers[0]) == int(expected)
+    if isinstance(expected, tuple):  # a list of columns, with or without spaces
+        return all(tuple(int(x) for x in answer.split(",")) == expected for answer in answers)
     # every accepted spelling means the expected entry
     symbols = {}
     for answer in answers:

@@ -68,10 +68,19 @@ def _fill_matrix(q: Any, a: Any) -> list[Field]:
     return [_entry(f"M_{{{r},{c}}}", value) for (r, c), value in a["values"]]
 
 
+def _columns(label: str, columns: Any) -> Field:
+    """A list of column indices, typed with or without spaces after the commas."""
+    values = tuple(int(c) for c in columns)
+    texts = (", ".join(map(str, values)), ",".join(map(str, values)))
+    return Field(label, False, tuple(dict.fromkeys(texts)), values)
+
+
 def _zero_diagonals(q: Any, a: Any) -> list[Field]:
     return ([_number(r"d - 1", a["zero_diagonals_between_taps"])]
             + [_number(rf"j - i \text{{ of }} k_{{{t}}}", offset)
-               for t, offset in enumerate(a["tap_diagonals"])])
+               for t, offset in enumerate(a["tap_diagonals"])]
+            + [_columns(rf"\text{{zero entries of row }} {q['row']} \text{{ (columns)}}",
+                        a["zero_columns"])])
 
 
 def _output_entry(q: Any, a: Any) -> list[Field]:
