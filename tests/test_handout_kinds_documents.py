@@ -23,6 +23,33 @@ def test_every_kind_compiles_with_pdflatex(level: int) -> None:
         assert f"Exercise {number}" in text
 
 
+def _overfull(source: str) -> list[str]:
+    """The ``Overfull \\hbox`` lines of a real pdflatex run's log."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from tests.tools import need_pdflatex
+
+    pdflatex = need_pdflatex()
+    with tempfile.TemporaryDirectory(prefix="symdil-test-tex-") as folder:
+        Path(folder, "doc.tex").write_text(source, encoding="utf-8")
+        subprocess.run([pdflatex, "-interaction=nonstopmode", "-no-shell-escape", "doc.tex"],
+                       cwd=folder, capture_output=True, timeout=180, stdin=subprocess.DEVNULL)
+        log = Path(folder, "doc.log").read_text(encoding="latin-1")
+    return [line for line in log.splitlines() if line.startswith("Overfull \\hbox")]
+
+
+@pytest.mark.parametrize("level", (1, 2, 3))
+def test_nothing_runs_past_the_margin(level: int) -> None:
+    # every kind but block_structure, whose row of kernel blocks is the original handout's
+    kinds = [kind for kind in KINDS if kind != "block_structure"]
+    sheet = Handout(13, 60 + level, solutions=True, kinds=kinds, level=level, figures=True)
+    assert _overfull(sheet.render("latex")) == []
+    room = Classroom(variants(2), 60 + level, 13, kinds=kinds, level=level)
+    assert _overfull(room.key("latex")) == []
+
+
 @pytest.mark.parametrize("level", (1, 2, 3))
 def test_every_kind_parses_with_katex_and_shows_no_repr(level: int) -> None:
     sheet = Handout(14, 50 + level, solutions=True, kinds=KINDS, level=level)

@@ -108,8 +108,10 @@ def single_conv(e: Any, printer: SymdilLatexPrinter) -> tuple[dict, dict, str]:
     stride_chain, S = _stride_chain(q["layers"])
     padding_chain, P = _padding_chain(q["layers"])
     agree((r, S, P), (a["kernel_size"], a["stride"], a["padding"]), "single convolution")
-    taps = [rf"\kappa_{{{t}}} = {printer.doprint(sympy.sympify(tap))}"
-            for t, tap in enumerate(a["taps"])]
+    # one tap per line: a sum of products per tap is too wide to run along a line
+    taps = r"\begin{aligned}" + r" \\ ".join(
+        rf"\kappa_{{{t}}} &= {printer.doprint(sympy.sympify(tap))}"
+        for t, tap in enumerate(a["taps"])) + r"\end{aligned}"
     return (_stack_given(q),
             {"chain": chain, "stride": stride_chain, "padding": padding_chain,
              "taps": taps, "border": len(a["border_rows"]),
@@ -136,12 +138,17 @@ def transposed_length(e: Any, printer: SymdilLatexPrinter) -> tuple[dict, dict, 
             r"m = \,?")
 
 
-def _vectors(name: str, rows: Any) -> str:
-    r"""``k = (1, 2)``, or per channel ``k^{(0)} = (…),\ k^{(1)} = (…)``."""
-    if len(rows) == 1:
-        return f"{name} = (" + ", ".join(map(str, rows[0])) + ")"
-    return r",\ ".join(rf"{name}^{{({c})}} = (" + ", ".join(map(str, row)) + ")"
-                       for c, row in enumerate(rows))
+def _vector(name: str, values: Any) -> str:
+    return f"{name} = (" + ", ".join(map(str, values)) + ")"
+
+
+def _channels(kernel: Any, values: Any) -> str:
+    """Per channel its kernel, then per channel its input, one per line (too wide for one)."""
+    rows = [rf"k^{{({c})}} &= (" + ", ".join(map(str, taps)) + ")"
+            for c, taps in enumerate(kernel)]
+    rows += [rf"a^{{({c})}} &= (" + ", ".join(map(str, row)) + ")"
+             for c, row in enumerate(values)]
+    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
 
 
 def numeric_output(e: Any, printer: SymdilLatexPrinter) -> tuple[dict, dict, str]:
@@ -159,8 +166,9 @@ def numeric_output(e: Any, printer: SymdilLatexPrinter) -> tuple[dict, dict, str
                     total += kernel[c][t] * values[c][j]
         agree(total, y, f"output y_{i}")
         lines.append(rf"y_{{{i}}} &= " + " + ".join(terms) + f" = {y}")
-    return ({"given": _given_1d(q), "kernel": _vectors("k", kernel),
-             "input": _vectors("a", values), "m": len(a["output"]), "channels": len(kernel)},
+    return ({"given": _given_1d(q), "kernel": _vector("k", kernel[0]),
+             "input": _vector("a", values[0]), "channels_display": _channels(kernel, values),
+             "m": len(a["output"]), "channels": len(kernel)},
             {"lines": r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}",
              "output": "y = (" + ", ".join(map(str, a["output"])) + ")"},
             r"y = \,?")
