@@ -118,7 +118,8 @@ def moodle_quiz(sheets: Sequence[tuple[Any, Any]], title: str | None = None,
         for student, sheet, context in contexts:
             e = dict(context["exercises"][k])
             fields = e["fields"]
-            e["fields"] = [{"label": f.label,
+            e["fields"] = [{"label": f.label, "numeric": f.numeric,
+                            "columns": isinstance(f.value, tuple),
                             "code": None if is_numerical(fields) else cloze_code(f)}
                            for f in fields]
             who = student.id if student is not None else "sheet"
