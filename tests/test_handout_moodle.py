@@ -207,3 +207,21 @@ def test_a_question_renders_in_chromium_with_its_boxes_and_maths(tmp_path) -> No
             assert page.evaluate("document.querySelectorAll('.que .katex').length") == spans
             assert page.evaluate("document.querySelectorAll('input.box').length") == boxes
             assert not page.errors, page.errors
+
+
+def test_the_same_quiz_in_fresh_processes_whatever_the_hash_seed(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for hash_seed in ("0", "1", "12345"):
+        target = tmp_path / f"quiz-{hash_seed}.xml"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        result = subprocess.run(
+            [sys.executable, "-m", "symdil", "handout", "--kinds", ",".join(KINDS), "--level", "3",
+             "--figures", "--exercises", "14", "--variants", "2", "--format", "moodle",
+             "-o", str(target)], env=env, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
