@@ -156,16 +156,19 @@ def numeric_output(e: Any, printer: SymdilLatexPrinter) -> tuple[dict, dict, str
     kernel, values = q["kernel"], q["input"]
     lines = []
     for i, y in enumerate(a["output"]):
-        terms = []
+        per_channel = []
         total = 0
         for c in range(len(kernel)):
+            terms = []
             for t in range(q["kernel_size"]):
                 j = q["stride"] * i + q["dilation"] * t - q["padding"][0]
                 if 0 <= j < q["n"]:
                     terms.append(rf"({kernel[c][t]}) \cdot ({values[c][j]})")
                     total += kernel[c][t] * values[c][j]
+            per_channel.append(" + ".join(terms))
         agree(total, y, f"output y_{i}")
-        lines.append(rf"y_{{{i}}} &= " + " + ".join(terms) + f" = {y}")
+        # one line per channel: two channels' terms are too many for one line
+        lines.append(rf"y_{{{i}}} &= " + r" \\ &\quad + ".join(per_channel) + f" = {y}")
     return ({"given": _given_1d(q), "kernel": _vector("k", kernel[0]),
              "input": _vector("a", values[0]), "channels_display": _channels(kernel, values),
              "m": len(a["output"]), "channels": len(kernel)},

@@ -400,12 +400,23 @@ def _block_structure(e: Exercise, printer: SymdilLatexPrinter) -> tuple[dict, di
              "block": rf"{block_rows} \times {block_cols}",
              "shape": rf"{grid_rows * block_rows} \times {grid_cols * block_cols}",
              "pattern": "M = " + pattern,
-             "blocks": ", ".join(f"({bi}, {bj})" for bi, bj in blocks),
+             # one formula per block: a line may break between them
+             "blocks": [f"({bi}, {bj})" for bi, bj in blocks],
              "count": len(blocks),
              "diagonals": _join(a["block_diagonals"]),
              "rule": rf"J - I = d_h\, u - p_h = {latex(dh * _U - ph)}",
-             "kernel_rows": kernel_rows},
+             "kernel_rows": kernel_rows, "kernel_lines": _lines(kernel_rows, block_cols)},
             r"M = \,?")
+
+
+#: Block columns one display line holds (two 4-column blocks of k_{u,v} fit the page).
+_LINE_COLUMNS = 8
+
+
+def _lines(blocks: list, columns: int) -> list[list]:
+    """The blocks in display lines of at most ``_LINE_COLUMNS`` columns (one block at least)."""
+    per_line = max(1, _LINE_COLUMNS // columns)
+    return [blocks[i:i + per_line] for i in range(0, len(blocks), per_line)]
 
 
 def _agree(value: Any, expected: Any, what: str) -> None:
