@@ -121,16 +121,24 @@ def fitted_matrix_equation(op: Any, max_rows: int, max_cols: int,
     """``matrix_equation`` made to fit a line of ``width`` points (default ``PAGE_WIDTH``): on one
     line when it fits; else ``M a`` on one line and ``= y`` on the next (``aligned``), with fewer
     columns (down to 3) when ``M a`` alone is still too wide."""
+    return fitted_matrix(op, max_rows, max_cols, width)[0]
+
+
+def fitted_matrix(op: Any, max_rows: int, max_cols: int,
+                  width: float | None = None) -> tuple[str, Layout]:
+    """``fitted_matrix_equation`` and the layout it prints (the rows and columns shown), from
+    which a document's sentence about what is shown is phrased."""
     width = PAGE_WIDTH if width is None else width
     for cols in range(max_cols, 2, -1):
         matrix, inputs, outputs = _equation_cells(op, max_rows, cols)
         left = array_width(matrix) + array_width(inputs) + EQUATION_SPACING
         if left + array_width(outputs) <= width:
             return (bracket_matrix(matrix) + "\n" + bracket_matrix(inputs) + "\n=\n"
-                    + bracket_matrix(outputs))
+                    + bracket_matrix(outputs)), matrix_layout(op, max_rows, cols)
         if left <= width or cols == 3:
             return ("\\begin{aligned}\n&" + bracket_matrix(matrix) + "\n" + bracket_matrix(inputs)
-                    + " \\\\\n&\\qquad = " + bracket_matrix(outputs) + "\n\\end{aligned}")
+                    + " \\\\\n&\\qquad = " + bracket_matrix(outputs) + "\n\\end{aligned}"
+                    ), matrix_layout(op, max_rows, cols)
     raise AssertionError("unreachable: cols == 3 returns")
 
 
