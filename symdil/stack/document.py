@@ -45,17 +45,13 @@ class _StackPrinter(SymdilLatexPrinter):
     """Products of taps in layer order: ``k^{(1)}_{0} k^{(2)}_{1} ... k^{(10)}_{0}`` (SymPy would
     sort the names as strings, putting layer 10 after layer 1)."""
 
-    #: printed products, shared by the printers of one process (the page-fitting loop prints
-    #: the same entries at each size it tries; a deep stack's entries have one factor per layer)
-    _printed: dict[Any, str] = {}
-
     def _print_Mul(self, expr: Any) -> str:
-        text = self._printed.get(expr)
-        if text is None:
-            if len(self._printed) > 10_000:
-                self._printed.clear()
-            text = self._printed[expr] = self._print_product(expr)
-        return text
+        # printed once per printer: the page-fitting loop prints the same entries at each size
+        # it tries, and a deep stack's entries have one factor per layer
+        printed = self.__dict__.setdefault("_printed", {})
+        if expr not in printed:
+            printed[expr] = self._print_product(expr)
+        return printed[expr]
 
     def _print_product(self, expr: Any) -> str:
         coefficient, factors = expr.as_coeff_mul()
