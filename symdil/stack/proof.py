@@ -5,9 +5,10 @@ padding and flip).  Layer ``l`` reads ``x_{i + d_l t - b_l}`` of the signal belo
 ``[0, n_{l-1})``, with ``n_l = n + c_l`` and ``c_l = sum_{l' <= l} (b + a - d(K - 1))``.
 
 1. **Each layer, for every n** (SymPy delta sums, as ``checks/general.py`` does for one
-   convolution): for each distinct layer geometry, tap t of an interior row i reads input
-   ``i + d t - b``, and the zero-padded signal is ``a_q`` inside and 0 outside the input, with n,
-   i and the distance to the border symbolic.
+   convolution): one derivation with n, K, the tap t, d, the padding (b, a), the row i and its
+   distance to the border all symbolic shows that tap t of an interior row reads input
+   ``i + d t - b``, and that the zero-padded signal is ``a_q`` inside and 0 outside the input;
+   every range condition is decided from the hypotheses alone (``_decided``).
 2. **The interior, by polynomial product**: extend every signal to all integers by the same
    formula without borders (the *virtual* signals).  The last one is
    ``v_i = sum_j c_j a_{i - P + j}`` with ``C(z) = sum_j c_j z^j = prod_l K_l(z^{d_l})``,
