@@ -27,6 +27,8 @@ _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
 #: superscripts and a subscript (``w``, ``w_0``, ``k^{(1)}_2``, ``k_{0,1}``, ``theta_a``).
 _TAP_NAME_RE = re.compile(
     r"[A-Za-z][A-Za-z0-9]*(\^\{\([0-9,]+\)\})?(_([A-Za-z0-9]+|\{[A-Za-z0-9,]+\}))?\Z")
+_TAP_PARTS_RE = re.compile(
+    r"(?P<base>.+?)(\^\{\([0-9,]+\)\})?(_([A-Za-z0-9]+|\{[A-Za-z0-9,]+\}))?\Z")
 #: Characters of a symbol name (a base such as ``alpha``, or a tap's name with its indices):
 #: 100,000 letters exceeded TeX's capacity and took 30 s in HTML.
 MAX_SYMBOL_NAME = 64
@@ -60,17 +62,51 @@ def require_int(name: str, value: Any, minimum: int) -> int:
     return value
 
 
+#: Accents a symbol name may carry (``\\tilde x``): each is a LaTeX command taking one letter.
+ACCENTS = ("tilde", "hat", "bar", "check", "breve", "dot", "ddot", "vec", "widetilde",
+           "widehat", "overline", "acute", "grave", "mathring")
+_ACCENTED_RE = re.compile(r"\\(?P<accent>[a-z]+)\s*(?:\{\s*(?P<braced>\\?[A-Za-z][A-Za-z0-9]*)\s*\}"
+                          r"|\s(?P<bare>\s*\\?[A-Za-z][A-Za-z0-9]*))(?P<primes>'{0,3})\Z")
+_PRIMED_RE = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9]*)(?P<primes>'{1,3})\Z")
+
+
 def validate_symbol_name(parameter: str, name: Any) -> str:
-    """A symbol base: a letter followed by letters/digits, or a Greek letter name."""
+    """A symbol base: a letter followed by letters/digits, or a Greek letter name; optionally
+    with one to three primes (``w'``) or under one accent (``\\tilde x``, ``\\hat{x}``, written
+    back as ``\\hat{x}``).  Nothing else passes, so a name is safe to put in a document."""
     if isinstance(name, str) and len(name) > MAX_SYMBOL_NAME:
         raise _fail(f"{parameter} must have at most {MAX_SYMBOL_NAME} characters, got "
                     f"{len(name):,} ({name[:20]!r}…)")
-    if not isinstance(name, str) or not (_NAME_RE.match(name) or name in GREEK):
-        raise _fail(
-            f"{parameter} must be a letter optionally followed by letters/digits, or a Greek "
-            f"letter name such as 'alpha', got {name!r}"
-        )
-    return name
+    if isinstance(name, str):
+        if _NAME_RE.match(name) or name in GREEK:
+            return name
+        primed = _PRIMED_RE.match(name)
+        if primed and (_NAME_RE.match(primed["name"]) or primed["name"] in GREEK):
+            return name
+        accented = _ACCENTED_RE.match(name.strip())
+        if accented and accented["accent"] in ACCENTS:
+            inner = (accented["braced"] or accented["bare"]).strip()
+            if not inner.startswith("\\") or inner[1:] in GREEK:
+                return f"\\{accented['accent']}{{{inner}}}{accented['primes']}"
+    raise _fail(
+        f"{parameter} must be a letter optionally followed by letters/digits, or a Greek letter "
+        f"name such as 'alpha', optionally with primes (w') or one accent (\\tilde x, "
+        f"\\hat{{x}}), got {name!r}"
+    )
+
+
+def _tap_name_ok(name: str) -> bool:
+    """A tap's symbol name: a base ``validate_symbol_name`` accepts as it is (``w``, ``theta``,
+    ``w'``, ``\\hat{w}``), then optional channel superscripts and a subscript."""
+    if _TAP_NAME_RE.match(name):
+        return True
+    parts = _TAP_PARTS_RE.match(name)
+    if parts is None:
+        return False
+    try:
+        return validate_symbol_name("symbol", parts["base"]) == parts["base"]
+    except SymdilError:
+        return False
 
 
 def validate_tap_symbols(parameter: str, tap: Any) -> None:
@@ -89,7 +125,7 @@ def validate_tap_symbols(parameter: str, tap: Any) -> None:
         if len(name) > MAX_SYMBOL_NAME:
             raise _fail(f"{parameter} holds a symbol of {len(name):,} characters "
                         f"({name[:20]!r}…); at most {MAX_SYMBOL_NAME} are allowed")
-        if not _TAP_NAME_RE.match(name):
+        if not _tap_name_ok(name):
             raise _fail(f"{parameter} holds the symbol {name!r}: a symbol name must be a letter "
                         "followed by letters/digits, with an optional subscript such as w_0 or "
                         "k_{0,1}")
