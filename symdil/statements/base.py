@@ -100,7 +100,8 @@ class Statement:
     def holds(self, evidence: Any) -> bool:
         """True when the claim is true of ``evidence``'s rows (instance bindings substituted).
         ``evidence`` is an ``Evidence`` (``evidence_of(op)``, or rows built by a reference)."""
-        if not isinstance(evidence, Evidence):
+        # the evidence protocol (an Evidence, a stack's evidence): shapes and rows to read
+        if not (hasattr(evidence, "input_shape") and hasattr(evidence, "output_shape")):
             raise SymdilError(f"holds needs an Evidence (symdil.statements.evidence_of(conv)), "
                               f"got {type(evidence).__name__}")
         params = bind(self.params, getattr(evidence, "bindings", None) or {})
