@@ -14,9 +14,7 @@ import sympy
 from ..core.conv import Conv
 from ..layout.elision import MARKER, matrix_layout, visible_indices
 from ..layout.matrices import (
-    PAGE_WIDTH,
     TIGHT_COLUMN_GAP,
-    array_width,
     bracket_matrix,
     grid_matrix,
     marker_row,
@@ -25,6 +23,8 @@ from ..layout.matrices import (
     partitioned_cells,
     partitioned_vector,
 )
+from ..layout.width import current_width
+from ..render.measure import array_width
 from ..render.printer import SymdilLatexPrinter, latex, latex_base, latex_index
 from ..statements.facts import structure_facts
 from .latex import (
@@ -454,7 +454,7 @@ class BlockContext:
         asked = rows <= self.max_rows and cols <= self.max_cols
         if asked or (rows <= FULL_MATRIX_ROWS and cols <= FULL_MATRIX_COLS):
             layout, cells = partitioned_cells(op, rows, cols)
-            if asked or array_width(cells, TIGHT_COLUMN_GAP) <= PAGE_WIDTH:
+            if asked or array_width(cells, TIGHT_COLUMN_GAP) <= current_width():
                 equation = partitioned_array(cells, layout.row_lines, layout.col_lines)
         first = op.row(0)
         y0 = self.printer._print(op.output_symbol_at(0))
@@ -472,7 +472,7 @@ class BlockContext:
         info = self.facts.channels
         for limit in range(self.max_cols, 2, -1):
             cells = self._channel_cells(info, self.max_rows, limit)
-            if array_width(cells) <= PAGE_WIDTH:
+            if array_width(cells) <= current_width():
                 break
         per_out, per_in = info.per_group
         linked_zero = info.zero_kernel_blocks
@@ -587,7 +587,7 @@ class BlockContext:
         for cols in range(self.max_cols, 2, -1):
             layout = matrix_layout(op1d, self.max_rows, cols)
             cells = matrix_cells(layout, self.printer)
-            if array_width(cells) <= PAGE_WIDTH:
+            if array_width(cells) <= current_width():
                 break
         return layout, cells
 
@@ -676,7 +676,7 @@ class BlockContext:
         widths = sum(block.pop("width") for block in blocks)
         return {
             "blocks": blocks, "hidden": count - len(shown),
-            "together": widths <= PAGE_WIDTH,
+            "together": widths <= current_width(),
             "rows": latex(last.output_length), "cols": latex(last.n),
             "K": last.kernel_size, "s": last.stride, "d": last.dilation,
             "gap": last.dilation - 1,

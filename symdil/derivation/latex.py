@@ -7,7 +7,8 @@ from typing import Any, Iterable, Sequence
 import sympy
 
 from ..core.conv import Conv
-from ..layout.matrices import PAGE_WIDTH, estimated_width
+from ..layout.width import current_width
+from ..render.measure import estimated_width
 from ..render.printer import SymdilLatexPrinter, latex, latex_base, latex_index, sum_latex
 
 
@@ -51,11 +52,11 @@ def _chain(lhs: str, sides: Sequence[str]) -> str:
     """``lhs = a = b = c`` on one line when it fits a line, else on ``aligned`` lines, each
     ``= side`` joining the line above when it fits."""
     line = " = ".join([lhs, *sides])
-    if estimated_width(line) <= PAGE_WIDTH:
+    if estimated_width(line) <= current_width():
         return line
     lines = [[sides[0]]]
     for side in sides[1:]:  # each further side joins the line above when it fits
-        if estimated_width(lhs + " = " + " = ".join(lines[-1] + [side])) <= PAGE_WIDTH:
+        if estimated_width(lhs + " = " + " = ".join(lines[-1] + [side])) <= current_width():
             lines[-1].append(side)
         else:
             lines.append([side])
@@ -170,7 +171,7 @@ def _split_sum(lhs: str, terms: list, printer: SymdilLatexPrinter) -> str:
     lines: list[list] = [[]]
     for term in terms:
         trial = lines[-1] + [term]
-        if lines[-1] and estimated_width(sum_latex(trial, printer)) > PAGE_WIDTH - 60:
+        if lines[-1] and estimated_width(sum_latex(trial, printer)) > current_width() - 60:
             lines.append([term])
         else:
             lines[-1] = trial

@@ -11,7 +11,7 @@ import sympy
 
 from ..core.conv import Conv
 from ..layout.elision import MARKER, matrix_layout, visible_indices
-from ..layout.matrices import bracket_matrix, fitted_matrix_equation, matrix_cells
+from ..layout.matrices import fitted_matrix, fitted_matrix_equation
 from ..render.printer import (
     SymdilLatexPrinter,
     general_symbol,
@@ -432,8 +432,8 @@ class LineContext:
                              op.args["n"], output_padding=0)
         forward_matrix = None
         if not op.symbolic:
-            layout = matrix_layout(forward, self.max_rows, self.max_cols)
-            forward_matrix = bracket_matrix(matrix_cells(layout, self.printer))
+            _, forward_matrix = fitted_matrix(forward, self.max_rows, self.max_cols,
+                                              self.printer)
         upsampled = self._upsampled(x)
         q = info["equivalent_padding"]
         flipped = ", ".join(rf"{k}_{{{self._tap(K - 1 - t)}}}" for t in range(K))

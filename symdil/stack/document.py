@@ -13,12 +13,12 @@ from ..core.spec import SymdilError
 from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, matrix_layout
 from ..layout.matrices import (
     EQUATION_SPACING,
-    PAGE_WIDTH,
-    array_width,
     bracket_matrix,
     matrix_cells,
 )
+from ..layout.width import current_width
 from ..render.environment import latex_text_error, needs_latin_fonts, render_template
+from ..render.measure import array_width
 from ..render.printer import SymdilLatexPrinter
 from .model import Stack
 from .statements import StackEvidence, StackStatement, stack_statements
@@ -171,7 +171,7 @@ class StackDocument:
         while True:
             for cols in range(self.max_cols, 2, -1):
                 cells = matrix_cells(matrix_layout(self.stack, rows, cols), printer)
-                if array_width(cells) + EQUATION_SPACING <= PAGE_WIDTH or (cols == 3
+                if array_width(cells) + EQUATION_SPACING <= current_width() or (cols == 3
                                                                            and rows == 3):
                     return "M = " + bracket_matrix(cells)
             rows -= 1
