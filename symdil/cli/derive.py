@@ -77,11 +77,7 @@ def derive(
     ),
     title: Annotated[Optional[str], typer.Option(
         "--title", help="Title of a --standalone document (plain text; escaped).")] = None,
-    width: Annotated[str, typer.Option(
-        "--width", metavar="column|page|LENGTH",
-        help="The line the document is pasted into: [bold]column[/] (a two-column article, "
-        "229.5pt), [bold]page[/] (a one-column article, 345pt) or a length such as 8cm; "
-        "every display is laid out to fit it.")] = "column",
+    width: o.Width = "column",
     figures: Annotated[bool, typer.Option(
         "--figures", help="Add the window and matrix figures: TikZ in LaTeX (a standalone "
         "document loads tikz; a snippet needs it), inline SVG in HTML, and for Markdown SVG "

@@ -38,6 +38,13 @@ class PaddingMode(str, Enum):
     replicate = "replicate"
 
 
+Width = Annotated[str, typer.Option(
+    "--width", metavar="column|page|LENGTH",
+    help="The line a LaTeX/Markdown/HTML document is pasted into: [bold]column[/] (a two-column "
+    "article, 229.5pt), [bold]page[/] (a one-column article, 345pt) or a length such as "
+    "[bold]8cm[/]; every display and figure is laid out to fit it.")]
+
+
 N = Annotated[str, typer.Option("--n", metavar="N", help="Input length (e.g. [bold]7[/]), "
                                 "per axis [bold]5,5[/], or a symbol such as [bold]n[/] for the "
                                 "general case.")]

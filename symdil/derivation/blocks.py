@@ -41,6 +41,8 @@ from .latex import (
     _times,
     _toeplitz,
     _with_period,
+    parameter_title,
+    title_kinds,
 )
 from .line import LineContext
 
@@ -143,27 +145,9 @@ class BlockContext:
                 "sub": _axis_word(a, self.ndim)}
 
     def _default_title(self) -> dict[str, Any]:
-        op = self.op
-        kinds = []
-        if op.transposed:
-            kinds.append("transposed")
-        if any(axis.stride > 1 for axis in op.axes):
-            kinds.append("strided")
-        if any(axis.dilation > 1 for axis in op.axes):
-            kinds.append("dilated")
-        if op.groups > 1:
-            kinds.append("grouped")
         noun = f"{self.ndim}-D convolution" if self.ndim > 1 else "convolution"
-        math = (rf"n = {_times(a.n for a in op.axes)},\ "
-                rf"K = {_times(a.kernel_size for a in op.axes)}"
-                + self._per_axis_title("s", [a.stride for a in op.axes])
-                + self._per_axis_title("d", [a.dilation for a in op.axes]))
-        if self.channels:
-            math += (rf",\ C_{{\mathrm{{in}}}} = {op.in_channels},\ C_{{\mathrm{{out}}}} = "
-                     rf"{op.out_channels}")
-            if op.groups > 1:
-                math += rf",\ G = {op.groups}"
-        return {"kinds": kinds, "noun": noun, "math": math}
+        return {"kinds": title_kinds(self.op), "noun": noun,
+                "math": parameter_title(self.op)}
 
     def _per_axis_title(self, name: str, values: list[int]) -> str:
         if all(v == 1 for v in values):

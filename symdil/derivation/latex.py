@@ -188,3 +188,55 @@ def _prod(values: Iterable[Any]) -> Any:
     for value in values:
         result *= value
     return result
+
+
+def parameter_title(op: Any) -> str:
+    """Every parameter of ``op`` for a title, as TeX: ``n, K, s, d`` and the padding (per axis
+    in N-D), the output padding of a transposed operator, and the channels and groups."""
+    def per_axis(values: list) -> str:
+        return latex(values[0]) if len(values) == 1 else r" \times ".join(
+            latex(v) for v in values)
+
+    def pairs(values: list) -> str:
+        text = ", ".join(f"({b}, {a})" for b, a in values)
+        return text if len(values) == 1 else "(" + text + ")"
+
+    axes = op.axes
+    parts = [] if axes[0].symbolic else [f"n = {per_axis([a.n for a in axes])}"]
+    parts += [f"K = {per_axis([a.kernel_size for a in axes])}",
+              "s = " + pairs_or_one([a.stride for a in axes]),
+              "d = " + pairs_or_one([a.dilation for a in axes]),
+              "p = " + pairs([(a.pad_before, a.pad_after) for a in axes])]
+    if axes[0].transposed and any(a.output_padding for a in axes):
+        parts.append(r"p_{\mathrm{out}} = " + pairs_or_one([a.output_padding for a in axes]))
+    if op.in_channels > 1 or op.out_channels > 1:
+        parts += [rf"C_{{\mathrm{{in}}}} = {op.in_channels}",
+                  rf"C_{{\mathrm{{out}}}} = {op.out_channels}"]
+        if op.groups > 1:
+            parts.append(f"G = {op.groups}")
+    return r",\ ".join(parts)
+
+
+def pairs_or_one(values: list) -> str:
+    """``2`` for one axis, ``(2, 1)`` for several."""
+    return str(values[0]) if len(values) == 1 else "(" + ", ".join(map(str, values)) + ")"
+
+
+def title_kinds(op: Any) -> list[str]:
+    """The words before ``convolution`` in a title: what sets the operator apart, including
+    the padding mode and a flipped kernel (every parameter is in the title)."""
+    axes = op.axes
+    kinds = []
+    if op.transposed:
+        kinds.append("transposed")
+    if any(a.stride > 1 for a in axes):
+        kinds.append("strided")
+    if any(a.dilation > 1 for a in axes):
+        kinds.append("dilated")
+    if op.groups > 1:
+        kinds.append("grouped")
+    if axes[0].padding_mode != "zeros" and any(a.pad_before or a.pad_after for a in axes):
+        kinds.append(f"{axes[0].padding_mode}-padded")
+    if axes[0].flip:
+        kinds.append("flipped-kernel")
+    return kinds

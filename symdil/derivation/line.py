@@ -32,6 +32,8 @@ from .latex import (
     _range,
     _sym,
     _term,
+    parameter_title,
+    title_kinds,
 )
 
 _I = sympy.Symbol("i", integer=True)
@@ -89,20 +91,8 @@ class LineContext:
         return context
 
     def _default_title(self) -> dict[str, Any]:
-        axis = self.axis
-        kinds = []
-        if axis.transposed:
-            kinds.append("transposed")
-        if axis.stride > 1:
-            kinds.append("strided")
-        if axis.dilation > 1:
-            kinds.append("dilated")
-        return {"kinds": kinds, "noun": "convolution", "math": (
-            ("" if axis.symbolic else f"n = {latex(axis.n)},\\ ") +
-            f"K = {axis.kernel_size},\\ s = {axis.stride},\\ "
-            f"d = {axis.dilation}" + (
-                f",\\ p = ({axis.pad_before}, {axis.pad_after})" if (
-                    axis.pad_before or axis.pad_after) else ""))}
+        return {"kinds": title_kinds(self.op), "noun": "convolution",
+                "math": parameter_title(self.op)}
 
     def _kernel_values(self) -> str | None:
         if self.op._kernel_values is None:

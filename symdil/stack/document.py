@@ -16,7 +16,7 @@ from ..layout.matrices import (
     bracket_matrix,
     matrix_cells,
 )
-from ..layout.width import current_width
+from ..layout.width import current_width, line_width, using_width
 from ..render.environment import latex_text_error, needs_latin_fonts, render_template
 from ..render.measure import array_width
 from ..render.printer import SymdilLatexPrinter
@@ -82,9 +82,10 @@ class StackDocument:
     """A derivation of a ``Stack``: ``render(fmt, standalone, report)`` and ``check()``."""
 
     def __init__(self, stack: Stack, max_rows: int = DEFAULT_MAX_ROWS,
-                 max_cols: int = DEFAULT_MAX_COLS) -> None:
+                 max_cols: int = DEFAULT_MAX_COLS, width: Any = "column") -> None:
         self.stack = stack
         self.max_rows, self.max_cols = max_rows, max_cols
+        self.width = line_width(width)  # points: every display is laid out to fit it
         self.statements = stack_statements(stack)
 
     def check(self) -> list[tuple[StackStatement, bool]]:
@@ -269,7 +270,9 @@ class StackDocument:
             error = latex_text_error(title, "title")
             if error is not None:
                 raise error
-        context = self.context()
+        with using_width(self.width):
+            context = self.context()
+        context["line_width"] = self.width
         checks = None
         if report is not None:
             results = self.check()
