@@ -64,7 +64,11 @@ def figure(
     at: Annotated[Optional[str], typer.Option(
         "--at", metavar="I[,J]",
         help="Window: the first of the two consecutive outputs drawn, one index per "
-        "axis (e.g. [bold]3[/] or [bold]0,2[/]; default 0).")] = None,
+        "axis (e.g. [bold]3[/] or [bold]0,2[/]; default: the first interior output, whose "
+        "window reads no padding).")] = None,
+    caption: Annotated[bool, typer.Option(
+        "--caption", help="Draw the parameters under the figure (off by default: the paper's "
+        "own \\caption says what it shows).")] = False,
     max_rows: Annotated[Optional[int], typer.Option(
         "--max-rows", metavar="INT",
         help="Matrix: rows shown before eliding, counting the ellipsis (>= 3; "
@@ -104,7 +108,8 @@ def figure(
             check_targets([(tex_path, "-o/--output"), (pdf_path, "-o/--output (its PDF)")])
         else:
             check_targets([(output, "-o/--output")])
-        drawn = build_figure(op, kind.value, at=_at(at), max_rows=max_rows, max_cols=max_cols)
+        drawn = build_figure(op, kind.value, at=_at(at), max_rows=max_rows, max_cols=max_cols,
+                             caption=caption)
         if fmt is FigureFormat.svg:
             emit(to_svg(drawn), output)
         elif pdf:

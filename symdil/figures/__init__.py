@@ -12,7 +12,7 @@ from typing import Any
 
 from ..core.spec import SymdilError
 from .matrix import matrix_figure
-from .model import Figure
+from .model import Figure, with_caption
 from .svg import inline_svg, to_svg
 from .tikz import tikz_document, to_tikz
 from .window import check_window, window_figure
@@ -22,14 +22,18 @@ FORMATS = ("tikz", "svg")
 
 
 def figure(op: Any, kind: str = "window", *, at: Any = None, max_rows: int | None = None,
-           max_cols: int | None = None) -> Figure:
-    """The figure of ``op``: ``kind`` is ``window`` (``at``: the first of the two outputs drawn)
-    or ``matrix`` (``max_rows``/``max_cols``: elision limits, as for the printed matrix)."""
+           max_cols: int | None = None, caption: bool = False) -> Figure:
+    """The figure of ``op``: ``kind`` is ``window`` (``at``: the first of the two outputs drawn;
+    default an interior output) or ``matrix`` (``max_rows``/``max_cols``: elision limits, as for
+    the printed matrix).  No caption is drawn unless ``caption`` (a paper has its own
+    ``\\caption``): then the parameters, below everything else."""
     if kind == "window":
-        return window_figure(op, at)
-    if kind == "matrix":
-        return matrix_figure(op, max_rows, max_cols)
-    raise SymdilError(f"figure kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        drawn = window_figure(op, at)
+    elif kind == "matrix":
+        drawn = matrix_figure(op, max_rows, max_cols)
+    else:
+        raise SymdilError(f"figure kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    return with_caption(drawn) if caption else drawn
 
 
 def stack_figure(stack: Any, at: int | None = None) -> Figure:

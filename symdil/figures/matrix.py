@@ -184,11 +184,9 @@ def _draw(op: Conv, rows: list, cols: list, row_lines: Any, col_lines: Any) -> F
     shown = f"{m} × {n} operator matrix"
     if MARKER in rows or MARKER in cols:
         shown += " (elided)"
-    notes.append(Note(0, legend_y + 1.55, Label(shown, math=False), "caption", "start",
-                      small=True))
     title = f"matrix figure: {shown}, non-zero entries coloured by kernel tap"
     return _fit(Figure("matrix", 0, 0, title, tuple(cells), tuple(edges), tuple(notes),
-                       {"rows": rows, "cols": cols}))
+                       {"rows": rows, "cols": cols, "caption": shown}))
 
 
 def _tap_names(op: Conv, taps_per_channel: int) -> dict[int, Label]:

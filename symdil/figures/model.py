@@ -138,3 +138,13 @@ class Figure:
 def id_tokens(ids: tuple[tuple[str, Any], ...]) -> list[str]:
     """``row-3 col-5 tap-1`` tokens (``col-none`` for a tap that meets a zero)."""
     return [f"{key}-{'none' if value is None else value}" for key, value in ids]
+
+
+def with_caption(figure: Figure) -> Figure:
+    """``figure`` with its caption (``meta["caption"]``) written under everything drawn."""
+    note = Note(0.3, figure.height + 0.45, Label(figure.meta["caption"], math=False), "caption",
+                "start", small=True)
+    # the caption's own width, at the small size (0.8 of the 0.4 em per cell unit)
+    width = max(figure.width, 0.3 + note.label.width(0.32) + 0.3)
+    return Figure(figure.kind, round(width, 3), round(figure.height + 0.75, 3), figure.title,
+                  figure.cells, figure.edges, figure.notes + (note,), figure.meta)

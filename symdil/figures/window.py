@@ -136,10 +136,12 @@ def check_window(op: Conv) -> None:
 
 def _focus(op: Conv, at: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The two consecutive outputs drawn: ``at`` and the next one along the last axis (or along
-    the first axis when the last has a single output).  ``at`` defaults to 0 on every axis."""
+    the first axis when the last has a single output).  ``at`` defaults, on every axis, to the
+    first output whose window and the next one's read only inputs (an interior output; 0 when
+    there is none), so the default figure shows the pattern rather than the border."""
     lengths = [axis.output_length for axis in op.axes]
     if at is None:
-        at = (0,) * op.ndim
+        at = tuple(_interior_output(axis) for axis in op.axes)
     elif isinstance(at, int):
         at = (at,) * op.ndim
     at = tuple(at)
@@ -161,6 +163,32 @@ def _focus(op: Conv, at: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
             second[axis] -= 1
             return tuple(second), at
     return at, at
+
+
+#: Outputs examined for an interior default focus: the first interior output of a forward axis
+#: is at most ceil(p_before / s); a transposed one's within the kernel span of the start.
+INTERIOR_SEARCH = 64
+
+
+def _interior_output(axis: Axis) -> int:
+    """The first output ``o`` (O(1) candidates, each O(K)) whose taps, and output ``o + 1``'s
+    when there is one, read no padding; else the first that reads none; else 0."""
+    view = AxisView.of(axis)
+    last = axis.output_length - 1
+
+    def inside(o: int) -> bool:  # no padding read (inserted zeros are the transposed reading)
+        return all(0 <= u < view.length and view.content(u)[0] in ("input", "inserted")
+                   for u in view.taps(o))
+
+    start = 0 if axis.transposed else -(-view.offset // view.step)
+    candidates = range(start, min(last, start + INTERIOR_SEARCH) + 1)
+    single = None
+    for o in candidates:
+        if inside(o):
+            if o == last or inside(o + 1):
+                return o
+            single = o if single is None else single
+    return 0 if single is None else single
 
 
 def _flat(index: Sequence[int], sizes: Sequence[int]) -> int:
@@ -370,11 +398,8 @@ def _window_1d(op: Conv, outputs: list[int]) -> Figure:
         notes.append(Note(right + 0.5, out_top + 0.68, _row_equation(op, o), "equation",
                           "start"))
     caption = _caption(op)
-    height = len(outputs) * panel_height - 0.8
-    notes.append(Note(0, height + 0.2, Label(caption, math=False), "caption", "start",
-                      small=True))
     return _fit(Figure("window", 0, 0, f"window figure: {caption}", tuple(cells), tuple(edges),
-                       tuple(notes), {"outputs": outputs}))
+                       tuple(notes), {"outputs": outputs, "caption": caption}))
 
 
 # --------------------------------------------------------------------------------------------
@@ -463,11 +488,8 @@ def _window_2d(op: Conv, outputs: list[tuple[int, ...]]) -> Figure:
         edges.append(Edge(fx + fw / 2, grid_bottom + 0.12, target[0], target[1] - 0.08,
                           "window", ids=(("row", row),), thick=True))
     caption = _caption(op)
-    bottom = max(c.y + c.h for c in cells)
-    notes.append(Note(0, bottom + 0.75, Label(caption, math=False), "caption", "start",
-                      small=True))
     return _fit(Figure("window", 0, 0, f"window figure: {caption}", tuple(cells), tuple(edges),
-                       tuple(notes), {"outputs": outputs}))
+                       tuple(notes), {"outputs": outputs, "caption": caption}))
 
 
 def _with_kernel_label(cell: Cell) -> Cell:

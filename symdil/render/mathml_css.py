@@ -6,7 +6,8 @@ handout and the block lines of a partitioned matrix vanish.  ``drawable`` rewrit
 borders (an ``mrow`` with a border; borders on the ``mtd`` cells beside a line), marks a unary
 minus as a prefix operator (``form="prefix"``: no binary spacing in ``-2``), and puts each
 bracketed ``mtable`` with its two brackets in an ``mrow`` of its own, so the brackets stretch to
-their own matrix and not to the tallest thing on the line.
+their own matrix and not to the tallest thing on the line.  An operator nested in an operator
+(``\\mathrel{+}``) becomes one operator.
 """
 
 from __future__ import annotations
@@ -70,6 +71,12 @@ def _rewrite(parent: ET.Element) -> None:
     previous = None
     for child in list(parent):
         tag = _tag(child)
+        inner = list(child)
+        if tag == "mo" and len(inner) == 1 and _tag(inner[0]) == "mrow" and len(
+                inner[0]) == 1 and _tag(inner[0][0]) == "mo":
+            # \mathrel{+} arrives as an mo inside an mo, which Chromium draws twice
+            child.text = inner[0][0].text
+            child.remove(inner[0])
         if tag == "menclose" and "box" in child.get("notation", ""):
             child.tag = _Q + "mrow"
             del child.attrib["notation"]
