@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 #: the defaults of --max-rows/--max-cols, those of ``symdil.printing`` (a test keeps them equal;
 #: importing printing here would make ``symdil --help`` import SymPy)
-DEFAULT_MAX_ROWS = 8
-DEFAULT_MAX_COLS = 10
+DEFAULT_MAX_ROWS = 16
+DEFAULT_MAX_COLS = 16
 
 def run_checks(op: Conv) -> VerificationReport:
     """``symdil.verify`` (imported when --verify asks for it)."""

@@ -72,11 +72,11 @@ def figure(
     max_rows: Annotated[Optional[int], typer.Option(
         "--max-rows", metavar="INT",
         help="Matrix: rows shown before eliding, counting the ellipsis (>= 3; "
-        "default as the printed matrix: 8 in 1-D, 16 for N-D or channels).")] = None,
+        "default 16, as every printed matrix).")] = None,
     max_cols: Annotated[Optional[int], typer.Option(
         "--max-cols", metavar="INT",
-        help="Matrix: columns shown before eliding (>= 3; default 10 in 1-D, 16 "
-        "for N-D or channels).")] = None,
+        help="Matrix: columns shown before eliding (>= 3; default 16, as every printed "
+        "matrix).")] = None,
 ) -> None:
     """Draw a convolution: its window (which inputs each output reads) or its matrix.
 

@@ -16,10 +16,10 @@ from ..layout.elision import MARKER, matrix_layout, visible_indices
 from ..layout.matrices import (
     TIGHT_COLUMN_GAP,
     bracket_matrix,
+    fitted_partitioned,
     grid_matrix,
     marker_row,
     matrix_cells,
-    partitioned_array,
     partitioned_cells,
     partitioned_vector,
 )
@@ -433,13 +433,13 @@ class BlockContext:
         op = self.op
         equation = None
         rows, cols = op.shape
-        # printed whole when small, or when the user's limits allow it (--max-rows 25
-        # --max-cols 25 gives a teacher the doubly block Toeplitz picture of a 5 x 5 input)
-        asked = rows <= self.max_rows and cols <= self.max_cols
-        if asked or (rows <= FULL_MATRIX_ROWS and cols <= FULL_MATRIX_COLS):
+        # printed whole when it is within the limits (--max-rows 25 --max-cols 25 gives a
+        # teacher the doubly block Toeplitz picture of a 5 x 5 input) and fits the width, in
+        # one piece or broken at a block line into two
+        if rows <= self.max_rows and cols <= self.max_cols:
             layout, cells = partitioned_cells(op, rows, cols)
-            if asked or array_width(cells, TIGHT_COLUMN_GAP) <= current_width():
-                equation = partitioned_array(cells, layout.row_lines, layout.col_lines)
+            equation = fitted_partitioned(cells, layout.row_lines, layout.col_lines,
+                                          room=25.0, gap=TIGHT_COLUMN_GAP)
         first = op.row(0)
         y0 = self.printer._print(op.output_symbol_at(0))
         terms = [(coef, op.input_symbol_at(col)) for col, coef in first.items()]

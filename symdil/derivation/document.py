@@ -11,7 +11,7 @@ from ..core.limits import check_derivation
 from ..core.spec import SymdilError
 from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
 from ..layout.matrices import matrix_equation
-from ..layout.width import line_width, using_width
+from ..layout.width import estimate_units, line_width, using_width
 from ..render.printer import SymdilLatexPrinter
 from ..statements.facts import BlockFacts, Facts
 from .blocks import BlockContext
@@ -102,7 +102,7 @@ class Derivation:
                 raise error
         with using_width(self.width):
             context = self.context()
-        context["line_width"] = self.width
+        context["line_width"] = estimate_units(self.width)
         section = normalize_verification(verification)
         if section is not None:
             # a verified document also evaluates every statement it makes

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ..render.measure import array_width
+from ..render.measure import array_width, estimated_width
 from ..render.printer import ZERO_STYLES, SymdilLatexPrinter, sum_latex
 from .elision import (
     DEFAULT_MAX_COLS,
@@ -113,6 +113,14 @@ def _equation_cells(op: Any, max_rows: int | None, max_cols: int | None,
     return matrix_cells(layout, printer), inputs, outputs
 
 
+def _output_names(op: Any, max_rows: int | None, max_cols: int | None) -> list[str | None]:
+    """The output symbol of every visible row (None for an ellipsis)."""
+    printer = SymdilLatexPrinter()
+    layout = matrix_layout(op, max_rows, max_cols)
+    return [None if r is MARKER else printer._print(op.output_symbol_at(r)) if not op.symbolic
+            else None for r in layout.rows]
+
+
 #: Room (points) that brackets and ``=`` take around the three arrays of ``M a = y``.
 EQUATION_SPACING = 40.0
 #: Column gaps (twice ``\\arraycolsep``): amsmath's 5 pt, and the tight 2 pt a display sets
@@ -122,7 +130,8 @@ TIGHTEST_COLUMN_GAP = 4.0
 TIGHT_SPACING = "\\setlength{\\arraycolsep}{2pt}\n"
 
 
-def equation_forms(matrix: list, inputs: list, outputs: list, width: float) -> str | None:
+def equation_forms(matrix: list, inputs: list, outputs: list, width: float,
+                   names: Sequence[str | None] = ()) -> str | None:
     """``M a = y`` laid out to fit ``width`` points, or None: on one line; else ``M a`` and
     ``= y`` on two lines; else ``M`` alone and the vectors beside ``M a = y`` on the next
     line; each first with amsmath's column gap, then with the tight one."""
@@ -139,7 +148,60 @@ def equation_forms(matrix: list, inputs: list, outputs: list, width: float) -> s
         if max(m_w + 15.0, a_w + y_w + 50.0) + EQUATION_SPACING <= width:
             return (spacing + "\\begin{aligned}\nM &= " + m_tex + ", \\\\\na &= " + a_tex
                     + ",\\quad y = M a = " + y_tex + "\n\\end{aligned}")
+    # M's columns in two halves, one line each (the brackets open on the first, close on the
+    # second), the vectors below: the whole matrix, in a column
+    half = (max(len(line) for line in matrix) + 1) // 2
+    if half >= 3:
+        left, right = [line[:half] for line in matrix], [line[half:] for line in matrix]
+        halves = max(array_width(left, TIGHTEST_COLUMN_GAP), array_width(right,
+                                                                       TIGHTEST_COLUMN_GAP))
+        vectors = array_width(inputs, TIGHTEST_COLUMN_GAP) + array_width(
+            outputs, TIGHTEST_COLUMN_GAP)
+        matrix_lines = ("M &= " + _open_array(left, "[", ".") + " \\\\\n&\\qquad "
+                        + _open_array(right, ".", "]"))
+        if max(halves + 35.0, vectors + 50.0) + EQUATION_SPACING <= width:
+            return (TIGHT_SPACING + "\\begin{aligned}\n" + matrix_lines + ", \\\\\na &= "
+                    + a_tex + ",\\quad y = M a = " + y_tex + "\n\\end{aligned}")
+        if names and halves + 35.0 + EQUATION_SPACING <= width:
+            # the outputs too wide for a column vector: one line per visible output
+            return (TIGHT_SPACING + "\\begin{aligned}\n" + matrix_lines + ", \\\\\na &= "
+                    + a_tex + ",\\quad y = M a: \\\\\n"
+                    + _output_lines(names, outputs, width) + "\n\\end{aligned}")
     return None
+
+
+def _output_lines(names: Sequence[str | None], outputs: Sequence[Sequence[str]],
+                  width: float) -> str:
+    """``y_r &= sum`` for every visible output (``\\vdots`` for an ellipsis), a sum too wide
+    for the line continued on the next at a ``+`` or ``-``."""
+    lines = []
+    for name, (total,) in zip(names, outputs):
+        if name is None:
+            lines.append("&\\;\\vdots")
+            continue
+        room = width - EQUATION_SPACING - estimated_width(name)
+        pieces = total.replace(" - ", " + - ").split(" + ")
+        current = pieces[0]
+        first = True
+        for piece in pieces[1:]:
+            joiner = " - " + piece[2:] if piece.startswith("- ") else " + " + piece
+            if estimated_width(current + joiner) > room:
+                lines.append((name + " &= " if first else "&\\quad ") + current)
+                first = False
+                current = joiner.strip()
+            else:
+                current += joiner
+        lines.append((name + " &= " if first else "&\\quad ") + current)
+    return " \\\\\n".join(lines)
+
+
+def _open_array(cells: Sequence[Sequence[str]], left: str, right: str) -> str:
+    """``\\left[ array \\right.`` (or ``\\left. … \\right]``): one part of a matrix broken
+    across lines, with the same column spacing as the other part."""
+    cols = max(len(line) for line in cells)
+    body = " \\\\\n".join(" & ".join(line) for line in cells)
+    return ("\\left" + left + "\\begin{array}{" + "c" * cols + "}\n" + body
+            + "\n\\end{array}\\right" + right)
 
 
 def fitted_matrix_equation(op: Any, max_rows: int, max_cols: int,
@@ -150,7 +212,8 @@ def fitted_matrix_equation(op: Any, max_rows: int, max_cols: int,
     width = current_width() if width is None else width
     for cols in range(max_cols, 2, -1):
         matrix, inputs, outputs = _equation_cells(op, max_rows, cols)
-        fitted = equation_forms(matrix, inputs, outputs, width)
+        fitted = equation_forms(matrix, inputs, outputs, width,
+                                _output_names(op, max_rows, cols))
         if fitted is not None:
             return fitted
     return (TIGHT_SPACING + "\\begin{aligned}\nM &= " + bracket_matrix(matrix) + ", \\\\\na &= "
@@ -189,8 +252,10 @@ STRUT = r"\rule{0pt}{2.6ex}"
 
 
 def partitioned_array(cells: Sequence[Sequence[str]], row_lines: Sequence[int],
-                      col_lines: Sequence[int], transpose_mark: bool = False) -> str:
-    """``array`` in ``\\left[ \\right]`` with ``lines`` (0, 1 or 2) after each row/column."""
+                      col_lines: Sequence[int], transpose_mark: bool = False, left: str = "[",
+                      right: str = "]") -> str:
+    """``array`` in ``\\left[ \\right]`` with ``lines`` (0, 1 or 2) after each row/column
+    (``left``/``right``: ``.`` for a part of a matrix broken across lines)."""
     spec = "c"
     for lines in col_lines:
         spec += "|" * lines + "c"
@@ -203,8 +268,30 @@ def partitioned_array(cells: Sequence[Sequence[str]], row_lines: Sequence[int],
             text += " \\\\" + (" \\hline" * row_lines[k])
         body.append(text)
     mark = "^{\\mathsf{T}}" if transpose_mark else ""
-    return ("\\left[\\begin{array}{" + spec + "}\n" + "\n".join(body) + "\n\\end{array}\\right]"
-            + mark)
+    return ("\\left" + left + "\\begin{array}{" + spec + "}\n" + "\n".join(body)
+            + "\n\\end{array}\\right" + right + mark)
+
+
+def fitted_partitioned(cells: Sequence[Sequence[str]], row_lines: Sequence[int],
+                       col_lines: Sequence[int], room: float = 30.0,
+                       gap: float = 6.0) -> str | None:
+    """A partitioned matrix that fits the document's width less ``room`` points: in one piece,
+    else its columns in two parts on two lines, broken at the block line nearest the middle
+    (the bracket opens on the first line and closes on the second); None when neither fits."""
+    width = current_width() - room
+    if array_width(cells, gap) + 12.0 <= width:
+        return partitioned_array(cells, row_lines, col_lines)
+    cols = max(len(line) for line in cells)
+    boundaries = [k + 1 for k, lines in enumerate(col_lines) if lines] or [cols // 2]
+    cut = min(boundaries, key=lambda k: abs(2 * k - cols))
+    left, right = [line[:cut] for line in cells], [line[cut:] for line in cells]
+    if max(array_width(left, gap), array_width(right, gap) + 20.0) + 12.0 > width:
+        return None
+    return ("\\begin{aligned}\n&" + partitioned_array(left, row_lines, col_lines[:cut - 1],
+                                                      right=".")
+            + " \\\\\n&\\qquad " + partitioned_array(right, row_lines, col_lines[cut:],
+                                                          left=".")
+            + "\n\\end{aligned}")
 
 
 def partitioned_matrix(op: Any, max_rows: int = PARTITION_MAX_ROWS,

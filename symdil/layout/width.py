@@ -28,7 +28,12 @@ _LENGTH_RE = re.compile(r"\A\s*([0-9]+(?:\.[0-9]+)?)\s*([a-z]+)\s*\Z")
 MIN_WIDTH = 100.0
 MAX_WIDTH = 2000.0
 
-_current: ContextVar[float] = ContextVar("symdil_line_width", default=COLUMN)
+#: ``render.measure`` estimates widths in points of 11 pt type, erring wide; the documents a
+#: snippet is pasted into set 10 pt.  A width in points is worth this many estimated points
+#: (less than 11/10: the rest is a margin for the estimate's errors).
+ESTIMATE_SCALE = 1.05
+
+_current: ContextVar[float] = ContextVar("symdil_line_width", default=COLUMN * ESTIMATE_SCALE)
 
 
 def line_width(spec: str | float | int | None) -> float:
@@ -53,16 +58,22 @@ def line_width(spec: str | float | int | None) -> float:
     return round(points, 2)
 
 
+def estimate_units(points: float) -> float:
+    """A width in points as ``render.measure`` counts (what every fitting compares with)."""
+    return round(points * ESTIMATE_SCALE, 2)
+
+
 def current_width() -> float:
-    """The width (points) of the document being built (``column`` outside ``using_width``)."""
+    """The width of the document being built, in estimated points (``estimate_units``;
+    ``column`` outside ``using_width``)."""
     return _current.get()
 
 
 @contextmanager
 def using_width(points: float) -> Iterator[float]:
-    """Lay out for ``points`` inside the block."""
-    token = _current.set(float(points))
+    """Lay out for ``points`` (real points) inside the block."""
+    token = _current.set(estimate_units(points))
     try:
-        yield float(points)
+        yield estimate_units(points)
     finally:
         _current.reset(token)

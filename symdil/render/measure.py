@@ -17,7 +17,7 @@ _GLYPH_COMMANDS = {"cdots": 2.5, "ldots": 2.5, "dots": 2.5, "vdots": 1, "ddots":
 #: Baseline widths (points, 11 pt) that differ from the 6 pt of a lowercase letter or digit:
 #: capitals, and binary operators and relations with the space around them.
 _GLYPH_WIDTHS = {**{letter: 8.0 for letter in "ABCDEFGHIJKLNOPQRSTUVXYZ"}, "M": 10.5, "W": 10.5,
-                 "+": 11.0, "-": 11.0, "=": 12.0}
+                 "+": 11.0, "-": 11.0, "=": 12.0, ",": 3.0, ".": 3.0, "(": 4.5, ")": 4.5}
 
 
 def estimated_width(cell: str) -> float:

@@ -16,7 +16,7 @@ from ..layout.matrices import (
     bracket_matrix,
     matrix_cells,
 )
-from ..layout.width import current_width, line_width, using_width
+from ..layout.width import current_width, estimate_units, line_width, using_width
 from ..render.environment import latex_text_error, needs_latin_fonts, render_template
 from ..render.measure import array_width
 from ..render.printer import SymdilLatexPrinter
@@ -272,7 +272,7 @@ class StackDocument:
                 raise error
         with using_width(self.width):
             context = self.context()
-        context["line_width"] = self.width
+        context["line_width"] = estimate_units(self.width)
         checks = None
         if report is not None:
             results = self.check()

@@ -1,0 +1,64 @@
+"""Snippets pasted into a two-column paper (issue 19): ``\\input`` of the LaTeX that symdil
+writes by default (``--width column``) into ``\\documentclass[twocolumn]{article}``, compiled
+with pdflatex; its log must hold no ``Overfull \\hbox`` over 1 pt.  The same snippets at a
+width narrower than the column they are pasted into would overflow: the test also compiles
+``--width page`` snippets into the column and expects overflows, so the log is read right."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from symdil.cli import app
+from tools import need_pdflatex
+
+#: name -> command line (LaTeX snippet): the configurations issue 19 names.
+SNIPPETS = {
+    "seed": ["derive", "--n", "7", "--kernel", "2", "--dilation", "2"],
+    "causal": ["derive", "--n", "8", "--kernel", "3", "--padding", "causal"],
+    "strided_2d": ["derive", "--n", "4,4", "--kernel", "2,2", "--stride", "2,2"],
+    "transposed": ["derive", "--n", "5", "--kernel", "3", "--stride", "2", "--transposed"],
+    "stack": ["stack", "--n", "16", "--wavenet", "3", "--format", "latex"],
+    "matrix_2d": ["matrix", "--n", "4,4", "--kernel", "2,2", "--stride", "2,2", "--format",
+                  "latex"],
+    "window": ["figure", "--n", "8", "--kernel", "3", "--padding", "causal", "--format",
+               "tikz"],
+    "matrix_figure": ["figure", "--n", "8", "--kernel", "3", "--padding", "causal", "--kind",
+                      "matrix", "--format", "tikz"],
+}
+_OVERFULL_RE = re.compile(r"Overfull \\hbox \(([0-9.]+)pt too wide\)")
+
+
+def _paper(folder: Path, names: list[str], extra: list[str]) -> str:
+    """Write the snippets and a two-column paper that inputs them; the pdflatex log."""
+    inputs = []
+    for name in names:
+        args = SNIPPETS[name] + (extra if SNIPPETS[name][0] != "figure" else [])
+        result = CliRunner().invoke(app, args + ["-o", str(folder / f"{name}.tex")])
+        assert result.exit_code == 0, result.output
+        inputs.append(f"\\section{{{name.replace('_', ' ')}}}\n\\input{{{name}}}\n")
+    (folder / "paper.tex").write_text(
+        "\\documentclass[twocolumn]{article}\n\\usepackage{amsmath}\n\\usepackage{tikz}\n"
+        "\\begin{document}\n" + "\n".join(inputs) + "\\end{document}\n")
+    subprocess.run([need_pdflatex(), "-interaction=nonstopmode", "-halt-on-error",
+                    "paper.tex"], cwd=folder, capture_output=True, timeout=300, check=True)
+    return (folder / "paper.log").read_text(errors="replace")
+
+
+def overfull(log: str) -> list[float]:
+    return [float(points) for points in _OVERFULL_RE.findall(log)]
+
+
+def test_snippets_fit_a_two_column_paper(tmp_path):
+    log = _paper(tmp_path, list(SNIPPETS), [])
+    assert [points for points in overfull(log) if points > 1.0] == []
+
+
+def test_page_width_snippets_overflow_a_column(tmp_path):
+    """The control: laid out for a one-column page, the same derivations overflow the column."""
+    log = _paper(tmp_path, ["causal", "strided_2d"], ["--width", "page"])
+    assert any(points > 1.0 for points in overfull(log))
