@@ -10,8 +10,8 @@ import typer
 
 from ..core.errors import SymdilError
 from . import options as o
-from .derive import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
 from .common import check_extension, check_targets, emit, user_errors
+from .derive import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
 
 if TYPE_CHECKING:
     from ..core.conv import Conv

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.spec import SymdilError
+from ..layout.width import COLUMN
 from .matrix import matrix_figure
 from .model import Figure, with_caption
 from .svg import inline_svg, to_svg
-from .tikz import tikz_document, to_tikz
+from .tikz import UNIT_POINTS, tikz_document, to_tikz
 from .window import check_window, window_figure
 
 KINDS = ("window", "matrix")
@@ -22,15 +23,19 @@ FORMATS = ("tikz", "svg")
 
 
 def figure(op: Any, kind: str = "window", *, at: Any = None, max_rows: int | None = None,
-           max_cols: int | None = None, caption: bool = False) -> Figure:
+           max_cols: int | None = None, caption: bool = False,
+           width: float | None = COLUMN) -> Figure:
     """The figure of ``op``: ``kind`` is ``window`` (``at``: the first of the two outputs drawn;
     default an interior output) or ``matrix`` (``max_rows``/``max_cols``: elision limits, as for
-    the printed matrix).  No caption is drawn unless ``caption`` (a paper has its own
+    the printed matrix).  ``width`` (points; default a two-column paper's column, None: no
+    limit): the figure is drawn for it at full type size -- fewer positions or columns, panels
+    stacked -- never scaled down.  No caption is drawn unless ``caption`` (a paper has its own
     ``\\caption``): then the parameters, below everything else."""
+    units = None if width is None else width / UNIT_POINTS
     if kind == "window":
-        drawn = window_figure(op, at)
+        drawn = window_figure(op, at, units)
     elif kind == "matrix":
-        drawn = matrix_figure(op, max_rows, max_cols)
+        drawn = matrix_figure(op, max_rows, max_cols, units)
     else:
         raise SymdilError(f"figure kind must be one of {', '.join(KINDS)}, got {kind!r}")
     return with_caption(drawn) if caption else drawn

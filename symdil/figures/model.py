@@ -13,6 +13,7 @@ SVG, so both formats show the same label by construction.
 
 from __future__ import annotations
 
+import colorsys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,14 +39,32 @@ INK = "222222"
 GRID = "999999"
 
 
-def tap_fill(tap: int) -> str:
-    return f"tap{tap % len(TAP_COLOURS)}"
+def tap_colour(tap: int, count: int, per_row: int) -> str:
+    """The colour of flat tap ``tap`` of a kernel of ``count`` taps, ``per_row`` to a row of
+    its grid (the last axis): the palette by position when the kernel has at most as many
+    taps as the palette colours (no two can collide); else one hue per kernel row, evenly
+    around the colour wheel, in shades from dark to pale along the row -- so no two taps of one
+    kernel share a colour, and every shade stays pale enough for a black label."""
+    if count <= len(TAP_COLOURS):
+        return TAP_COLOURS[tap]
+    rows = -(-count // per_row)
+    row, column = divmod(tap, per_row)
+    hue = ((210.0 + 360.0 * row / rows) % 360.0) / 360.0
+    lightness = 0.55 + 0.35 * (column / (per_row - 1)) if per_row > 1 else 0.72
+    red, green, blue = colorsys.hls_to_rgb(hue, lightness, 0.65)
+    return "".join(f"{round(value * 255):02X}" for value in (red, green, blue))
+
+
+def tap_fill(tap: int, count: int, per_row: int) -> str:
+    """The fill name of a tap: ``tap`` and its colour (``tap77AADD``), so writers need no
+    palette of their own and a legend swatch is the same fill as its cells."""
+    return "tap" + tap_colour(tap, count, per_row)
 
 
 def colour(fill: str) -> str:
-    """The RGB hex of a fill name (``tap3``, ``pad``, …)."""
+    """The RGB hex of a fill name (``tap77AADD``, ``pad``, …)."""
     if fill.startswith("tap"):
-        return TAP_COLOURS[int(fill[3:]) % len(TAP_COLOURS)]
+        return fill[3:]
     return FILLS[fill]
 
 

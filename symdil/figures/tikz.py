@@ -9,10 +9,12 @@ LaTeX as printed by symdil; words are escaped with ``latex_escape``.
 from __future__ import annotations
 
 from ..render.environment import latex_escape
-from .model import FILLS, GRID, INK, TAP_COLOURS, Cell, Edge, Figure, Label, Note
+from .model import GRID, INK, Cell, Edge, Figure, Label, Note, colour
 
 #: Centimetres per cell unit (SVG's 36 px).
 UNIT_CM = 0.95
+#: The same in points (a figure drawn for a width of W points is at most W / UNIT_POINTS units).
+UNIT_POINTS = UNIT_CM * 72.27 / 2.54
 _WORD_MATH = {"−": "$-$", "×": r"$\times$"}
 
 
@@ -103,8 +105,7 @@ def to_tikz(figure: Figure) -> str:
              f"\\begin{{tikzpicture}}[x={UNIT_CM}cm, y=-{UNIT_CM}cm]"]
     named = {"ink": INK, "grid": GRID, "zero": "CCCCCC", "muted": "555555"}
     for fill in fills:
-        named[fill] = TAP_COLOURS[int(fill[3:]) % len(TAP_COLOURS)] if fill.startswith(
-            "tap") else FILLS[fill]
+        named[fill] = colour(fill)
     for name in sorted(named):
         lines.append(f"\\definecolor{{{_colour_name(name)}}}{{HTML}}{{{named[name]}}}")
     lines.append(f"\\useasboundingbox (0,0) rectangle ({_n(figure.width)},{_n(figure.height)});")

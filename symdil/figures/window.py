@@ -36,6 +36,11 @@ LIMIT_2D = 11
 #: Outputs shown per axis in the output row/grid (counting ellipses).
 OUTPUT_LIMIT_1D = 9
 OUTPUT_LIMIT_2D = 6
+#: The fewest positions per axis a window figure drawn for a narrow width shows.
+MIN_LIMIT = 5
+#: The narrowest cell (units; a cell is one unit high): room for ``a_{10}`` at full size, and
+#: nine cells to a two-column paper's column.
+MIN_CELL = 0.85
 #: Window figures draw every tap: kernels larger than this per axis are refused.
 MAX_TAPS = 12
 
@@ -212,15 +217,27 @@ def _check_against_row(op: Conv, row: int, hits: dict[int, list[int]]) -> None:
         raise AssertionError(f"window figure disagrees with Conv.row({row}): {drawn} vs {actual}")
 
 
-def window_figure(op: Conv, at: Any = None) -> Figure:
+def window_figure(op: Conv, at: Any = None, width: float | None = None) -> Figure:
     """The window figure of ``op`` (1-D or 2-D, one channel, concrete n).  ``at``: the first of
-    the two consecutive outputs drawn (an int, or one index per axis; default 0)."""
+    the two consecutive outputs drawn (an int, or one index per axis; default an interior
+    output).  ``width`` (cell units): the figure is drawn for it -- fewer positions shown
+    (elided around the windows), 2-D panels one above the other -- never scaled down."""
     check_window(op)
     first, second = _focus(op, at)
     outputs = [first] if first == second else [first, second]
+    drawn = None
     if op.ndim == 1:
-        return _window_1d(op, [o[0] for o in outputs])
-    return _window_2d(op, outputs)
+        for limit in range(LIMIT_1D, MIN_LIMIT - 1, -1):
+            drawn = _window_1d(op, [o[0] for o in outputs], limit)
+            if width is None or drawn.width <= width:
+                return drawn
+        return drawn
+    for stacked in (False, True):
+        for limit in range(LIMIT_2D, MIN_LIMIT - 1, -1):
+            drawn = _window_2d(op, outputs, limit, stacked)
+            if width is None or drawn.width <= width:
+                return drawn
+    return drawn
 
 
 # --------------------------------------------------------------------------------------------
@@ -296,7 +313,7 @@ def _input_cell(op: Conv, x: float, y: float, w: float, h: float, kind: str,
     if tap is not None:
         row, k = tap
         ids = (("row", row),) + (ids or (("col", None),)) + (("tap", k),)
-        fill, strong = tap_fill(k), True
+        fill, strong = tap_fill(k, *_kernel_grid(op)), True
     role = "tap" if tap is not None else _ROLE[kind]
     cells = [Cell(x, y, w, h, role, label, fill, dashed=kind != "input", strong=strong,
                   ids=ids + (("view", kind),)
@@ -304,10 +321,35 @@ def _input_cell(op: Conv, x: float, y: float, w: float, h: float, kind: str,
     return cells
 
 
-def _row_equation(op: Conv, row: int) -> Label:
-    """``y_0 = k_0 a_0 + k_1 a_2``: output ``row`` from ``Conv.row``, terms in column order."""
+def _kernel_grid(op: Conv) -> tuple[int, int]:
+    """Taps of one kernel and taps per row of its grid (the colouring's two numbers)."""
+    count = 1
+    for axis in op.axes:
+        count *= axis.kernel_size
+    return count, op.axes[-1].kernel_size
+
+
+def _row_equation(op: Conv, row: int, room: float | None = None) -> list[Label]:
+    """``y_0 = k_0 a_0 + k_1 a_2``: output ``row`` from ``Conv.row``, terms in column order;
+    on several lines (each but the first starting with its ``+``) when wider than ``room``
+    cell units."""
     terms = [(coef, op.input_symbol_at(col)) for col, coef in op.row(row).items()]
-    return Label(latex(op.output_symbol_at(row)) + " = " + sum_latex(terms))
+    head = latex(op.output_symbol_at(row)) + " = "
+    if room is None or Label(head + sum_latex(terms)).width(EM) <= room:
+        return [Label(head + sum_latex(terms))]
+    lines: list[list] = [[]]
+    for term in terms:
+        trial = lines[-1] + [term]
+        text = (head if len(lines) == 1 else "+ ") + sum_latex(trial)
+        if lines[-1] and Label(text).width(EM) > room:
+            lines.append([term])
+        else:
+            lines[-1] = trial
+    out = [Label(head + sum_latex(lines[0]))]
+    for line in lines[1:]:
+        text = sum_latex(line)
+        out.append(Label(text if text.startswith("-") else "+ " + text))
+    return out
 
 
 def _cell_width(op: Conv, views: Sequence[AxisView], slots: Sequence[list],
@@ -320,26 +362,27 @@ def _cell_width(op: Conv, views: Sequence[AxisView], slots: Sequence[list],
             widest = max(widest, _input_label(op, index).width(EM))
     for o in itertools.product(*[[o for o in axis if o is not MARKER] for axis in out_slots]):
         widest = max(widest, _output_label(op, o).width(EM))
-    return max(1.0, round(widest + 0.3, 2))
+    return max(MIN_CELL, round(widest + 0.3, 2))
 
 
 def _ellipsis(x: float, y: float, w: float, h: float, glyph: str = r"\cdots") -> Cell:
     return Cell(x, y, w, h, "ellipsis", Label(glyph), border=False)
 
 
-def _window_1d(op: Conv, outputs: list[int]) -> Figure:
+def _window_1d(op: Conv, outputs: list[int], limit: int = LIMIT_1D) -> Figure:
     view = AxisView.of(op.axes[0])
     m = op.axes[0].output_length
     wanted = [u for o in outputs for u in view.taps(o)]
-    slots = visible_positions(view.length, wanted, LIMIT_1D)
+    slots = visible_positions(view.length, wanted, limit)
     x_of = {u: k for k, u in enumerate(slots) if u is not MARKER}
-    out_slots = _around(m, outputs, OUTPUT_LIMIT_1D)
+    out_slots = _around(m, outputs, min(OUTPUT_LIMIT_1D, limit))
     cells: list[Cell] = []
     edges: list[Edge] = []
     notes: list[Note] = []
     h = 1.0
     w = _cell_width(op, [view], [slots], [out_slots])
-    panel_height = 5.4
+    lines = max(len(_row_equation(op, o, max(len(slots) * w, 5.0))) for o in outputs)
+    panel_height = 7.2 + 0.9 * (lines - 1)
     input_word = "zero-inserted input" if view.axis.transposed else "input"
     # outputs sit under the middle of the two windows: the focus pair centred there
     centres = [(sum(x_of[u] for u in view.taps(o)) / len(view.taps(o)) + 0.5) * w
@@ -354,9 +397,12 @@ def _window_1d(op: Conv, outputs: list[int]) -> Figure:
         tap_at = {u: t for t, u in enumerate(taps)}
         hits: dict[int, list[int]] = {}
         if panel:
-            edges.append(Edge(-2.5, top - 0.7, len(slots) * w, top - 0.7, "separator",
+            edges.append(Edge(0, top - 1.0, len(slots) * w, top - 1.0, "separator",
                               arrow=False, dashed=True))
-        notes.append(Note(-0.4, top + 0.68, Label(input_word, math=False), "axis-label", "end"))
+        # the words above their rows, the equation under the outputs: the figure is as wide
+        # as its cells, so that it fits a column
+        notes.append(Note(0, top - 0.25, Label(input_word, math=False), "axis-label", "start",
+                          small=True))
         for k, u in enumerate(slots):
             if u is MARKER:
                 cells.append(_ellipsis(k * w, top, w, h))
@@ -371,8 +417,6 @@ def _window_1d(op: Conv, outputs: list[int]) -> Figure:
             cells.extend(_input_cell(op, k * w, top, w, h, kind, index, tap, (u,)))
         _check_against_row(op, o, hits)
         out_top = top + 3.0
-        notes.append(Note(-0.4, out_top + 0.68, Label("output", math=False), "axis-label",
-                          "end"))
         target_x = (out_index[o] + 0.5) * w + out_shift
         for t, u in enumerate(taps):
             kernel_index = view.kernel_index(t)
@@ -394,9 +438,12 @@ def _window_1d(op: Conv, outputs: list[int]) -> Figure:
                               "focus" if focus else "out", strong=focus,
                               ids=(("row", oo),) + ((("focus", "yes"),) if focus else ())))
         # the output's equation, printed from the same row the checks examine
-        right = max(len(out_slots) * w + out_shift, len(slots) * w)
-        notes.append(Note(right + 0.5, out_top + 0.68, _row_equation(op, o), "equation",
-                          "start"))
+        left = min(0.0, out_shift)
+        notes.append(Note(left, out_top + h + 0.6, Label("output", math=False), "axis-label",
+                          "start", small=True))
+        room = max(len(slots) * w, len(out_slots) * w + out_shift - left, 5.0)
+        for line, label in enumerate(_row_equation(op, o, room)):
+            notes.append(Note(left, out_top + h + 1.5 + 0.9 * line, label, "equation", "start"))
     caption = _caption(op)
     return _fit(Figure("window", 0, 0, f"window figure: {caption}", tuple(cells), tuple(edges),
                        tuple(notes), {"outputs": outputs, "caption": caption}))
@@ -407,25 +454,28 @@ def _window_1d(op: Conv, outputs: list[int]) -> Figure:
 # --------------------------------------------------------------------------------------------
 
 
-def _window_2d(op: Conv, outputs: list[tuple[int, ...]]) -> Figure:
+def _window_2d(op: Conv, outputs: list[tuple[int, ...]], limit: int = LIMIT_2D,
+               stacked: bool = False) -> Figure:
     views = [AxisView.of(axis) for axis in op.axes]
     lengths = [axis.output_length for axis in op.axes]
     slots = [visible_positions(view.length, [u for o in outputs for u in view.taps(o[a])],
-                               LIMIT_2D) for a, view in enumerate(views)]
-    out_slots = [_around(lengths[a], [o[a] for o in outputs], OUTPUT_LIMIT_2D)
+                               limit) for a, view in enumerate(views)]
+    out_slots = [_around(lengths[a], [o[a] for o in outputs], min(OUTPUT_LIMIT_2D, limit))
                  for a in range(2)]
     # cells hold a sample label and, for taps, a kernel label
-    size = max(1.25, _cell_width(op, views, slots, out_slots))
+    size = max(1.1, _cell_width(op, views, slots, out_slots))
     grid_w = len(slots[1]) * size
     out_w = len(out_slots[1]) * size
     panel_w = max(grid_w, out_w) + 1.6
+    # side by side, or one above the other (a column): input grid, output grid, their words
+    panel_h = (len(slots[0]) + len(out_slots[0])) * size + 3.6
     cells: list[Cell] = []
     edges: list[Edge] = []
     notes: list[Note] = []
     k1 = op.axes[1].kernel_size
     for panel, o in enumerate(outputs):
-        left = panel * panel_w
-        top = 0.9
+        left = 0.0 if stacked else panel * panel_w
+        top = 0.9 + (panel * panel_h if stacked else 0.0)
         row = _flat(o, lengths)
         tap_of: dict[tuple[int, int], int] = {}
         for t0, u0 in enumerate(views[0].taps(o[0])):
