@@ -16,9 +16,9 @@ import re
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, SKIP_REASON, Page
 from typer.testing import CliRunner
 
-from browser import CHROMIUM, SKIP_REASON, Page
 from symdil.cli import app
 
 GEOMETRY = (Path(__file__).parent / "page_geometry.js").read_text()

@@ -10,11 +10,10 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
+from tools import need_pdflatex
 from typer.testing import CliRunner
 
 from symdil.cli import app
-from tools import need_pdflatex
 
 #: name -> command line (LaTeX snippet): the configurations issue 19 names.
 SNIPPETS = {
@@ -29,6 +28,10 @@ SNIPPETS = {
                "tikz"],
     "matrix_figure": ["figure", "--n", "8", "--kernel", "3", "--padding", "causal", "--kind",
                       "matrix", "--format", "tikz"],
+    "window_2d": ["figure", "--n", "5,5", "--kernel", "3,3", "--stride", "2,2", "--padding",
+                  "1", "--format", "tikz"],
+    "figures": ["derive", "--n", "6", "--kernel", "3", "--stride", "2", "--padding", "same",
+                "--figures"],
 }
 _OVERFULL_RE = re.compile(r"Overfull \\hbox \(([0-9.]+)pt too wide\)")
 
@@ -40,7 +43,11 @@ def _paper(folder: Path, names: list[str], extra: list[str]) -> str:
         args = SNIPPETS[name] + (extra if SNIPPETS[name][0] != "figure" else [])
         result = CliRunner().invoke(app, args + ["-o", str(folder / f"{name}.tex")])
         assert result.exit_code == 0, result.output
-        inputs.append(f"\\section{{{name.replace('_', ' ')}}}\n\\input{{{name}}}\n")
+        if SNIPPETS[name][0] == "figure":  # a bare tikzpicture: the author's figure around it
+            inputs.append(f"\\begin{{figure}}[htbp]\\centering\n\\input{{{name}}}\n"
+                          f"\\caption{{{name.replace('_', ' ')}}}\n\\end{{figure}}\n")
+        else:
+            inputs.append(f"\\section{{{name.replace('_', ' ')}}}\n\\input{{{name}}}\n")
     (folder / "paper.tex").write_text(
         "\\documentclass[twocolumn]{article}\n\\usepackage{amsmath}\n\\usepackage{tikz}\n"
         "\\begin{document}\n" + "\n".join(inputs) + "\\end{document}\n")

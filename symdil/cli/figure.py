@@ -69,6 +69,7 @@ def figure(
     caption: Annotated[bool, typer.Option(
         "--caption", help="Draw the parameters under the figure (off by default: the paper's "
         "own \\caption says what it shows).")] = False,
+    width: o.Width = "column",
     max_rows: Annotated[Optional[int], typer.Option(
         "--max-rows", metavar="INT",
         help="Matrix: rows shown before eliding, counting the ellipsis (>= 3; "
@@ -108,8 +109,10 @@ def figure(
             check_targets([(tex_path, "-o/--output"), (pdf_path, "-o/--output (its PDF)")])
         else:
             check_targets([(output, "-o/--output")])
+        from ..layout.width import line_width
+
         drawn = build_figure(op, kind.value, at=_at(at), max_rows=max_rows, max_cols=max_cols,
-                             caption=caption)
+                             caption=caption, width=line_width(width))
         if fmt is FigureFormat.svg:
             emit(to_svg(drawn), output)
         elif pdf:

@@ -123,7 +123,7 @@ class Derivation:
         if figures:
             from ..figures.embed import figure_context
 
-            context["figures"] = figure_context(self.op, fmt, figure_stem)
+            context["figures"] = figure_context(self.op, fmt, figure_stem, self.width)
         prose = [title]
         if section is not None:
             prose += [section["statement"]] + [

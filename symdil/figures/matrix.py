@@ -27,7 +27,7 @@ from ..layout.elision import (
 )
 from ..layout.matrices import marker_row
 from ..render.printer import SymdilLatexPrinter, latex
-from .model import Cell, Edge, Figure, Label, Note, tap_fill
+from .model import SMALL_RATIO, Cell, Edge, Figure, Label, Note, tap_fill
 from .window import EM, _fit
 
 HEADER = 0.9  # the header row (inputs) and column (outputs)
@@ -115,10 +115,10 @@ def _draw(op: Conv, rows: list, cols: list, row_lines: Any, col_lines: Any,
     widest = max([label.width(EM) for label in labels.values()] + [0.0])
     headers_in = {c: Label(latex(op.input_symbol_at(c))) for c in cols if c is not MARKER}
     headers_out = {r: Label(latex(op.output_symbol_at(r))) for r in rows if r is not MARKER}
-    widest = max([widest] + [label.width(EM * 0.8) for label in headers_in.values()])
+    widest = max([widest] + [label.width(EM * SMALL_RATIO) for label in headers_in.values()])
     w = max(1.0, round(widest + 0.35, 2))
     h = 1.0
-    row_w = max([label.width(EM * 0.8) for label in headers_out.values()] + [0.5]) + 0.3
+    row_w = max([label.width(EM * SMALL_RATIO) for label in headers_out.values()] + [0.5]) + 0.3
     cells: list[Cell] = []
     edges: list[Edge] = []
     notes: list[Note] = []
@@ -183,7 +183,7 @@ def _draw(op: Conv, rows: list, cols: list, row_lines: Any, col_lines: Any,
     right = max(width if width is not None else 0.0, x0 + len(cols) * w)
     for t in sorted(used_taps):
         label = names[t]
-        step = 0.85 + label.width(EM * 0.8) + 0.5
+        step = 0.85 + label.width(EM * SMALL_RATIO) + 0.5
         if x > x0 and x + step - 0.5 > right:
             x, legend_y = x0, legend_y + 1.0
         cells.append(Cell(x, legend_y, 0.7, 0.7, "legend", None, tap_fill(t, *grid),
@@ -192,7 +192,7 @@ def _draw(op: Conv, rows: list, cols: list, row_lines: Any, col_lines: Any,
         x += step
     if mixed:
         mixed_label = Label("several taps (padding folds them)", math=False)
-        if x > x0 and x + 0.85 + mixed_label.width(EM * 0.8) > right:
+        if x > x0 and x + 0.85 + mixed_label.width(EM * SMALL_RATIO) > right:
             x, legend_y = x0, legend_y + 1.0
         cells.append(Cell(x, legend_y, 0.7, 0.7, "legend", None, "mixed", ids=(("tap", "sum"),)))
         notes.append(Note(x + 0.85, legend_y + 0.5, Label("several taps (padding folds them)",

@@ -36,6 +36,9 @@ FILLS = {
     "plain": "FFFFFF",
 }
 INK = "222222"
+#: Small text (kernel labels, words, legends) beside the labels: TikZ's \\small beside
+#: \\normalsize (9 pt of 10) -- the size of a document's figure caption, never smaller.
+SMALL_RATIO = 0.9
 GRID = "999999"
 
 
@@ -164,6 +167,6 @@ def with_caption(figure: Figure) -> Figure:
     note = Note(0.3, figure.height + 0.45, Label(figure.meta["caption"], math=False), "caption",
                 "start", small=True)
     # the caption's own width, at the small size (0.8 of the 0.4 em per cell unit)
-    width = max(figure.width, 0.3 + note.label.width(0.32) + 0.3)
+    width = max(figure.width, 0.3 + note.label.width(0.4 * SMALL_RATIO) + 0.3)
     return Figure(figure.kind, round(width, 3), round(figure.height + 0.75, 3), figure.title,
                   figure.cells, figure.edges, figure.notes + (note,), figure.meta)

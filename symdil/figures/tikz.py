@@ -71,7 +71,7 @@ def _cell(cell: Cell) -> list[str]:
         upper = ("layout", "upper") in cell.ids
         y = cell.y + (cell.h * 0.36 if upper else cell.h / 2)
         ink = "muted" if cell.role in ("pad", "inserted") else "ink"
-        font = r"\footnotesize" if cell.small else r"\normalsize"
+        font = r"\small" if cell.small else r"\normalsize"
         lines.append(f"\\node[font={font}, text={_colour_name(ink)}, inner sep=0pt] at "
                      f"({_n(cell.x + cell.w / 2)},{_n(y)}) {{{label_tex(cell.label)}}};")
     return lines
@@ -92,7 +92,7 @@ def _edge(edge: Edge) -> list[str]:
 
 def _note(note: Note) -> list[str]:
     anchor = {"start": "base west", "middle": "base", "end": "base east"}[note.anchor]
-    font = r"\footnotesize" if note.small else r"\normalsize"
+    font = r"\small" if note.small else r"\normalsize"
     return [_comment("note", note.role, ()),
             f"\\node[anchor={anchor}, font={font}, inner sep=0pt] at "
             f"({_n(note.x)},{_n(note.y)}) {{{label_tex(note.label)}}};"]

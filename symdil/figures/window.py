@@ -28,7 +28,7 @@ from ..core.operator import fold_index
 from ..core.spec import Axis, SymdilError
 from ..layout.elision import MARKER
 from ..render.printer import latex, sum_latex
-from .model import Cell, Edge, Figure, Label, Note, tap_fill
+from .model import SMALL_RATIO, Cell, Edge, Figure, Label, Note, tap_fill
 
 #: Visible positions of the input view per axis (counting ellipses) when it must be elided.
 LIMIT_1D = 18
@@ -232,9 +232,9 @@ def window_figure(op: Conv, at: Any = None, width: float | None = None) -> Figur
             if width is None or drawn.width <= width:
                 return drawn
         return drawn
-    for stacked in (False, True):
+    for single in (False, True):
         for limit in range(LIMIT_2D, MIN_LIMIT - 1, -1):
-            drawn = _window_2d(op, outputs, limit, stacked)
+            drawn = _window_2d(op, outputs, limit, single)
             if width is None or drawn.width <= width:
                 return drawn
     return drawn
@@ -454,8 +454,20 @@ def _window_1d(op: Conv, outputs: list[int], limit: int = LIMIT_1D) -> Figure:
 # --------------------------------------------------------------------------------------------
 
 
+def _frame(views: Sequence[AxisView], slots: Sequence[list], o: Sequence[int], left: float,
+           top: float, size: float) -> tuple[float, float, float, float]:
+    """x, y, width, height of output ``o``'s window on the drawn input grid (holes included)."""
+    u0s, u1s = views[0].taps(o[0]), views[1].taps(o[1])
+    xs = [c for c, u in enumerate(slots[1]) if u is not MARKER and u1s[0] <= u <= u1s[-1]]
+    ys = [r for r, u in enumerate(slots[0]) if u is not MARKER and u0s[0] <= u <= u0s[-1]]
+    return (left + xs[0] * size, top + ys[0] * size, (xs[-1] - xs[0] + 1) * size,
+            (ys[-1] - ys[0] + 1) * size)
+
+
 def _window_2d(op: Conv, outputs: list[tuple[int, ...]], limit: int = LIMIT_2D,
-               stacked: bool = False) -> Figure:
+               single: bool = False) -> Figure:
+    """Two panels side by side, one per output; ``single`` (a narrow width): the first
+    output's panel, with the next output's window framed dashed on the same input grid."""
     views = [AxisView.of(axis) for axis in op.axes]
     lengths = [axis.output_length for axis in op.axes]
     slots = [visible_positions(view.length, [u for o in outputs for u in view.taps(o[a])],
@@ -467,15 +479,13 @@ def _window_2d(op: Conv, outputs: list[tuple[int, ...]], limit: int = LIMIT_2D,
     grid_w = len(slots[1]) * size
     out_w = len(out_slots[1]) * size
     panel_w = max(grid_w, out_w) + 1.6
-    # side by side, or one above the other (a column): input grid, output grid, their words
-    panel_h = (len(slots[0]) + len(out_slots[0])) * size + 3.6
     cells: list[Cell] = []
     edges: list[Edge] = []
     notes: list[Note] = []
     k1 = op.axes[1].kernel_size
-    for panel, o in enumerate(outputs):
-        left = 0.0 if stacked else panel * panel_w
-        top = 0.9 + (panel * panel_h if stacked else 0.0)
+    for panel, o in enumerate(outputs[:1] if single else outputs):
+        left = panel * panel_w
+        top = 0.9
         row = _flat(o, lengths)
         tap_of: dict[tuple[int, int], int] = {}
         for t0, u0 in enumerate(views[0].taps(o[0])):
@@ -506,13 +516,14 @@ def _window_2d(op: Conv, outputs: list[tuple[int, ...]], limit: int = LIMIT_2D,
                                       "kernel-label", small=True))
         _check_against_row(op, row, hits)
         # the footprint: a frame around the window, holes included
-        u0s, u1s = views[0].taps(o[0]), views[1].taps(o[1])
-        xs = [c for c, u in enumerate(slots[1]) if u is not MARKER and u1s[0] <= u <= u1s[-1]]
-        ys = [r for r, u in enumerate(slots[0]) if u is not MARKER and u0s[0] <= u <= u0s[-1]]
-        fx, fy = left + xs[0] * size, top + ys[0] * size
-        fw, fh = (xs[-1] - xs[0] + 1) * size, (ys[-1] - ys[0] + 1) * size
+        fx, fy, fw, fh = _frame(views, slots, o, left, top, size)
         cells.append(Cell(fx - 0.06, fy - 0.06, fw + 0.12, fh + 0.12, "footprint", None, "none",
                           strong=True, ids=(("row", row),)))
+        if single and len(outputs) > 1:  # the next output's window, dashed
+            nx, ny, nw, nh = _frame(views, slots, outputs[1], left, top, size)
+            cells.append(Cell(nx - 0.14, ny - 0.14, nw + 0.28, nh + 0.28, "footprint-next",
+                              None, "none", dashed=True,
+                              ids=(("row", _flat(outputs[1], lengths)),)))
         out_top = top + len(slots[0]) * size + 1.6
         # below the output grid: the arrow comes in from above
         notes.append(Note(left, out_top + len(out_slots[0]) * size + 0.5,
@@ -558,7 +569,7 @@ MARGIN = 0.3
 
 
 def _note_box(note: Note) -> tuple[float, float, float, float]:
-    width = note.label.width(EM * (0.8 if note.small else 1.0))
+    width = note.label.width(EM * (SMALL_RATIO if note.small else 1.0))
     if note.anchor == "start":
         left = note.x
     elif note.anchor == "end":
