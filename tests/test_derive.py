@@ -268,7 +268,8 @@ def test_verification_section() -> None:
     data = {"checks": CHECKS, "statement": "row i equals y_i for all n >= 3",
             "statement_math": r"y_{i} = \sum_{t=0}^{1} k_{t}\, a_{i + 2 t}"}
     markdown = flat(derive(SEED, "markdown", verification=data))
-    assert "### Verification" in markdown and "**definition**" in markdown
+    # numbered after the derivation's own sections (issue 19)
+    assert "### 6. Verification" in markdown and "**definition**" in markdown
     assert r"k\_0, 0, k\_1 (zero-inserted) & 50%." in markdown  # no \( \) for auto-render
     assert "Proved for the general case: row i equals y\\_i" in markdown
     assert r"$$ y_{i} = \sum_{t=0}^{1} k_{t}\, a_{i + 2 t} $$" in markdown

@@ -132,9 +132,11 @@ TIGHT_SPACING = "\\setlength{\\arraycolsep}{2pt}\n"
 
 def equation_forms(matrix: list, inputs: list, outputs: list, width: float,
                    names: Sequence[str | None] = ()) -> str | None:
-    """``M a = y`` laid out to fit ``width`` points, or None: on one line; else ``M a`` and
-    ``= y`` on two lines; else ``M`` alone and the vectors beside ``M a = y`` on the next
-    line; each first with amsmath's column gap, then with the tight one."""
+    """``M a = y`` laid out to fit ``width`` points, or None.  In this order: on one line; ``M a``
+    and ``= y`` on two lines (each first with amsmath's column gap, then with the tight one);
+    then, tight, ``M`` on a line of its own -- whole, else its columns in two parts on two
+    lines -- with the vectors below it (``a`` and ``y = M a`` side by side, else one under the
+    other, else ``a`` and one line per visible output)."""
     m_tex, a_tex, y_tex = (bracket_matrix(matrix), bracket_matrix(inputs),
                            bracket_matrix(outputs))
     for gap, spacing in ((NORMAL_COLUMN_GAP, ""), (TIGHTEST_COLUMN_GAP, TIGHT_SPACING)):
@@ -145,28 +147,26 @@ def equation_forms(matrix: list, inputs: list, outputs: list, width: float,
         if max(m_w + a_w, y_w + 20.0) + EQUATION_SPACING <= width:
             return (spacing + "\\begin{aligned}\n&" + m_tex + "\n" + a_tex
                     + " \\\\\n&\\qquad = " + y_tex + "\n\\end{aligned}")
-        if max(m_w + 15.0, a_w + y_w + 50.0) + EQUATION_SPACING <= width:
-            return (spacing + "\\begin{aligned}\nM &= " + m_tex + ", \\\\\na &= " + a_tex
-                    + ",\\quad y = M a = " + y_tex + "\n\\end{aligned}")
-    # M's columns in two halves, one line each (the brackets open on the first, close on the
-    # second), the vectors below: the whole matrix, in a column
+    gap = TIGHTEST_COLUMN_GAP
+    a_w, y_w = array_width(inputs, gap), array_width(outputs, gap)
+    matrices = [(array_width(matrix, gap) + 15.0, "M &= " + m_tex)]
     half = (max(len(line) for line in matrix) + 1) // 2
     if half >= 3:
+        # the brackets open on the first line and close on the second
         left, right = [line[:half] for line in matrix], [line[half:] for line in matrix]
-        halves = max(array_width(left, TIGHTEST_COLUMN_GAP), array_width(right,
-                                                                       TIGHTEST_COLUMN_GAP))
-        vectors = array_width(inputs, TIGHTEST_COLUMN_GAP) + array_width(
-            outputs, TIGHTEST_COLUMN_GAP)
-        matrix_lines = ("M &= " + _open_array(left, "[", ".") + " \\\\\n&\\qquad "
-                        + _open_array(right, ".", "]"))
-        if max(halves + 35.0, vectors + 50.0) + EQUATION_SPACING <= width:
-            return (TIGHT_SPACING + "\\begin{aligned}\n" + matrix_lines + ", \\\\\na &= "
-                    + a_tex + ",\\quad y = M a = " + y_tex + "\n\\end{aligned}")
-        if names and halves + 35.0 + EQUATION_SPACING <= width:
-            # the outputs too wide for a column vector: one line per visible output
-            return (TIGHT_SPACING + "\\begin{aligned}\n" + matrix_lines + ", \\\\\na &= "
-                    + a_tex + ",\\quad y = M a: \\\\\n"
-                    + _output_lines(names, outputs, width) + "\n\\end{aligned}")
+        matrices.append((max(array_width(left, gap), array_width(right, gap)) + 35.0,
+                         "M &= " + _open_array(left, "[", ".") + " \\\\\n&\\qquad "
+                         + _open_array(right, ".", "]")))
+    vectors = [(a_w + y_w + 50.0, "a &= " + a_tex + ",\\quad y = M a = " + y_tex),
+               (max(a_w, y_w + 30.0) + 20.0, "a &= " + a_tex + ", \\\\\ny &= M a = " + y_tex)]
+    if names:
+        vectors.append((a_w + 60.0, "a &= " + a_tex + ",\\quad y = M a: \\\\\n"
+                        + _output_lines(names, outputs, width)))
+    for matrix_width, matrix_lines in matrices:
+        for vector_width, vector_lines in vectors:
+            if max(matrix_width, vector_width) + EQUATION_SPACING <= width:
+                return (TIGHT_SPACING + "\\begin{aligned}\n" + matrix_lines + ", \\\\\n"
+                        + vector_lines + "\n\\end{aligned}")
     return None
 
 

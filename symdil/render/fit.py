@@ -96,6 +96,8 @@ def fit_display(tex: str, width: float) -> str:
             else:
                 line = (line + " " + addition).strip()
         lines.append(line)
+    if len(lines) < 2:  # nothing to break at: as it is (the layout sized its matrices)
+        return tex
     body_lines = [lhs + " &" + lines[0]] + ["&" + line for line in lines[1:]]
     return (prefix + "\\begin{aligned}\n" + " \\\\\n".join(body_lines) + "\n\\end{aligned}\n")
 
