@@ -439,7 +439,7 @@ class BlockContext:
         if rows <= self.max_rows and cols <= self.max_cols:
             layout, cells = partitioned_cells(op, rows, cols)
             equation = fitted_partitioned(cells, layout.row_lines, layout.col_lines,
-                                          room=25.0, gap=TIGHT_COLUMN_GAP)
+                                          room=28.0, gap=TIGHT_COLUMN_GAP)
         first = op.row(0)
         y0 = self.printer._print(op.output_symbol_at(0))
         terms = [(coef, op.input_symbol_at(col)) for col, coef in first.items()]

@@ -285,9 +285,10 @@ def fitted_partitioned(cells: Sequence[Sequence[str]], row_lines: Sequence[int],
     boundaries = [k + 1 for k, lines in enumerate(col_lines) if lines] or [cols // 2]
     cut = min(boundaries, key=lambda k: abs(2 * k - cols))
     left, right = [line[:cut] for line in cells], [line[cut:] for line in cells]
-    if max(array_width(left, gap), array_width(right, gap) + 20.0) + 12.0 > width:
+    gap = min(gap, TIGHTEST_COLUMN_GAP)  # the broken form sets the tightest gap itself
+    if max(array_width(left, gap), array_width(right, gap) + 24.0) + 12.0 > width:
         return None
-    return ("\\begin{aligned}\n&" + partitioned_array(left, row_lines, col_lines[:cut - 1],
+    return (TIGHT_SPACING + "\\begin{aligned}\n&" + partitioned_array(left, row_lines, col_lines[:cut - 1],
                                                       right=".")
             + " \\\\\n&\\qquad " + partitioned_array(right, row_lines, col_lines[cut:],
                                                           left=".")

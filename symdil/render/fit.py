@@ -13,8 +13,9 @@ _PREFIX = re.compile(r"\A(\s*\\setlength\{[^{}]*\}\{[^{}]*\}\s*)")
 
 
 def _tokens(tex: str) -> list[tuple[str, int]]:
-    """``(token, depth)`` pairs: a command, a character; depth counts braces, ``\\left``/
-    ``\\right`` and ``\\begin``/``\\end`` (0 = top level)."""
+    """``(token, depth)`` pairs: a command, a character; depth counts braces, parentheses,
+    ``\\left``/``\\right`` and ``\\begin``/``\\end`` (0 = top level: a line never breaks
+    inside a parenthesis)."""
     out: list[tuple[str, int]] = []
     depth = 0
     index = 0
@@ -22,11 +23,11 @@ def _tokens(tex: str) -> list[tuple[str, int]]:
         match = _COMMAND.match(tex, index)
         token = match.group(0) if match else tex[index]
         index += len(token)
-        if token in ("{", r"\left", r"\begin"):
+        if token in ("{", "(", r"\left", r"\begin"):
             out.append((token, depth))
             depth += 1
             continue
-        if token in ("}", r"\right", r"\end"):
+        if token in ("}", ")", r"\right", r"\end"):
             depth -= 1
             out.append((token, depth))
             continue
