@@ -288,10 +288,9 @@ def fitted_partitioned(cells: Sequence[Sequence[str]], row_lines: Sequence[int],
     gap = min(gap, TIGHTEST_COLUMN_GAP)  # the broken form sets the tightest gap itself
     if max(array_width(left, gap), array_width(right, gap) + 24.0) + 12.0 > width:
         return None
-    return (TIGHT_SPACING + "\\begin{aligned}\n&" + partitioned_array(left, row_lines, col_lines[:cut - 1],
-                                                      right=".")
-            + " \\\\\n&\\qquad " + partitioned_array(right, row_lines, col_lines[cut:],
-                                                          left=".")
+    first = partitioned_array(left, row_lines, col_lines[:cut - 1], right=".")
+    second = partitioned_array(right, row_lines, col_lines[cut:], left=".")
+    return (TIGHT_SPACING + "\\begin{aligned}\n&" + first + " \\\\\n&\\qquad " + second
             + "\n\\end{aligned}")
 
 
