@@ -77,7 +77,7 @@ def derive(
     ),
     title: Annotated[Optional[str], typer.Option(
         "--title", help="Title of a --standalone document (plain text; escaped).")] = None,
-    width: o.Width = "column",
+    width: o.Width = None,
     figures: Annotated[bool, typer.Option(
         "--figures", help="Add the window and matrix figures: TikZ in LaTeX (a standalone "
         "document loads tikz; a snippet needs it), inline SVG in HTML, and for Markdown SVG "

@@ -69,7 +69,7 @@ def figure(
     caption: Annotated[bool, typer.Option(
         "--caption", help="Draw the parameters under the figure (off by default: the paper's "
         "own \\caption says what it shows).")] = False,
-    width: o.Width = "column",
+    width: o.Width = None,
     max_rows: Annotated[Optional[int], typer.Option(
         "--max-rows", metavar="INT",
         help="Matrix: rows shown before eliding, counting the ellipsis (>= 3; "

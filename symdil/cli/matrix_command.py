@@ -42,7 +42,7 @@ def matrix(
         "--max-cols", metavar="INT", help="Largest number of columns shown before eliding "
         "(>= 3; LaTeX, Markdown and HTML also give up columns to fit --width).")] = (
         str(DEFAULT_MAX_COLS)),
-    width: o.Width = "column",
+    width: o.Width = None,
 ) -> None:
     """Print the operator matrix and the output vector of a convolution.
 

@@ -180,7 +180,7 @@ def stack(
     title: Annotated[Optional[str], typer.Option(
         "--title", metavar="TEXT", help="Title of a --standalone document (plain text; "
         "escaped).")] = None,
-    width: o.Width = "column",
+    width: o.Width = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write to FILE atomically (default: stdout).")] = None,
     figure: Annotated[Optional[Path], typer.Option(

@@ -37,13 +37,15 @@ class Derivation:
     """
 
     def __init__(self, op: Conv, max_rows: int = DEFAULT_MAX_ROWS,
-                 max_cols: int = DEFAULT_MAX_COLS, width: Any = "column") -> None:
+                 max_cols: int = DEFAULT_MAX_COLS, width: Any = None) -> None:
         if not isinstance(op, Conv):
             raise SymdilError(f"derive needs a symdil.Conv, got {type(op).__name__}")
         self.op = op
         self.max_rows = _check_limit("max_rows", max_rows)
         self.max_cols = _check_limit("max_cols", max_cols)
-        self.width = line_width(width)  # points: every display is laid out to fit it
+        # points: every display is laid out to fit it (None: a two-column paper's column for a
+        # snippet, a one-column page for a standalone document)
+        self.width = None if width is None else line_width(width)
         check_derivation(op, self.max_rows, self.max_cols)  # refuse oversized work up front
         self.printer = SymdilLatexPrinter()
         self.axis = op.axes[0]
@@ -100,9 +102,11 @@ class Derivation:
             error = latex_text_error(title, "title")
             if error is not None:
                 raise error
-        with using_width(self.width):
+        width = self.width if self.width is not None else line_width(
+            "page" if standalone or fmt == "html" else "column")
+        with using_width(width):
             context = self.context()
-        context["line_width"] = estimate_units(self.width)
+        context["line_width"] = estimate_units(width)
         section = normalize_verification(verification)
         if section is not None:
             # a verified document also evaluates every statement it makes
@@ -123,7 +127,7 @@ class Derivation:
         if figures:
             from ..figures.embed import figure_context
 
-            context["figures"] = figure_context(self.op, fmt, figure_stem, self.width)
+            context["figures"] = figure_context(self.op, fmt, figure_stem, width)
         prose = [title]
         if section is not None:
             prose += [section["statement"]] + [
@@ -139,7 +143,7 @@ class Derivation:
         return "$$\n" + self.math_matrix_equation() + "\n$$"
 
     def math_matrix_equation(self) -> str:
-        with using_width(self.width):
+        with using_width(line_width(self.width)):
             return self._math_matrix_equation()
 
     def _math_matrix_equation(self) -> str:
@@ -183,7 +187,7 @@ def derive(
     templates: Any = None,
     verification: Any = None,
     title: str | None = None,
-    width: Any = "column",
+    width: Any = None,
 ) -> str:
     """The step-by-step derivation of ``op`` as LaTeX (``fmt="latex"``) or Markdown.
 

@@ -82,10 +82,11 @@ class StackDocument:
     """A derivation of a ``Stack``: ``render(fmt, standalone, report)`` and ``check()``."""
 
     def __init__(self, stack: Stack, max_rows: int = DEFAULT_MAX_ROWS,
-                 max_cols: int = DEFAULT_MAX_COLS, width: Any = "column") -> None:
+                 max_cols: int = DEFAULT_MAX_COLS, width: Any = None) -> None:
         self.stack = stack
         self.max_rows, self.max_cols = max_rows, max_cols
-        self.width = line_width(width)  # points: every display is laid out to fit it
+        # points (None: a column for a snippet, a page for a standalone document)
+        self.width = None if width is None else line_width(width)
         self.statements = stack_statements(stack)
 
     def check(self) -> list[tuple[StackStatement, bool]]:
@@ -270,9 +271,11 @@ class StackDocument:
             error = latex_text_error(title, "title")
             if error is not None:
                 raise error
-        with using_width(self.width):
+        width = self.width if self.width is not None else line_width(
+            "page" if standalone or fmt == "html" else "column")
+        with using_width(width):
             context = self.context()
-        context["line_width"] = estimate_units(self.width)
+        context["line_width"] = estimate_units(width)
         checks = None
         if report is not None:
             results = self.check()
