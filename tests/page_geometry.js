@@ -46,6 +46,8 @@
   for (const table of document.querySelectorAll('mtable')) {
     const before = table.previousElementSibling, after = table.nextElementSibling;
     if (!before || !after || before.tagName.toLowerCase() !== 'mo' || after.tagName.toLowerCase() !== 'mo') continue;
+    // a matrix broken across lines: each part has one bracket (the other is \right.)
+    if (!before.textContent.trim() || !after.textContent.trim()) continue;
     brackets.push({table: rect(table).h, left: rect(before).h, right: rect(after).h,
                    text: before.textContent + after.textContent});
   }

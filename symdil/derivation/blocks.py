@@ -24,7 +24,7 @@ from ..layout.matrices import (
     partitioned_vector,
 )
 from ..layout.width import current_width
-from ..render.measure import array_width
+from ..render.measure import array_width, display_width
 from ..render.printer import SymdilLatexPrinter, latex, latex_base, latex_index
 from ..statements.facts import structure_facts
 from .latex import (
@@ -316,6 +316,10 @@ class BlockContext:
             cases = (rf"{xt}{sup}_{{{', '.join(names)}}} = \begin{{cases}} "
                      rf"{x}{sup}_{{{', '.join(names)}}} & {inside} \\ "
                      r"0 & \text{otherwise} \end{cases}")
+            if display_width(cases) > current_width():  # one condition per axis, stacked
+                stacked = r" \\ ".join(rf"0 \le {names[a]} \le {latex_index(axis.n - 1)}"
+                                        for a, axis in enumerate(op.axes))
+                cases = cases.replace(inside, r"\begin{array}{l} " + stacked + r" \end{array}")
         else:
             phi = ", ".join(rf"\varphi{_axis_word(a, D)}({names[a]})" for a in range(D))
             cases = rf"{xt}{sup}_{{{', '.join(names)}}} = {x}{sup}_{{{phi}}}"

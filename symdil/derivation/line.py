@@ -10,8 +10,8 @@ from typing import Any
 import sympy
 
 from ..core.conv import Conv
-from ..layout.elision import MARKER, matrix_layout, visible_indices
-from ..layout.matrices import fitted_matrix, fitted_matrix_equation
+from ..layout.elision import MARKER, visible_indices
+from ..layout.matrices import fitted_equation, fitted_matrix
 from ..render.printer import (
     SymdilLatexPrinter,
     general_symbol,
@@ -235,9 +235,10 @@ class LineContext:
 
     # ----- 3. matrix form --------------------------------------------------------------------
     def _matrix(self) -> dict[str, Any]:
-        layout = matrix_layout(self.op, self.max_rows, self.max_cols)
+        # the layout the printed equation shows (fewer columns when the width asks for it)
+        layout, equation = fitted_equation(self.op, self.max_rows, self.max_cols)
         elided = MARKER in layout.rows or MARKER in layout.cols
-        return {"equation": fitted_matrix_equation(self.op, self.max_rows, self.max_cols),
+        return {"equation": equation, "layout": layout,
                 "elided": elided, "rows_elided": MARKER in layout.rows,
                 "cols_elided": MARKER in layout.cols}
 

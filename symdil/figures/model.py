@@ -66,7 +66,7 @@ def tap_fill(tap: int, count: int, per_row: int) -> str:
 
 def colour(fill: str) -> str:
     """The RGB hex of a fill name (``tap77AADD``, ``pad``, …)."""
-    if fill.startswith("tap"):
+    if fill.startswith("tap") and len(fill) == 9:
         return fill[3:]
     return FILLS[fill]
 

@@ -455,13 +455,13 @@ def _window_1d(op: Conv, outputs: list[int], limit: int = LIMIT_1D) -> Figure:
 
 
 def _frame(views: Sequence[AxisView], slots: Sequence[list], o: Sequence[int], left: float,
-           top: float, size: float) -> tuple[float, float, float, float]:
+           top: float, size: float, tall: float) -> tuple[float, float, float, float]:
     """x, y, width, height of output ``o``'s window on the drawn input grid (holes included)."""
     u0s, u1s = views[0].taps(o[0]), views[1].taps(o[1])
     xs = [c for c, u in enumerate(slots[1]) if u is not MARKER and u1s[0] <= u <= u1s[-1]]
     ys = [r for r, u in enumerate(slots[0]) if u is not MARKER and u0s[0] <= u <= u0s[-1]]
-    return (left + xs[0] * size, top + ys[0] * size, (xs[-1] - xs[0] + 1) * size,
-            (ys[-1] - ys[0] + 1) * size)
+    return (left + xs[0] * size, top + ys[0] * tall, (xs[-1] - xs[0] + 1) * size,
+            (ys[-1] - ys[0] + 1) * tall)
 
 
 def _window_2d(op: Conv, outputs: list[tuple[int, ...]], limit: int = LIMIT_2D,
@@ -475,7 +475,9 @@ def _window_2d(op: Conv, outputs: list[tuple[int, ...]], limit: int = LIMIT_2D,
     out_slots = [_around(lengths[a], [o[a] for o in outputs], min(OUTPUT_LIMIT_2D, limit))
                  for a in range(2)]
     # cells hold a sample label and, for taps, a kernel label
-    size = max(1.1, _cell_width(op, views, slots, out_slots))
+    # cells as wide as the widest label, tall enough for a sample label over a kernel label
+    size = max(MIN_CELL, _cell_width(op, views, slots, out_slots))
+    tall = max(1.25, size)
     grid_w = len(slots[1]) * size
     out_w = len(out_slots[1]) * size
     panel_w = max(grid_w, out_w) + 1.6
@@ -496,11 +498,11 @@ def _window_2d(op: Conv, outputs: list[tuple[int, ...]], limit: int = LIMIT_2D,
         notes.append(Note(left, top - 0.3, Label(word, math=False), "axis-label", "start"))
         for r, u0 in enumerate(slots[0]):
             for c, u1 in enumerate(slots[1]):
-                x, y = left + c * size, top + r * size
+                x, y = left + c * size, top + r * tall
                 if u0 is MARKER or u1 is MARKER:
                     glyph = (r"\ddots" if u0 is MARKER and u1 is MARKER
                              else r"\vdots" if u0 is MARKER else r"\cdots")
-                    cells.append(_ellipsis(x, y, size, size, glyph))
+                    cells.append(_ellipsis(x, y, size, tall, glyph))
                     continue
                 kind, index = _view_cell(op, views, (u0, u1))
                 tap = None
@@ -509,22 +511,22 @@ def _window_2d(op: Conv, outputs: list[tuple[int, ...]], limit: int = LIMIT_2D,
                     if index is not None:
                         col = _flat(index, [a.n for a in op.axes])
                         hits.setdefault(col, []).append(tap[1])
-                cells.extend(_input_cell(op, x, y, size, size, kind, index, tap, (u0, u1)))
+                cells.extend(_input_cell(op, x, y, size, tall, kind, index, tap, (u0, u1)))
                 if tap is not None:
                     cells[-1] = _with_kernel_label(cells[-1])
-                    notes.append(Note(x + size / 2, y + size - 0.18, _kernel_label(op, tap[1]),
+                    notes.append(Note(x + size / 2, y + tall - 0.18, _kernel_label(op, tap[1]),
                                       "kernel-label", small=True))
         _check_against_row(op, row, hits)
         # the footprint: a frame around the window, holes included
-        fx, fy, fw, fh = _frame(views, slots, o, left, top, size)
+        fx, fy, fw, fh = _frame(views, slots, o, left, top, size, tall)
         cells.append(Cell(fx - 0.06, fy - 0.06, fw + 0.12, fh + 0.12, "footprint", None, "none",
                           strong=True, ids=(("row", row),)))
         if single and len(outputs) > 1:  # the next output's window, dashed
-            nx, ny, nw, nh = _frame(views, slots, outputs[1], left, top, size)
+            nx, ny, nw, nh = _frame(views, slots, outputs[1], left, top, size, tall)
             cells.append(Cell(nx - 0.14, ny - 0.14, nw + 0.28, nh + 0.28, "footprint-next",
                               None, "none", dashed=True,
                               ids=(("row", _flat(outputs[1], lengths)),)))
-        out_top = top + len(slots[0]) * size + 1.6
+        out_top = top + len(slots[0]) * tall + 1.6
         # below the output grid: the arrow comes in from above
         notes.append(Note(left, out_top + len(out_slots[0]) * size + 0.5,
                           Label("output", math=False), "axis-label", "start"))
@@ -535,7 +537,7 @@ def _window_2d(op: Conv, outputs: list[tuple[int, ...]], limit: int = LIMIT_2D,
                 if i0 is MARKER or i1 is MARKER:
                     glyph = (r"\ddots" if i0 is MARKER and i1 is MARKER
                              else r"\vdots" if i0 is MARKER else r"\cdots")
-                    cells.append(_ellipsis(x, y, size, size, glyph))
+                    cells.append(_ellipsis(x, y, size, tall, glyph))
                     continue
                 focus = (i0, i1) == tuple(o)
                 flat = _flat((i0, i1), lengths)
@@ -545,7 +547,7 @@ def _window_2d(op: Conv, outputs: list[tuple[int, ...]], limit: int = LIMIT_2D,
                 if focus:
                     target = (x + size / 2, y)
         # the arrow leaves the grid under the footprint's centre (it never crosses cells)
-        grid_bottom = top + len(slots[0]) * size
+        grid_bottom = top + len(slots[0]) * tall
         edges.append(Edge(fx + fw / 2, grid_bottom + 0.12, target[0], target[1] - 0.08,
                           "window", ids=(("row", row),), thick=True))
     caption = _caption(op)

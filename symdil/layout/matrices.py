@@ -157,8 +157,9 @@ def equation_forms(matrix: list, inputs: list, outputs: list, width: float,
         matrices.append((max(array_width(left, gap), array_width(right, gap)) + 35.0,
                          "M &= " + _open_array(left, "[", ".") + " \\\\\n&\\qquad "
                          + _open_array(right, ".", "]")))
-    vectors = [(a_w + y_w + 50.0, "a &= " + a_tex + ",\\quad y = M a = " + y_tex),
-               (max(a_w, y_w + 30.0) + 20.0, "a &= " + a_tex + ", \\\\\ny &= M a = " + y_tex)]
+    # (the allowances: the names, "=", ",\\quad y = M a =" and the brackets, measured)
+    vectors = [(a_w + y_w + 72.0, "a &= " + a_tex + ",\\quad y = M a = " + y_tex),
+               (max(a_w + 20.0, y_w + 60.0), "a &= " + a_tex + ", \\\\\ny &= M a = " + y_tex)]
     if names:
         vectors.append((a_w + 60.0, "a &= " + a_tex + ",\\quad y = M a: \\\\\n"
                         + _output_lines(names, outputs, width)))
@@ -209,16 +210,24 @@ def fitted_matrix_equation(op: Any, max_rows: int, max_cols: int,
     """``matrix_equation`` made to fit a line of ``width`` points (default: the document's,
     ``current_width``): the forms of ``equation_forms`` with all the columns the limits allow,
     and only then fewer columns (down to 3, where the narrowest form is taken)."""
+    return fitted_equation(op, max_rows, max_cols, width)[1]
+
+
+def fitted_equation(op: Any, max_rows: int, max_cols: int,
+                    width: float | None = None) -> tuple[Layout, str]:
+    """The ``Layout`` that ``fitted_matrix_equation`` prints -- the record of which rows and
+    columns are shown, for the words about them -- and its TeX."""
     width = current_width() if width is None else width
     for cols in range(max_cols, 2, -1):
         matrix, inputs, outputs = _equation_cells(op, max_rows, cols)
         fitted = equation_forms(matrix, inputs, outputs, width,
                                 _output_names(op, max_rows, cols))
         if fitted is not None:
-            return fitted
-    return (TIGHT_SPACING + "\\begin{aligned}\nM &= " + bracket_matrix(matrix) + ", \\\\\na &= "
-            + bracket_matrix(inputs) + ", \\\\\ny &= M a = " + bracket_matrix(outputs)
-            + "\n\\end{aligned}")
+            return matrix_layout(op, max_rows, cols), fitted
+    return matrix_layout(op, max_rows, 3), (
+        TIGHT_SPACING + "\\begin{aligned}\nM &= " + bracket_matrix(matrix) + ", \\\\\na &= "
+        + bracket_matrix(inputs) + ", \\\\\ny &= M a = " + bracket_matrix(outputs)
+        + "\n\\end{aligned}")
 
 
 def fitted_matrix(op: Any, max_rows: int, max_cols: int, printer: SymdilLatexPrinter,

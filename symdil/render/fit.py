@@ -37,13 +37,15 @@ def _tokens(tex: str) -> list[tuple[str, int]]:
 
 def _split(tex: str, kinds: str) -> list[tuple[str, str]]:
     """``[(separator, piece), …]`` at the top-level ``kinds`` (``rel``: relations and
-    ``\\qquad``; ``bin``: binary ``+``/``-``); the first separator is empty."""
+    ``\\qquad``; ``bin``: binary ``+``/``-``; ``product``: the thin space between factors);
+    the first separator is empty."""
     pieces: list[tuple[str, str]] = [("", "")]
     previous = ""
     for token, depth in _tokens(tex):
         if depth == 0:
             is_rel = kinds == "rel" and (token in _RELATIONS or token == r"\qquad")
-            is_bin = (kinds == "bin" and token in "+-" and token
+            is_bin = (kinds == "product" and token == r"\,") or (
+                      kinds == "bin" and token in "+-" and token
                       and previous not in ("", "=", "(", "[", "{", ",", "+", "-", "&")
                       and previous not in _RELATIONS)
             if (is_rel or is_bin) and pieces[-1][1].strip():
@@ -75,7 +77,9 @@ def fit_display(tex: str, width: float) -> str:
     if len(pieces) < 2:
         return tex
     lhs = pieces[0][1]
-    room = width - estimated_width(lhs)
+    # a wide left side has a line of its own, the rest indented under it
+    alone = estimated_width(lhs) > width / 2
+    room = width - (estimated_width(r"\quad") if alone else estimated_width(lhs))
     lines: list[str] = []
     for separator, piece in pieces[1:]:
         text = _join(separator, piece)
@@ -85,8 +89,16 @@ def fit_display(tex: str, width: float) -> str:
         if estimated_width(text) <= room:
             lines.append(text)
             continue
-        # one side wider than the line: its terms, continued after a \quad
-        terms = _split(piece, "bin")
+        # one side wider than the line: its terms, continued after a \quad (a product too
+        # wide for a line continues at its thin space with a \cdot)
+        terms = []
+        for term_sep, term in _split(piece, "bin"):
+            factors = _split(term, "product")
+            if len(factors) > 1 and estimated_width(_join(term_sep, term)) > room:
+                terms.append((term_sep, factors[0][1]))
+                terms += [(r"\cdot", factor) for _, factor in factors[1:]]
+            else:
+                terms.append((term_sep, term))
         line = separator
         for term_sep, term in terms:
             addition = _join(term_sep, term)
@@ -97,9 +109,12 @@ def fit_display(tex: str, width: float) -> str:
             else:
                 line = (line + " " + addition).strip()
         lines.append(line)
-    if len(lines) < 2:  # nothing to break at: as it is (the layout sized its matrices)
+    if len(lines) < 2 and not (alone and lines):  # nothing to break at: as it is
         return tex
-    body_lines = [lhs + " &" + lines[0]] + ["&" + line for line in lines[1:]]
+    if alone:
+        body_lines = ["&" + lhs] + ["&\\quad " + line for line in lines]
+    else:
+        body_lines = [lhs + " &" + lines[0]] + ["&" + line for line in lines[1:]]
     return (prefix + "\\begin{aligned}\n" + " \\\\\n".join(body_lines) + "\n\\end{aligned}\n")
 
 

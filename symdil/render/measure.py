@@ -10,8 +10,11 @@ from typing import Sequence
 
 _COMMAND_RE = re.compile(r"\\([A-Za-z]+)")
 _STACKED_RE = re.compile(r"\^\{([^{}]*)\}_\{([^{}]*)\}")
-_GLYPH_COMMANDS = {"cdots": 2.5, "ldots": 2.5, "dots": 2.5, "vdots": 1, "ddots": 2.5, "cdot": 0.5,
-                   "alpha": 1}
+#: Commands measured in lowercase glyphs (6 pt); binary operators and relations with the space
+#: around them (``\\cdot`` alone -- a zero entry -- is measured apart).
+_GLYPH_COMMANDS = {"cdots": 2.5, "ldots": 2.5, "dots": 2.5, "vdots": 1, "ddots": 2.5, "cdot": 1.3,
+                   "alpha": 1, "times": 2.0, "le": 2.0, "ge": 2.0, "leq": 2.0, "geq": 2.0,
+                   "mapsto": 3.0, "quad": 1.8, "qquad": 3.6, "in": 2.0, "sum": 2.0}
 
 
 #: Baseline widths (points, 11 pt) that differ from the 6 pt of a lowercase letter or digit:
@@ -24,6 +27,8 @@ def estimated_width(cell: str) -> float:
     """A rough width in points (11pt) of a simple math cell such as ``k^{(0,1)}_{2,3}``: 6 pt per
     lowercase glyph on the baseline (8 to 10.5 for a capital, 11 to 12 for ``+``, ``-``, ``=``
     with their spacing), 0.7 of that in a sub- or superscript."""
+    if cell.strip() == r"\cdot":  # a zero entry printed as a dot: no operator spacing
+        return 3.0
     # a superscript and a subscript on the same base stack: the wider one counts
     cell = _STACKED_RE.sub(lambda m: "_{" + max(m.group(1), m.group(2), key=len) + "}", cell)
     width = 0.0
