@@ -24,7 +24,7 @@ from ..layout.matrices import (
     partitioned_vector,
 )
 from ..layout.width import current_width
-from ..render.measure import array_width, display_width
+from ..render.measure import array_width, display_width, estimated_width
 from ..render.printer import SymdilLatexPrinter, latex, latex_base, latex_index
 from ..statements.facts import structure_facts
 from .latex import (
@@ -223,7 +223,17 @@ class BlockContext:
             if sum(len(line) for line in lines) <= 4:
                 expanded = lhs + _join_terms([term for line in lines for term in line])
             else:
-                rows = [_join_terms(line) for line in lines]
+                # a line per kernel line, itself broken where it is wider than the page's line
+                room = current_width() - estimated_width(lhs) - 20.0
+                fitted: list[list[str]] = []
+                for line in lines:
+                    fitted.append([])
+                    for term in line:
+                        if fitted[-1] and estimated_width(
+                                _join_terms(fitted[-1] + [term])) > room:
+                            fitted.append([])
+                        fitted[-1].append(term)
+                rows = [_join_terms(line) for line in fitted]
                 rows = [row if index == 0 or row.startswith("-") else "+ " + row
                         for index, row in enumerate(rows)]
                 rows = [row if not row.startswith("-") or index == 0 else "- " + row[1:].lstrip()
@@ -575,7 +585,7 @@ class BlockContext:
         for cols in range(self.max_cols, 2, -1):
             layout = matrix_layout(op1d, self.max_rows, cols)
             cells = matrix_cells(layout, self.printer)
-            if array_width(cells) <= current_width():
+            if array_width(cells) + 45.0 <= current_width():  # its name, "=", brackets
                 break
         return layout, cells
 

@@ -171,7 +171,7 @@ def _split_sum(lhs: str, terms: list, printer: SymdilLatexPrinter) -> str:
     lines: list[list] = [[]]
     for term in terms:
         trial = lines[-1] + [term]
-        if lines[-1] and estimated_width(sum_latex(trial, printer)) > current_width() - 60:
+        if lines[-1] and estimated_width(sum_latex(trial, printer)) > current_width() - 80:
             lines.append([term])
         else:
             lines[-1] = trial

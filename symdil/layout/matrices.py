@@ -347,7 +347,7 @@ def partitioned_vector(op: Any, side: str, max_entries: int = PARTITION_MAX_COLS
     (``"output"``, aligned with its rows) as a partitioned row vector, transposed.  At most
     ``max_entries`` entries (counting ellipses), fewer if their estimated width exceeds
     ``max_width`` points (default: a page line) with ``column_gap`` points between entries."""
-    max_width = current_width() - 20.0 if max_width is None else max_width
+    max_width = current_width() - 40.0 if max_width is None else max_width
     printer = SymdilLatexPrinter()
     symbol_at = op.input_symbol_at if side == "input" else op.output_symbol_at
     for budget in range(max_entries, 2, -1):
