@@ -206,10 +206,12 @@ def check_level_zero(op, ref, text: str) -> None:
     # interior lines and what they hold
     interior = _interior_lines(axis)
     claim = _interior_claim(section, unit, "j_{0}" if transposed else "i_{0}", outer_total)
-    if interior:
+    if interior and per_line:
         assert claim is not None, section
         assert claim == (interior, per_line), (claim, interior, per_line)
         assert all(counts[line] == per_line for line in interior)
+    elif interior:  # no kernel slice meets the input: M is zero, its block lines are not stated
+        assert claim is None or claim == (interior, 0), claim
     else:
         assert claim is None
     # short lines: fewer non-zero blocks than a whole line
@@ -217,7 +219,8 @@ def check_level_zero(op, ref, text: str) -> None:
     claimed = _claimed(section, rf"(?:cropped|the input), so ({PHRASE}) (holds|hold) fewer than \${per_line}\$ non-zero "
                                 r"blocks", unit, outer_total)
     if transposed or axis.padding_mode == "zeros":
-        assert claimed == short, (claimed, short)
+        # an all-zero M (no slice meets the input): its block lines are not stated at all
+        assert claimed == short or (not any(counts) and claimed == set()), (claimed, short)
     else:
         assert claimed == set()
     _verb_agrees(section, rf"(?:cropped|the input), so ({PHRASE}) (holds|hold) fewer than", unit,
@@ -225,12 +228,13 @@ def check_level_zero(op, ref, text: str) -> None:
     # folded block rows
     folded = (_folded_rows(axis, offsets) if not transposed and axis.padding_mode != "zeros"
               else set())
+    stated = any(counts)  # an all-zero M states no block lines (nor their borders)
     assert _claimed(section, rf"In ({PHRASE}) the \w+ padding folds the kernel slices", unit,
-                    m0) == folded
+                    m0) in ((folded, set()) if not stated else (folded,))
     # block rows that miss blocks because their inputs do not exist
     lacking = _lacking_rows(axis, offsets) if transposed else set()
     assert _claimed(section, rf"Some kernel slices would reach ({PHRASE}) from input slices outside",
-                    "block row", m0) == lacking
+                    "block row", m0) in ((lacking, set()) if not stated else (lacking,))
     # "Each block row/column is the one ... moved by s" and "block Toeplitz"
     if re.search(rf"Each {unit} is the one", section):
         assert _shifted(block, m0, n0, axis.stride, transposed)

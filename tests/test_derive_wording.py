@@ -12,7 +12,6 @@ from symdil import Conv
 from symdil.cli import app
 from symdil.derivation import Derivation
 from symdil.derivation.statements import TITLES
-from symdil.statements import statements
 
 
 def _derive(*args: str) -> str:
@@ -39,7 +38,7 @@ def test_seed_document_wording():
     assert text.count("for every integer $n \\ge 3$") == 1, "the general case must appear once"
     assert "Proved for the general case" not in text
     assert "Statement: " not in text and "holds on the rows" not in text
-    kinds = list(dict.fromkeys(st.kind for st in statements(Conv(7, 2, dilation=2))))
+    kinds = list(dict.fromkeys(st.kind for st in Derivation(Conv(7, 2, dilation=2)).statements))
     count = len(Derivation(Conv(7, 2, dilation=2)).statements)
     names = ", ".join(TITLES[kind] for kind in kinds)
     assert (f"**Statements**: All ${count}$ statements of this document ({names}) were "
@@ -54,11 +53,13 @@ def test_general_case_has_no_dangling_reference():
             "$y_i = a_{2i}$") in text
 
 
-def test_lines_spanned_count_zero_taps():
-    """The window of kernel (1, 0) spans 2 lines, one of which is non-zero."""
+def test_a_line_holding_only_a_zero_tap_is_not_spanned():
+    """Kernel (1, 0): its non-zero entries lie on one line; the line of the zero tap at the end
+    of the window is not part of the band (issue 17, T7)."""
     for n in ("6", "n"):
         text = _flat(_derive("--n", n, "--kernel", "1,0", "--stride", "2"))
-        assert "The non-zero entries occupy 1 of the 2 lines spanned" in text, n
+        assert "The non-zero entries lie on one line, $j - 2 i = 0$" in text, n
+        assert "lines spanned" not in text
 
 
 def test_per_kind_statement_records_keep_machine_names():

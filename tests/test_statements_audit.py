@@ -1,8 +1,11 @@
-"""The statement audit: every statement symdil's derivations make, evaluated against the
+"""The statement audit: every statement symdil's documents make, evaluated against the
 independent reference (tests/reference.py, plain loops) -- not against symdil's own rows -- over
 thousands of random configurations: 1-D and N-D, every padding form and mode, flip, numeric taps
 with zeros, transposed with output_padding, channels and groups, and the general case
-instantiated for every n from its stated bound to 40.
+instantiated for every n from its stated bound to 40 -- each derivation's statements as the
+document makes them (``Derivation.statements``: the printed matrix's ``elision`` included) --;
+and the statements of random stacks against the reference's layer matrices chained by plain
+matrix products.
 
 A seeded random loop (not hypothesis): thousands of cases in seconds, the same cases every run.
 """
@@ -16,10 +19,17 @@ import sympy
 from reference import Invalid, reference
 
 from symdil import Conv, SymdilError
-from symdil.statements import Evidence, statements
+from symdil.derivation import Derivation
+from symdil.statements import KINDS, Evidence
+
+
+def statements(op):
+    """The statements of ``op``'s document, as the derivation makes them."""
+    return Derivation(op).statements
 
 CONFIGURATIONS = 2000
 GENERAL_CONFIGURATIONS = 120
+STACK_CONFIGURATIONS = 150
 
 
 def reference_evidence(n, K, s, d, padding, mode, flip, transposed, output_padding,
@@ -125,6 +135,7 @@ def test_every_statement_holds_on_the_reference():
     rng = random.Random(20261130)
     audited = statements_checked = 0
     failures = []
+    kinds = set()
     while audited < CONFIGURATIONS:
         cfg = random_config(rng)
         op = build(cfg)
@@ -137,10 +148,14 @@ def test_every_statement_holds_on_the_reference():
         audited += 1
         for statement in statements(op):
             statements_checked += 1
+            kinds.add(statement.kind)
             if not statement.holds(evidence):
                 failures.append((cfg, statement))
     assert not failures, f"{len(failures)} false statements, first: {failures[:3]}"
     assert statements_checked > 10 * CONFIGURATIONS
+    # every kind of a single convolution's document is audited (valid_from: the general case's)
+    single = {kind for kind in KINDS if not kind.startswith("stack_")}
+    assert single - kinds == {"valid_from", "cost"}, single - kinds
 
 
 def random_general(rng: random.Random) -> dict:
@@ -165,6 +180,7 @@ def test_general_statements_hold_for_every_n_from_their_bound_to_40():
     m_symbol = sympy.Symbol("m", integer=True, positive=True)
     audited = instances = 0
     failures = []
+    kinds = set()
     while audited < GENERAL_CONFIGURATIONS:
         cfg = random_general(rng)
         op = build(cfg)
@@ -172,6 +188,7 @@ def test_general_statements_hold_for_every_n_from_their_bound_to_40():
             continue
         audited += 1
         chosen = statements(op)
+        kinds.update(st.kind for st in chosen)
         bound = next(st.params["bound"] for st in chosen if st.kind == "valid_from")
         for size in range(bound, 41):
             try:
@@ -188,3 +205,60 @@ def test_general_statements_hold_for_every_n_from_their_bound_to_40():
                     failures.append((cfg, size, statement))
     assert not failures, f"{len(failures)} false statements, first: {failures[:3]}"
     assert instances > 10 * GENERAL_CONFIGURATIONS
+    assert {"valid_from", "cost", "elision"} <= kinds
+
+
+def test_stack_statements_hold_on_the_reference_chain():
+    """Every statement of a random stack's document on the reference's layer matrices chained by
+    plain matrix products (1-D and 2-D, strides, dilations, every padding form and mode, flip,
+    transposed layers, channels and groups)."""
+    from test_stack import reference_chain
+    from test_statements_masking import random_stacks
+
+    from symdil.stack.statements import StackEvidence, stack_statements
+
+    failures = []
+    checked = 0
+    kinds = set()
+    for net in random_stacks(STACK_CONFIGURATIONS, seed=4242):
+        layer_rows, shapes = [], []
+        for layer in net.layers:
+            spec = _layer_spec(layer)
+            one = reference_chain(spec["n"], [spec["layer"]], [list(layer.kernel)])
+            layer_rows.append(_rows(one))
+            shapes.append((layer.input_shape, layer.output_shape))
+        dense = reference_chain(*_chain_spec(net), [list(layer.kernel) for layer in net.layers])
+        product = _rows(dense)
+        evidence = StackEvidence(product, net.input_shape, net.output_shape, layer_rows, shapes)
+        for statement in stack_statements(net):
+            checked += 1
+            kinds.add(statement.kind)
+            if not statement.holds(evidence):
+                failures.append((net.layers, statement))
+    assert not failures, f"{len(failures)} false statements, first: {failures[:3]}"
+    assert kinds == {kind for kind in KINDS if kind.startswith("stack_")}, kinds
+    assert checked > 5 * STACK_CONFIGURATIONS
+
+
+def _rows(matrix):
+    return [{c: matrix[r, c] for c in range(matrix.cols) if sympy.expand(matrix[r, c]) != 0}
+            for r in range(matrix.rows)]
+
+
+def _layer_spec(layer):
+    axes = layer.axes
+    one = len(axes) == 1
+    pick = (lambda values: values[0]) if one else tuple  # noqa: E731
+    spec = dict(kernel=pick([a.kernel_size for a in axes]), stride=pick([a.stride for a in axes]),
+                dilation=pick([a.dilation for a in axes]),
+                padding=pick([(a.pad_before, a.pad_after) for a in axes]),
+                padding_mode=axes[0].padding_mode, flip=axes[0].flip,
+                transposed=layer.transposed,
+                output_padding=pick([a.output_padding for a in axes]),
+                in_channels=layer.in_channels, out_channels=layer.out_channels,
+                groups=layer.groups)
+    return {"n": pick([a.n for a in axes]), "layer": spec}
+
+
+def _chain_spec(net):
+    return _layer_spec(net.layers[0])["n"], [_layer_spec(layer)["layer"] for layer in net.layers]

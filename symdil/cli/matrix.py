@@ -30,6 +30,9 @@ class MatrixFormat(str, Enum):
 # The dense JSON matrix has m*n strings; past this many it is refused (the Python API's
 # ``Conv.rows`` is the sparse form).  4,000,000 entries is about 16 MB of JSON.
 JSON_MAX_ENTRIES = 4_000_000
+# The text rendering's default limits: those of every printed matrix.
+TEXT_MAX_ROWS = DEFAULT_MAX_ROWS
+TEXT_MAX_COLS = DEFAULT_MAX_COLS
 
 
 def _json_str(expr: Any) -> str:

@@ -62,11 +62,19 @@ class Derivation:
     # ----- statements ------------------------------------------------------------------------
     @property
     def statements(self) -> list:
-        """The ordered statements this document makes (``symdil.statements(op)``)."""
+        """The ordered statements this document makes: ``symdil.statements(op)`` and, in 1-D, what
+        the printed matrix shows (``elision``, from the layout printed; in the general case
+        ``valid_from`` raised until that sketch is right).  Every one is phrased in the document
+        (``symdil.render.phrasing``) and evaluated by ``--verify``."""
         if "_statements" not in self.__dict__:
             from ..statements import statements
 
-            self.__dict__["_statements"] = statements(self.op)
+            made = statements(self.op)
+            if self._blocks is None:  # what the document shows of the matrix
+                made = made + self._line.shown_statements()
+                if self.op.symbolic:
+                    made = self._line.with_sketch_bound(made)
+            self.__dict__["_statements"] = made
         return self.__dict__["_statements"]
 
     def check_statements(self) -> list:
@@ -159,8 +167,11 @@ class Derivation:
 
         stated, stated_all = views(self.statements, self.op)
         if self._blocks is not None:
+            from .statements import by_axis
+
             context = self._blocks.context()
-            context.update(stated=stated, stated_all=stated_all)
+            context.update(stated=stated, stated_all=stated_all,
+                           stated_axis=by_axis(self.statements, self.op))
             folded_back = {st.params["axis"] for st in self.statements
                            if st.kind == "padding_only_taps"}
             slices: dict[tuple[str, int], tuple[int, ...]] = {

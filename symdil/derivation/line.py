@@ -11,7 +11,7 @@ import sympy
 
 from ..core.conv import Conv
 from ..layout.elision import MARKER, visible_indices
-from ..layout.matrices import fitted_equation, fitted_matrix
+from ..layout.matrices import fitted_lone_matrix, fitted_matrix
 from ..render.printer import (
     SymdilLatexPrinter,
     general_symbol,
@@ -20,6 +20,7 @@ from ..render.printer import (
     latex_index,
     sum_latex,
 )
+from ..statements import Statement
 from ..statements.facts import BorderRow, Facts, structure_facts
 from .latex import (
     _chain,
@@ -35,6 +36,9 @@ from .latex import (
     parameter_title,
     title_kinds,
 )
+
+#: How far above the borders' bound the printed general-case sketch may move ``valid_from``.
+MAX_SKETCH_SHIFT = 2_000
 
 _I = sympy.Symbol("i", integer=True)
 _T = sympy.Symbol("t", integer=True)
@@ -234,11 +238,53 @@ class LineContext:
         }
 
     # ----- 3. matrix form --------------------------------------------------------------------
+    @property
+    def printed(self) -> tuple[str, Any]:
+        """The matrix equation as printed and its layout (the rows and columns it shows)."""
+        if "_printed" not in self.__dict__:
+            self.__dict__["_printed"] = fitted_matrix(self.op, self.max_rows, self.max_cols)
+        return self.__dict__["_printed"]
+
+    def shown_statements(self) -> list[Statement]:
+        """What the document shows of the matrix, as a statement (from the printed layout)."""
+        layout = self.printed[1]
+        full = layout.entries["full"]
+        entries = {(r, c): full[r].get(c, 0) for r in layout.rows if r is not MARKER
+                   for c in layout.cols if c is not MARKER}
+        return [Statement("elision", {"shape": tuple(self.op.shape), "rows": layout.rows,
+                                      "cols": layout.cols, "entries": entries})]
+
+    def with_sketch_bound(self, statements: list[Statement]) -> list[Statement]:
+        """The general case: ``statements`` with ``valid_from`` raised to the smallest n from which
+        the printed sketch (the ``elision`` statement: which rows and columns, and every printed
+        entry) is right on every instance n = bound ... bound + 3s + K.  Near the bound the last
+        columns can still hold a tap the sketch shows as 0."""
+        from ..statements.evidence import instance
+
+        valid = next(st for st in statements if st.kind == "valid_from")
+        sketch = next(st for st in statements if st.kind == "elision")
+        axis = self.axis
+        window = 3 * axis.stride + axis.kernel_size
+        bound = size = valid.params["bound"]
+        while size <= bound + window:
+            if not sketch.holds(instance(self.op, size)):
+                bound = size + 1
+                if bound > valid.params["bound"] + MAX_SKETCH_SHIFT:
+                    from ..core.errors import SymdilError
+
+                    raise SymdilError("the general case's printed matrix does not settle within "
+                                      f"{MAX_SKETCH_SHIFT} sizes of n = {valid.params['bound']}")
+            size += 1
+        if bound == valid.params["bound"]:
+            return statements
+        raised = Statement("valid_from", {**dict(valid.params), "bound": bound, "sketch": True})
+        return [raised if st is valid else st for st in statements]
+
     def _matrix(self) -> dict[str, Any]:
         # the layout the printed equation shows (fewer columns when the width asks for it)
-        layout, equation = fitted_equation(self.op, self.max_rows, self.max_cols)
+        layout = self.printed[1]
         elided = MARKER in layout.rows or MARKER in layout.cols
-        return {"equation": equation, "layout": layout,
+        return {"equation": self.printed[0],
                 "elided": elided, "rows_elided": MARKER in layout.rows,
                 "cols_elided": MARKER in layout.cols}
 
@@ -423,8 +469,8 @@ class LineContext:
                              op.args["n"], output_padding=0)
         forward_matrix = None
         if not op.symbolic:
-            _, forward_matrix = fitted_matrix(forward, self.max_rows, self.max_cols,
-                                              self.printer)
+            _, forward_matrix = fitted_lone_matrix(forward, self.max_rows, self.max_cols,
+                                                   self.printer)
         upsampled = self._upsampled(x)
         q = info["equivalent_padding"]
         flipped = ", ".join(rf"{k}_{{{self._tap(K - 1 - t)}}}" for t in range(K))

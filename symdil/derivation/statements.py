@@ -62,12 +62,14 @@ def view(statement: Statement, op: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": kind}
     if kind in ("absent_taps", "padding_only_taps", "zero_taps"):
         out.update(_taps(op.kernel_symbol, p["taps"]))
+        out["indices"] = ", ".join(str(t) for t in p["taps"])
     elif kind in ("unread_inputs", "zero_weight_inputs"):
         out.update(_listing(op.input_symbol, p["first"], p["count"]))
     elif kind in ("empty_outputs", "zero_weight_outputs"):
         out.update(_listing(op.output_symbol, p["first"], p["count"]))
     elif kind == "valid_from":
         out["bound"] = p["bound"]
+        out["sketch"] = bool(p.get("sketch"))  # the bound was raised for the printed matrix
     elif kind == "output_length":
         out.update(axis=p["axis"], length=latex(p["length"]))
     elif kind == "crop":
@@ -86,8 +88,11 @@ def view(statement: Statement, op: Any) -> dict[str, Any]:
                    all=first == 0 and sympy.simplify(last - (lines - 1)) == 0)
         if kind == "interior":
             out["per_line"] = p["per_line"]
-    elif kind == "band":
+    elif kind in ("band", "block_rows"):
         out.update(_band(p, op))
+        out["axis"] = p["axis"]
+    elif kind == "nonzero_blocks":
+        out.update(axis=p["axis"], count=p["count"])
     elif kind == "residue_counts":
         counts = p["counts"]
         out.update(uniform=len(set(counts)) == 1, value=counts[0],
@@ -97,6 +102,10 @@ def view(statement: Statement, op: Any) -> dict[str, Any]:
         out["count"] = latex(p["count"])
     elif kind == "products_count":
         out.update(_products(p))
+        out["dense"] = product(op.shape[0], op.shape[1], p["dense"])
+    elif kind == "cost":
+        out.update(gather=product(p["lines"], p["per_line"], p["total"]),
+                   dense=product(op.shape[0], op.shape[1], p["dense"]), fewer=False)
     elif kind == "border_rows":
         out.update(_border_rows(p))
     elif kind == "cut_rows":
@@ -114,6 +123,14 @@ def view(statement: Statement, op: Any) -> dict[str, Any]:
         out.update(total=product(m, op.axes[0].kernel_size, p["total"]),
                    with_inputs=latex(p["with_inputs"]), with_zeros=latex(p["with_zeros"]),
                    with_inputs_value=p["with_inputs"])
+    elif kind == "elision":
+        out.update(_elision(p))
+    elif kind == "kernel_values":
+        out["values"] = ", ".join(latex(v) for v in p["values"])
+    elif kind == "shape":
+        out.update(rows=latex(p["rows"]), cols=latex(p["cols"]))
+    elif kind == "window":
+        out["n"] = latex(p["n"]) if "n" in p else None
     elif kind == "channel_blocks":
         out.update(separated=p["separated"], zero_kernel=p["zero_kernel"], empty=p["empty"],
                    nonzero=p["nonzero"])
@@ -164,14 +181,58 @@ def _products(p: Any) -> dict[str, Any]:
 
 def _border_rows(p: Any) -> dict[str, Any]:
     bottom = p["bottom"]
+    both = p["both"]
     if isinstance(bottom, dict) or hasattr(bottom, "items"):
         values = dict(bottom)
         if len(set(values.values())) == 1:
-            return {"top": p["top"], "bottom": next(iter(values.values())), "by_residue": None,
-                    "modulus": p["modulus"]}
-        return {"top": p["top"], "bottom": None, "modulus": p["modulus"],
+            bottom = next(iter(values.values()))
+            return {"top": p["top"], "bottom": bottom, "by_residue": None,
+                    "modulus": p["modulus"], "both": both, "total": p["top"] + bottom + both}
+        return {"top": p["top"], "bottom": None, "modulus": p["modulus"], "both": both,
                 "by_residue": [{"residue": r, "count": c} for r, c in sorted(values.items())]}
-    return {"top": p["top"], "bottom": bottom, "by_residue": None, "modulus": p["modulus"]}
+    return {"top": p["top"], "bottom": bottom, "by_residue": None, "modulus": p["modulus"],
+            "both": both, "total": p["top"] + bottom + both}
+
+
+def _run_words(indices: Sequence[Any], size: Any, noun: str) -> list[str]:
+    """The shown indices (None: an ellipsis) as phrases: 'its first 2 rows', 'row 4',
+    'rows 4 to 6', 'its last row' (LaTeX math for the numbers)."""
+    runs: list[list[Any]] = []
+    for index in indices:
+        if index is None:
+            runs.append([])
+        elif runs and runs[-1]:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    parts = []
+    for run in (r for r in runs if r):
+        count = len(run)
+        amount = f"${count}$ {noun}s" if count > 1 else noun
+        if run[0] == 0:
+            parts.append(f"its first {amount}")
+        elif sympy.simplify(run[-1] - (size - 1)) == 0:
+            parts.append(f"its last {amount}")
+        elif count == 1:
+            parts.append(f"{noun} ${latex_index(run[0])}$")
+        else:
+            parts.append(f"{noun}s ${latex_index(run[0])}$ to ${latex_index(run[-1])}$")
+    return parts
+
+
+def _and(parts: Sequence[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _elision(p: Any) -> dict[str, Any]:
+    rows_count, cols_count = p["shape"]
+    rows, cols = list(p["rows"]), list(p["cols"])
+    return {"rows_elided": None in rows, "cols_elided": None in cols,
+            "rows": _and(_run_words(rows, rows_count, "row")),
+            "cols": _and(_run_words(cols, cols_count, "column")),
+            "last_row_shown": rows[-1] is not None}
 
 
 def _cut_rows(p: Any) -> dict[str, Any]:
@@ -183,11 +244,32 @@ def _cut_rows(p: Any) -> dict[str, Any]:
             "none": all(not c for c in by.values()), "first": cases[0]}
 
 
+class AxisStated(dict):
+    """kind -> {axis: view}; a missing kind reads as {}."""
+
+    def __missing__(self, key: str) -> dict:
+        return {}
+
+
+def by_axis(statements: Sequence[Statement], op: Any) -> dict[str, dict[int, Any]]:
+    """kind -> axis -> the view of the statement of that kind about that axis (N-D documents
+    phrase the statements of each axis and block level in its own sentences); views carry the
+    statement's index in ``statements`` as ``id``."""
+    out: dict[str, dict[int, Any]] = AxisStated()
+    for index, statement in enumerate(statements):
+        if "axis" in statement.params:
+            v = view(statement, op)
+            v["id"] = index
+            out.setdefault(statement.kind, {})[statement.params["axis"]] = v
+    return out
+
+
 def views(statements: Sequence[Statement], op: Any) -> tuple[Stated, StatedAll]:
     """(first view per kind, every view per kind) for the template context."""
     first, every = Stated(), StatedAll()
-    for statement in statements:
+    for index, statement in enumerate(statements):
         v = view(statement, op)
+        v["id"] = index  # what a phrased span names (symdil.render.phrasing)
         every.setdefault(statement.kind, []).append(v)
         first.setdefault(statement.kind, v)
     return first, every
@@ -212,7 +294,11 @@ TITLES = {
     "forward_transpose_columns": "columns of the forward transpose",
     "zero_insertion": "zero-insertion reading",
     "zero_insertion_products": "zero-insertion products", "channel_blocks": "channel blocks",
-    "shape": "matrix shape",
+    "shape": "matrix shape", "elision": "what the printed matrix shows",
+    "kernel_values": "kernel values", "cost": "cost of the definition",
+    "definition": "the definition, entry by entry", "nonzero_blocks": "non-zero blocks",
+    "block_rows": "block rows and block lines", "zero_slices": "zero kernel slices",
+    "empty_slices": "zero blocks of non-zero slices",
 }
 
 
@@ -284,4 +370,5 @@ def statement_summary(op: Any, results: Sequence[tuple[Statement, bool]]) -> dic
     head_latex = head if count == 1 else f"All ${count}$ statements of this document"
     detail_latex = f"{head_latex} ({names}) {verb} re-derived from {where_latex} and {outcome}."
     return {"name": "statements", "passed": held == count, "applicable": True,
-            "title": "Statements", "detail": detail, "detail_latex": detail_latex}
+            "title": "Statements", "detail": detail, "detail_latex": detail_latex,
+            "count": count, "kinds": len(kinds)}

@@ -230,8 +230,16 @@ def fitted_equation(op: Any, max_rows: int, max_cols: int,
         + "\n\\end{aligned}")
 
 
-def fitted_matrix(op: Any, max_rows: int, max_cols: int, printer: SymdilLatexPrinter,
-                  room: float = 30.0) -> tuple[Layout, str]:
+def fitted_matrix(op: Any, max_rows: int, max_cols: int,
+                  width: float | None = None) -> tuple[str, Layout]:
+    """``fitted_matrix_equation`` and the layout it prints (the rows and columns shown), from
+    which a document's sentence about what is shown is phrased."""
+    layout, tex = fitted_equation(op, max_rows, max_cols, width)
+    return tex, layout
+
+
+def fitted_lone_matrix(op: Any, max_rows: int, max_cols: int, printer: SymdilLatexPrinter,
+                       room: float = 30.0) -> tuple[Layout, str]:
     """One operator matrix (no vectors) that fits the document's width less ``room`` points
     (a name and ``=`` before it): all the columns the limits allow with amsmath's gap, then
     the tight gap, and only then fewer columns."""

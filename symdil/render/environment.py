@@ -270,6 +270,9 @@ def _make_environment(user_dir: str | None) -> jinja2.Environment:
     env.filters["html_escape"] = html_escape
     env.filters["text_only"] = text_only
     env.filters["markdown_escape"] = markdown_escape
+    from .phrasing import checked, counted, phrase
+
+    env.globals.update(phrase=phrase, checked=checked, counted=counted)
     return env
 
 

@@ -24,6 +24,11 @@ from .model import Stack
 from .statements import StackEvidence, StackStatement, stack_statements
 
 FORMATS = ("latex", "markdown", "html")
+#: The human name of each stack statement kind (the verification section names them).
+KIND_TITLES = {"stack_layer_lengths": "layer sizes", "stack_receptive_field": "receptive fields",
+               "stack_product": "the composed product", "stack_region": "regions",
+               "stack_single_conv": "one convolution", "stack_polynomial": "the taps of C(z)"}
+
 #: Composed taps listed in full up to this many; beyond, the first and last three.
 MAX_TAPS_SHOWN = 8
 
@@ -78,6 +83,26 @@ def _axes(values: list[str]) -> str:
     return values[0] if len(values) == 1 else r"\times ".join(values)
 
 
+class _Spans(dict):
+    """kind -> the ids of its statements; a kind the document does not state reads as []."""
+
+    def __missing__(self, key: str) -> list:
+        return []
+
+
+def _reads(stack: Stack, positions: Any, printer: Any) -> str:
+    """The inputs a folding row reads (``stack_region``'s exact positions), as math: every one up
+    to 8, else the first and last three and how many."""
+    if stack.ndim != 1 or stack.input_shape[0] != 1:
+        per_axis = [", ".join(str(p) for p in axis) for axis in positions]
+        return r" \times ".join(rf"\{{{text}\}}" for text in per_axis)
+    names = [printer._print(stack.input_symbol_at(p)) for p in positions[0]]
+    if len(names) > 8:
+        return ", ".join(names[:3]) + r", \dots, " + ", ".join(names[-3:]) + \
+            rf"\ ({len(names)}\text{{ inputs}})"
+    return ", ".join(names)
+
+
 class StackDocument:
     """A derivation of a ``Stack``: ``render(fmt, standalone, report)`` and ``check()``."""
 
@@ -100,8 +125,13 @@ class StackDocument:
         printer = _StackPrinter()
         ndim = stack.ndim
         by_kind: dict[str, list[StackStatement]] = {}
-        for statement in self.statements:
+        # what a phrased span names (symdil.render.phrasing): kind -> [{"id": index}], in order
+        spans: dict[str, list[dict[str, int]]] = _Spans()
+        ids = {}
+        for index, statement in enumerate(self.statements):
             by_kind.setdefault(statement.kind, []).append(statement)
+            spans.setdefault(statement.kind, []).append({"id": index})
+            ids[id(statement)] = {"id": index}
         shapes = by_kind["stack_layer_lengths"][0].params["shapes"]
         fields = {(s.params["axis"], s.params["upto"]): s for s in by_kind["stack_receptive_field"]}
         table = []
@@ -131,7 +161,10 @@ class StackDocument:
             index = statement.params["index"]
             region = statement.params["region"]
             name = printer._print(stack.output_symbol_at(statement.params["row"]))
+            positions = statement.params.get("positions")
             regions.append({
+                "statement": ids[id(statement)],
+                "folded": None if positions is None else _reads(stack, positions, printer),
                 "output": name,
                 "region": None if region is None else _axes(
                     [rf"[{u}, {v}]" for u, v in region]),
@@ -141,6 +174,7 @@ class StackDocument:
         single_context = None
         if single is not None:
             single_context = self._single(single, printer)
+            single_context["polynomial"] = bool(by_kind.get("stack_polynomial"))
         else:
             single_context = {"exists": False, "candidate": False,
                               "reason": stack.single_conv().reason}
@@ -148,6 +182,9 @@ class StackDocument:
         equation = self._matrix()
         layers = len(stack.layers)
         return {
+            "spans": spans,
+            "flipped": ", ".join(str(number) for number, layer in enumerate(stack.layers, 1)
+                                 if layer.axes[0].flip),
             "layers": layers,
             "n": _axes([str(v) for v in stack.input_shape[1:]]),
             "outputs": _axes([str(v) for v in stack.output_shape[1:]]),
@@ -286,7 +323,8 @@ class StackDocument:
             checks = {"checks": [{"name": c.name, "title": getattr(c, "title", None),
                                   "passed": c.passed, "detail": c.detail,
                                   "applicable": c.applicable} for c in report.checks],
-                      "statements": len(results)}
+                      "statements": len(results), "kinds": ", ".join(dict.fromkeys(
+                          KIND_TITLES.get(s.kind, s.kind) for s, _ in results))}
         context.update(fmt=fmt, standalone=standalone, verification=checks, title=title,
                        latin_fonts=needs_latin_fonts(title or ""),
                        default_title=f"A stack of {context['layers']} convolutions: receptive "

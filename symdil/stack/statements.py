@@ -140,6 +140,11 @@ def _region(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
     index, region = tuple(params["index"]), params["region"]
     in_shape, out_shape = evidence.input_shape, evidence.output_shape
     support = evidence.rows[params["row"]]
+    if params.get("positions") is not None:
+        # T4: a row whose padding folds reads exactly these input positions along each axis
+        for axis, positions in enumerate(params["positions"]):
+            if {_unflatten(c, in_shape)[axis + 1] for c in support} != set(positions):
+                return False
     if region is None:
         return not support or not params["zeros"]
 
@@ -188,6 +193,26 @@ def _region(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
         if hull(evidence.rows[row], axis) != shifted:
             return False
     return True
+
+
+@register("stack_polynomial", "the composed taps c_t are the coefficients of the product of the "
+          "layers' polynomials K_l(z) = sum_t k_(tap l t) z^t taken at z^(d_l J_l) -- tap K-1-t at "
+          "offset t in a flipped layer --, and row `row` of the stack holds them from column "
+          "`start` on")
+def _polynomial(params: Mapping[str, Any], evidence: StackEvidence) -> bool:
+    z = sympy.Symbol("z")
+    product = sympy.Integer(1)
+    for taps, power in params["factors"]:
+        product *= sum(tap * z ** (offset * power) for offset, tap in enumerate(taps))
+    coefficients = sympy.Poly(sympy.expand(product), z).all_coeffs()[::-1]
+    taps = list(params["taps"])
+    coefficients += [0] * (len(taps) - len(coefficients))
+    if len(coefficients) != len(taps) or not all(
+            _same(a, b) for a, b in zip(coefficients, taps)):
+        return False
+    row = evidence.rows[params["row"]]
+    want = {params["start"] + t: c for t, c in enumerate(taps) if sympy.expand(c) != 0}
+    return set(row) == set(want) and all(_same(row[c], want[c]) for c in want)
 
 
 @register("stack_single_conv", "the stack equals one convolution except on the listed border rows")
@@ -256,12 +281,25 @@ def stack_statements(stack: Stack) -> list[StackStatement]:
                                 if layer.transposed])
             period.append(transposed)  # out shift by prod(transposed s) = in shift prod(s)
             shift.append(forward)
+        positions = None
+        if not zeros and stack.forward_only:
+            # T4: the padding folds this row's reads back into the input: the exact positions
+            # it reads, per axis, from the row itself (exact coefficients, cancellation included)
+            in_shape = stack.input_shape
+            support = stack.row(flat)
+            positions = tuple(tuple(sorted({_unflatten(c, in_shape)[a + 1] for c in support}))
+                              for a in range(stack.ndim))
+            if all(set(p) == set(range(u, v + 1)) for p, (u, v) in zip(
+                    positions, region if None not in region else [])) and None not in region:
+                positions = None  # the row reads its region as it is: nothing folds
         out.append(Statement("stack_region", {
+            "positions": positions,
             "row": flat, "index": index, "zeros": zeros, "period": tuple(period),
             "clean": None if zeros and stack.forward_only else tuple(
                 stack.clean_indices(a) for a in range(stack.ndim)),
             "shift": tuple(shift), "region": None if None in region else tuple(region)}))
     single = stack.single_conv()
+    polynomial = _polynomial_statement(stack, single)
     if single.candidate is not None:
         conv = single.candidate.args
         keys = ("kernel", "stride", "padding", "in_channels", "out_channels", "input_symbol",
@@ -270,4 +308,39 @@ def stack_statements(stack: Stack) -> list[StackStatement]:
             "conv": {key: conv[key] for key in keys}, "border": single.border,
             "symbolic": all(isinstance(t, sympy.Symbol) for t in stack.kernel),
             "exists": single.conv is not None}))
+    if polynomial is not None:
+        out.append(polynomial)
     return out
+
+
+def _polynomial_statement(stack: Stack, single: Any) -> Statement | None:
+    """C(z) of a 1-D one-channel stack with a single-convolution candidate: each layer's taps in
+    offset order (reversed for a flipped layer, T5), the power d_l J_l, and an interior row that
+    holds the composed taps."""
+    candidate = single.candidate
+    if candidate is None or stack.ndim != 1 or not all(
+            layer.in_channels == layer.out_channels == 1 for layer in stack.layers):
+        return None
+    jumps = stack.jumps(0)
+    factors = []
+    for number, layer in enumerate(stack.layers):
+        axis = layer.axes[0]
+        K = axis.kernel_size
+        taps = tuple(layer.kernel[K - 1 - t] if axis.flip else layer.kernel[t] for t in range(K))
+        factors.append((taps, axis.dilation * jumps[number]))
+    border = set(single.border)
+    axis = candidate.axes[0]
+    size = len(candidate.kernel)
+
+    def whole(r: int) -> bool:  # the row equals the candidate's, which reads all its taps
+        start = axis.stride * r - axis.pad_before
+        return r not in border and 0 <= start and start + size <= axis.n
+
+    first = max(0, -(-axis.pad_before // axis.stride))
+    row = next((r for r in range(first, min(first + len(border) + 2, candidate.shape[0]))
+                if whole(r)), None)
+    if row is None:
+        return None
+    return Statement("stack_polynomial", {
+        "factors": tuple(factors), "taps": tuple(candidate.kernel), "row": row,
+        "start": axis.stride * row - axis.pad_before})

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import kinds as _kinds  # noqa: F401  (registers the kinds)
 from . import levels as _levels  # noqa: F401  (registers the block-level kinds)
+from . import shown as _shown  # noqa: F401  (registers the kinds of what is shown)
 from .base import KINDS, Evidence, Kind, Statement, evaluate, register
 from .evidence import evidence_of, instance_sizes, instances
 from .select import statements

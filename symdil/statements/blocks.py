@@ -7,8 +7,15 @@ from typing import Any
 
 from ..core.conv import Conv
 from .base import Statement
-from .build import _g, _sizes, _tap
-from .facts import axis_operator, block_facts, entry_groups, structure_facts
+from .build import _band, _g, _shown_kernel, _sizes, _tap
+from .facts import (
+    _slice_sum,
+    axis_operator,
+    block_facts,
+    entry_groups,
+    spatial_nonzeros,
+    structure_facts,
+)
 
 
 def _prod(values: Any) -> int:
@@ -27,8 +34,8 @@ def _axis_statements(op: Conv, a: int) -> list[Statement]:
         params = dict(statement.params)
         if "axis" in params:
             params["axis"] = a
-        if statement.kind in ("crop",):
-            continue  # 1-D only (reads the whole 1-D pattern)
+        if statement.kind in ("crop", "causal", "later_inputs"):
+            continue  # 1-D only (the whole 1-D pattern; N-D documents do not state causality)
         out.append(Statement(statement.kind, params))
     out.append(Statement("window", {"axis": a, "g": _g(axis)}))
     absent = tuple(_tap(axis, t) for t in facts.absent_offsets)
@@ -71,14 +78,54 @@ def _level_statements(op: Conv, level: Any) -> list[Statement]:
     empty = tuple(t for t in level.zero_slices if t not in zero_kernel)
     if empty:
         out.append(Statement("empty_slices", {"axis": level.axis, "slices": empty}))
+    # the block lines, as in 1-D: those of the interior block rows, and those the folded blocks of
+    # the border rows add (every block line when no block row is interior)
+    band_lines, border = _block_lines(op, level)
     out.append(Statement("block_rows", {
         "axis": level.axis, "g": _g(axis), "per_line": lines.per_line,
         "first": None if interior is None else interior[0],
         "last": None if interior is None else interior[1],
-        "lines": tuple(facts.band_lines), "short": tuple(lines.short),
+        "lines": band_lines, "border_lines": border,
+        "span": (min(band_lines), max(band_lines)) if band_lines else None,
+        "short": tuple(lines.short),
         "folded": tuple(lines.folded), "lacking": tuple(lines.lacking),
         "zero_slices": tuple(level.zero_slices)}))
     return out
+
+
+def _level_kernel(op: Conv, level_axis: int) -> tuple:
+    """The kernel of T_{0,...,0} (``level_axis`` zeros) of channel pair (0, 0), flat."""
+    kernel = tuple(op.kernel[:_prod(op.kernel_shape[2:])])  # channel pair (0, 0) comes first
+    for axis in op.axes[:level_axis]:
+        kernel = kernel[:len(kernel) // axis.kernel_size]
+    return kernel
+
+
+def _block_lines(op: Conv, level: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(lines, border_lines) of a block level, as in 1-D: the block lines of the interior block
+    rows and those the border rows add -- every block line when no block row is interior.  A
+    folded block is the sum of the kernel slices that land on it, and that sum can be zero
+    (T3: the blocks of the border rows are read off the actual slices, not their labels)."""
+    band = _band(level.pattern, level.facts).params
+    axis = op.axes[level.axis]
+    if axis.transposed or axis.padding_mode == "zeros":
+        return tuple(band["lines"]), tuple(band["border_lines"])
+    current = _level_kernel(op, level.axis)
+    size = len(current) // axis.kernel_size
+    inner_axes = op.axes[level.axis + 1:]
+    found: set[int] = set()
+    for row in level.facts.border_rows:
+        by_column: dict[int, list[int]] = {}
+        for hit in row.hits:
+            if hit.column is not None:
+                by_column.setdefault(hit.column, []).append(hit.tap)
+        for column, taps in by_column.items():
+            if spatial_nonzeros(inner_axes, _slice_sum(current, tuple(sorted(taps)), size)):
+                found.add(column - axis.stride * row.row)
+    if level.facts.interior is None:
+        return tuple(sorted(found)), ()
+    lines = tuple(band["lines"])
+    return lines, tuple(sorted(found - set(lines)))
 
 
 def _zero_kernel_slices(op: Conv, axis: int) -> tuple[int, ...]:
@@ -123,8 +170,12 @@ def _zero_kernel_blocks(op: Conv) -> int:
 def block_statements(op: Conv) -> list[Statement]:
     """The statements of an N-D and/or multi-channel operator (concrete sizes)."""
     facts = block_facts(op)
-    out: list[Statement] = [Statement("output_length", {"axis": a, "length": axis.output_length})
-                            for a, axis in enumerate(op.axes)]
+    out: list[Statement] = [Statement("definition", {
+        "input_shape": tuple(op.input_shape), "output_shape": tuple(op.output_shape),
+        "groups": op.groups, "axes": tuple(_g(axis) for axis in op.axes)})]
+    out += _shown_kernel(op)
+    out += [Statement("output_length", {"axis": a, "length": axis.output_length})
+            for a, axis in enumerate(op.axes)]
     # an axis along which no tap lands makes M zero: nothing about the other axes shows in M
     if all(entry_groups(axis) for axis in op.axes):
         for a in range(op.ndim):
@@ -148,6 +199,24 @@ def block_statements(op: Conv) -> list[Statement]:
             "grid": info.grid, "groups": op.groups, "transposed": op.transposed,
             "separated": info.separated_blocks, "zero_kernel": zero_kernel,
             "empty": info.zero_kernel_blocks - zero_kernel, "nonzero": info.nonzero_blocks}))
+    if visible:
+        out.append(_inner_band(op))
+    # a level's taps that never land are said with its block lines; without them, not at all
+    stated_levels = {st.params["axis"] for st in out if st.kind == "block_rows"}
+    out = [st for st in out if st.kind not in ("absent_taps", "padding_only_taps")
+           or st.params["axis"] == op.ndim - 1 or st.params["axis"] in stated_levels]
     out.append(Statement("nonzeros", {"count": facts.nonzeros}))
     out.append(_products(op, facts.nonzeros))
     return out
+
+
+def _inner_band(op: Conv) -> Statement:
+    """The band of the 1-D blocks along the last axis: where the taps land (zero-valued ones
+    included, as the axis' pattern reads them), and the lines the folded entries of the border
+    rows add."""
+    a = op.ndim - 1
+    axis = op.axes[a]
+    one = axis_operator(axis, axis.kernel_size)
+    params = dict(_band(one, structure_facts(one)).params)
+    params["axis"] = a
+    return Statement("band", params)

@@ -109,6 +109,56 @@ def _untouched(op: Conv, facts: Facts) -> list[Statement]:
     return out
 
 
+#: Border lines examined one by one for zero lines (rows forward, columns transposed) at most;
+#: beyond (no interior line and a huge n), the zero lines are not stated.
+MAX_ZERO_LINE_SCAN = 100_000
+
+
+def _zero_lines(op: Conv, facts: Facts) -> list[Statement]:
+    """The other side of ``_untouched``: forward, the outputs that are zero rows (no tap lands,
+    or only zero ones: ``empty_outputs`` / ``zero_weight_outputs``); transposed, the inputs that
+    reach no output (``unread_inputs``) or only through zero taps (``zero_weight_inputs``).
+    Only border lines can be empty; interior ones are zero only when every tap is."""
+    axis = op.axes[0]
+    K, s, d, p = axis.kernel_size, axis.stride, axis.dilation, axis.pad_before
+    interior = facts.interior
+    every_zero = all(value == 0 for value in op.kernel)
+    if axis.transposed:
+        count, reach = axis.n, axis.output_length
+        if interior is not None:  # only the border columns, never a loop over n
+            outer: Any = list(range(interior[0])) + list(range(interior[1] + 1, count))
+        elif count <= MAX_ZERO_LINE_SCAN:
+            outer = range(count)
+        else:
+            return []
+        empty, zero = [], []
+        for j in outer:
+            landed = [t for t in range(K) if 0 <= s * j + d * t - p < reach]
+            if not landed:
+                empty.append(j)
+            elif all(op.kernel[_tap(axis, t)] == 0 for t in landed):
+                zero.append(j)
+        kinds = ("unread_inputs", "zero_weight_inputs")
+    else:
+        count = axis.output_length
+        empty = [row.row for row in facts.border_rows
+                 if all(hit.column is None for hit in row.hits)]
+        zero = [row.row for row in facts.border_rows if not row.entries
+                and any(hit.column is not None for hit in row.hits)]
+        kinds = ("empty_outputs", "zero_weight_outputs")
+    zero_count = len(zero)
+    if every_zero and interior is not None:
+        zero_count += interior[1] - interior[0] + 1
+        zero = sorted(zero + list(range(interior[0], min(interior[1] + 1,
+                                                          interior[0] + LISTED))))
+    out = []
+    if empty:
+        out.append(Statement(kinds[0], {"count": len(empty), "first": tuple(empty[:LISTED])}))
+    if zero_count:
+        out.append(Statement(kinds[1], {"count": zero_count, "first": tuple(zero[:LISTED])}))
+    return out
+
+
 def _products(op: Conv, facts: Facts) -> Statement:
     axis = op.axes[0]
     n, m, K = axis.n, axis.output_length, axis.kernel_size
@@ -149,7 +199,7 @@ def _band(op: Conv, facts: Facts) -> Statement:
                 lines_set.add(c - s * i)
         return Statement("band", {"axis": 0, "g": _g(axis), "first": None, "last": None,
                                   "lines": tuple(sorted(lines_set)), "border_lines": (),
-                                  "span": _window_span(axis, None)})
+                                  "span": _span(lines_set)})
     lines = {d * t - p for t in nonzero}
     if not axis.transposed:
         for row in facts.border_rows:
@@ -161,40 +211,13 @@ def _band(op: Conv, facts: Facts) -> Statement:
     return Statement("band", {"axis": 0, "g": _g(axis), "first": interior[0],
                               "last": interior[1], "lines": tuple(sorted(lines)),
                               "border_lines": tuple(sorted(border_set - lines)),
-                              "span": _window_span(axis, interior)})
+                              "span": _span(lines)})
 
 
-def _window_span(axis: Axis, interior: Any) -> tuple[int, int] | None:
-    """(first, last) line any tap lands on -- zero-valued taps included -- over the outer lines
-    ``interior`` (all of them when None): the lines the window spans, whatever the taps' values.
-    None when no tap lands at all."""
-    s = axis.stride
-    found: set[int] = set()
-    for i in _span_rows(axis):
-        for _, j in axis_taps(axis, i):
-            outer, inner = (j, i) if axis.transposed else (i, j)
-            if interior is None or interior[0] <= outer <= interior[1]:
-                found.add(inner - s * outer)
-    return (min(found), max(found)) if found else None
-
-
-def _span_rows(axis: Axis) -> range | list[int]:
-    """The output rows whose taps decide the window span: the rows near each end (where taps are
-    cut or folded) and enough rows past them to hold every interior pattern (one per residue of
-    the row modulo s when transposed); interior rows further in repeat those lines.  Bounded by
-    the border rows (guarded before a derivation starts), not by n."""
-    m = axis.output_length
-    span = axis.dilation * (axis.kernel_size - 1)
-    s = axis.stride
-    if axis.transposed:
-        top = axis.pad_before + span + 2 * s + 2
-        bottom = axis.pad_after + span + axis.output_padding + 2 * s + 2
-    else:
-        top = -(-(axis.pad_before + span) // s) + 2
-        bottom = -(-(axis.pad_after + span) // s) + 2
-    if top + bottom >= m:
-        return range(m)
-    return list(range(top)) + list(range(m - bottom, m))
+def _span(lines: Any) -> tuple[int, int] | None:
+    """The lines the band spans: from its first non-zero line to its last (a line that holds only
+    zero-valued taps at either end is not part of it); None without a non-zero line."""
+    return (min(lines), max(lines)) if lines else None
 
 
 def _outer_entries(op: Conv, i: int) -> list[int]:
@@ -227,20 +250,24 @@ def _border_statements(op: Conv, facts: Facts) -> list[Statement]:
     if axis.transposed:
         # rows that a tap (zero-valued ones included) would reach from an input outside
         K, s, d, p, n = axis.kernel_size, axis.stride, axis.dilation, axis.pad_before, axis.n
-        top = bottom = 0
+        top = bottom = both = 0
         for r in _transposed_candidates(axis):
             sources = [q for t in range(K) for q, rem in [divmod(r + p - d * t, s)] if rem == 0]
-            top += any(q < 0 for q in sources)
-            bottom += any(q >= n for q in sources)
+            low, high = any(q < 0 for q in sources), any(q >= n for q in sources)
+            both += low and high
+            top += low and not high
+            bottom += high and not low
     else:
         m = axis.output_length
-        top = sum(1 for row in facts.border_rows if row.side in ("top", "both"))
-        bottom = sum(1 for row in facts.border_rows if row.side in ("bottom", "both"))
-    if top == 0 and bottom == 0:
+        top = sum(1 for row in facts.border_rows if row.side == "top")
+        bottom = sum(1 for row in facts.border_rows if row.side == "bottom")
+        both = sum(1 for row in facts.border_rows if row.side == "both")
+    if top == 0 and bottom == 0 and both == 0:
         out.append(Statement("no_borders", {"axis": 0, "g": g}))
         return out
+    # a row that touches both ends is counted once, as such (not once at each end)
     out.append(Statement("border_rows", {"axis": 0, "g": g, "top": top, "bottom": bottom,
-                                         "modulus": 1}))
+                                         "both": both, "modulus": 1}))
     if not axis.transposed and axis.padding_mode == "zeros" and facts.interior is not None:
         out.append(Statement("cut_rows", {"axis": 0, "side": "top", "modulus": 1,
                                           "by_residue": {0: tuple(_cuts(op, range(m)))}}))
@@ -320,7 +347,9 @@ def _causality(op: Conv) -> Statement:
     if not op.symbolic:
         # only rows whose window starts in the padding can fold onto later inputs
         for i in range(min(axis.output_length, _ceil_div(p, s) + 1)):
-            columns = sorted({c for _, c in axis_taps(axis, i) if c > s * i})
+            # the inputs the row reads: non-zero entries (T6: not an input met only by a zero
+            # tap, nor one whose folded taps cancel)
+            columns = sorted(c for c in op.row(i) if c > s * i)
             if columns:
                 later.append((i, tuple(columns)))
     if later:
@@ -331,7 +360,7 @@ def _causality(op: Conv) -> Statement:
 def _structure(op: Conv, facts: Facts) -> list[Statement]:
     axis = op.axes[0]
     g = _g(axis)
-    out: list[Statement] = [Statement("window", {"axis": 0, "g": g})]
+    out: list[Statement] = [Statement("window", {"axis": 0, "g": g, "n": axis.n})]
     interior = facts.interior
     if interior is not None and interior[1] != interior[0]:
         out.append(Statement("shift", {"axis": 0, "g": g, "first": interior[0],
@@ -342,10 +371,7 @@ def _structure(op: Conv, facts: Facts) -> list[Statement]:
         lines = {axis.dilation * t - axis.pad_before for t in _nonzero_offsets(op, axis)}
         out.append(Statement("band", {"axis": 0, "g": g, "first": interior[0],
                                       "last": interior[1], "lines": tuple(sorted(lines)),
-                                      "border_lines": (),
-                                      # interior lines: every tap lands, d t - p for t < K
-                                      "span": (-axis.pad_before, axis.dilation
-                                               * (axis.kernel_size - 1) - axis.pad_before)}))
+                                      "border_lines": (), "span": _span(lines)}))
     absent = tuple(_tap(axis, t) for t in facts.absent_offsets)
     if absent:
         if axis.transposed or axis.padding_mode == "zeros":
@@ -414,13 +440,24 @@ def _zero_insertion_products(op: Conv) -> Statement:
                                                  "with_zeros": m * K - landed})
 
 
+def _shown_kernel(op: Conv) -> list[Statement]:
+    """The numeric kernel, when the document prints its values."""
+    if op._kernel_values is None:
+        return []
+    return [Statement("kernel_values", {"values": tuple(op.kernel)})]
+
+
+def _shape(op: Conv) -> Statement:
+    return Statement("shape", {"rows": op.shape[0], "cols": op.shape[1]})
+
+
 def one_dimensional(op: Conv) -> list[Statement]:
     """The statements of a concrete 1-D, one-channel derivation, in document order."""
     if op.symbolic:
         return general(op)
     facts = structure_facts(op)
-    out = _sizes(op, facts) + _structure(op, facts)
-    out += _untouched(op, facts)
+    out = _shown_kernel(op) + _sizes(op, facts) + [_shape(op)] + _structure(op, facts)
+    out += _untouched(op, facts) + _zero_lines(op, facts)
     out.append(_products(op, facts))
     out += _border_statements(op, facts)
     out += [border_row_statement(op, row) for row in _shown(facts.border_rows)]
@@ -472,7 +509,7 @@ def general(op: Conv) -> list[Statement]:
     facts = structure_facts(op)
     bound = valid_from(op, facts)
     out = [Statement("valid_from", {"g": g, "bound": bound})]
-    out += _sizes(op, facts) + _structure(op, facts)
+    out += _shown_kernel(op) + _sizes(op, facts) + [_shape(op)] + _structure(op, facts)
     size = _stand_in_size(axis)
     sizes = (size, size + axis.stride)
     linear_ok = axis.transposed or axis.stride == 1
@@ -485,6 +522,12 @@ def general(op: Conv) -> list[Statement]:
                                   sizes)
         params["dense"] = sympy.expand(axis.output_length * axis.n)
         out.append(Statement("products_count", {**dict(products.params), **params}))
+    else:  # stride > 1: the products kept are not linear in n; the cost is
+        lines = axis.n if axis.transposed else axis.output_length
+        out.append(Statement("cost", {
+            "scatter": axis.transposed, "lines": lines, "per_line": axis.kernel_size,
+            "total": sympy.expand(lines * axis.kernel_size),
+            "dense": sympy.expand(axis.output_length * axis.n)}))
     out += _general_borders(op, facts)
     out += [border_row_statement(op, row) for row in _shown(facts.border_rows)]
     if axis.transposed:
@@ -515,6 +558,7 @@ def _general_borders(op: Conv, facts: Facts) -> list[Statement]:
     by_residue_rows: dict[int, int] = {}
     by_residue_cuts: dict[int, tuple[int, ...]] = {}
     top = top_cuts = None
+    both = 0
     for rho in range(modulus):
         size = base + (rho - base) % modulus
         concrete = op.replace(n=size)
@@ -523,6 +567,7 @@ def _general_borders(op: Conv, facts: Facts) -> list[Statement]:
         rows = next((st for st in statements if st.kind == "border_rows"), None)
         top = 0 if rows is None else rows.params["top"]
         by_residue_rows[rho] = 0 if rows is None else rows.params["bottom"]
+        both = max(both, 0 if rows is None else rows.params["both"])
         cuts = [st for st in statements if st.kind == "cut_rows"]
         if not axis.transposed:
             m = concrete.output_length
@@ -533,8 +578,9 @@ def _general_borders(op: Conv, facts: Facts) -> list[Statement]:
     if top == 0 and not any(by_residue_rows.values()):
         return [Statement("no_borders", {"axis": 0, "g": g})]
     bottom: Any = by_residue_rows[0] if modulus == 1 else by_residue_rows
+    # from the bound on the borders are separate: no row touches both ends
     out.append(Statement("border_rows", {"axis": 0, "g": g, "top": top, "bottom": bottom,
-                                         "modulus": modulus}))
+                                         "both": both, "modulus": modulus}))
     if not axis.transposed:
         out.append(Statement("cut_rows", {"axis": 0, "side": "top", "modulus": 1,
                                           "by_residue": {0: top_cuts}}))

@@ -52,10 +52,14 @@ def instance_sizes(op: Any, bound: int) -> range:
     return range(bound, bound + 3 * axis.stride + axis.kernel_size + 1)
 
 
+def instance(op: Any, size: int) -> Evidence:
+    """Evidence of the instance n = ``size`` of a general-case operator (``n`` and ``m`` bound)."""
+    m_symbol = sympy.Symbol("m", integer=True, positive=True)
+    concrete = op.replace(n=size)
+    return evidence_of(concrete, {op.axes[0].n: size, m_symbol: concrete.output_shape[1]})
+
+
 def instances(op: Any, bound: int) -> Iterator[Evidence]:
     """Evidence of the concrete instances of a general-case operator (``n`` and ``m`` bound)."""
-    axis = op.axes[0]
-    m_symbol = sympy.Symbol("m", integer=True, positive=True)
     for size in instance_sizes(op, bound):
-        concrete = op.replace(n=size)
-        yield evidence_of(concrete, {axis.n: size, m_symbol: concrete.output_shape[1]})
+        yield instance(op, size)

@@ -223,6 +223,8 @@ def _same_padding(params: Mapping[str, Any], ev: Evidence) -> bool:
           "through tap t (transposed: input j writes row s*j + d*t - p).")
 def _window(params: Mapping[str, Any], ev: Evidence) -> bool:
     line_ = line(ev, params["axis"])
+    if "n" in params and params["n"] != line_.n:
+        return False
     return _pattern(line_) == expected_taps(params["g"], line_.n, line_.m)
 
 
@@ -237,19 +239,22 @@ def _receptive_field(params: Mapping[str, Any], ev: Evidence) -> bool:
     return all(max(outer[i]) - min(outer[i]) + 1 == params["size"] for i in complete)
 
 
-@register("causal", "No output reads a later input: row i reads only columns <= s*i.")
+@register("causal", "No output reads a later input: row i reads (a non-zero coefficient) only "
+          "columns <= s*i.")
 def _causal(params: Mapping[str, Any], ev: Evidence) -> bool:
     line_ = line(ev, params["axis"])
     s = params["s"]
-    return all(not row or max(row) <= s * i for i, row in enumerate(line_.taps))
+    read = line_.rows if line_.rows is not None else line_.taps  # read: a non-zero coefficient
+    return all(not row or max(row) <= s * i for i, row in enumerate(read))
 
 
 @register("later_inputs", "The rows listed (and no others) read inputs later than s*i, those "
-          "columns exactly.")
+          "columns exactly (an input is read when its coefficient is not zero).")
 def _later_inputs(params: Mapping[str, Any], ev: Evidence) -> bool:
     line_ = line(ev, params["axis"])
     s = params["s"]
-    found = {i: tuple(sorted(c for c in row if c > s * i)) for i, row in enumerate(line_.taps)}
+    read = line_.rows if line_.rows is not None else line_.taps
+    found = {i: tuple(sorted(c for c in row if c > s * i)) for i, row in enumerate(read)}
     found = {i: cols for i, cols in found.items() if cols}
     return found == {i: tuple(cols) for i, cols in params["rows"]}
 
@@ -308,11 +313,9 @@ def _band(params: Mapping[str, Any], ev: Evidence) -> bool:
     if first is None:
         inside, outside = outside, set()
     if "span" in params:
-        # the lines the window spans: every tap that lands, zero-valued ones included
-        pattern = _outer(line_, params["g"]["transposed"])
-        landed = {c - s * i for i, entries in enumerate(pattern)
-                  if first is None or first <= i <= last for c in entries}
-        span = (min(landed), max(landed)) if landed else None
+        # the lines the band spans: from the first non-zero line to the last (T7: a line that
+        # holds only a zero-valued tap at an end is not spanned)
+        span = (min(inside), max(inside)) if inside else None
         if span != (tuple(params["span"]) if params["span"] is not None else None):
             return False
     return (inside == set(params["lines"])
@@ -490,25 +493,26 @@ def _sides(g: Mapping[str, Any], line_: Line, r: int) -> tuple[bool, bool]:
     return min(positions) < 0, max(positions) >= line_.n
 
 
-@register("border_rows", "`top` rows touch the start and `bottom` rows the end (a row touching "
-          "both counts in both); they are exactly the border rows (forward: a tap cut or folded; "
-          "transposed: a contribution missing).  `bottom` may depend on n mod `modulus` (a "
-          "mapping residue -> count).")
+@register("border_rows", "`top` rows touch only the start, `bottom` rows only the end and "
+          "`both` rows both ends (each row counted once); they are exactly the border rows "
+          "(forward: a tap cut or folded; transposed: a contribution missing).  `bottom` may "
+          "depend on n mod `modulus` (a mapping residue -> count).")
 def _border_rows(params: Mapping[str, Any], ev: Evidence) -> bool:
     g = params["g"]
     line_ = line(ev, params["axis"])
     flags = _border_flags(g, line_)
-    top = bottom = 0
+    top = bottom = both = 0
     for r, flag in enumerate(flags):
         low, high = _sides(g, line_, r)
         if flag != (low or high):
             return False
-        top += flag and low
-        bottom += flag and high
+        both += flag and low and high
+        top += flag and low and not high
+        bottom += flag and high and not low
     bottom_claim = params["bottom"]
     if isinstance(bottom_claim, Mapping):
         bottom_claim = bottom_claim[line_.n % params["modulus"]]
-    return top == params["top"] and bottom == bottom_claim
+    return top == params["top"] and bottom == bottom_claim and both == params["both"]
 
 
 @register("cut_rows", "Zero padding: how many taps the `side` rows lose, row by row from the "

@@ -92,8 +92,18 @@ def _block_rows(params: Mapping[str, Any], ev: Evidence) -> bool:
     lines = {inner - s * outer for outer, inners in grid.items() for inner in inners}
     interior_lines = {inner - s * outer for outer, inners in grid.items() for inner in inners
                       if first is not None and first <= outer <= last}
+    claimed = set(params["lines"])
+    if "border_lines" in params:
+        # every non-zero block lies on a stated line: the interior's, or one the border adds
+        if lines != claimed | set(params["border_lines"]) or claimed & set(params["border_lines"]):
+            return False
+        if first is None and params["border_lines"]:
+            return False
+        if params.get("span") is not None and claimed and (
+                min(claimed), max(claimed)) != tuple(params["span"]):
+            return False
     if g["mode"] == "zeros" or transposed:
-        if lines != set(params["lines"]):
+        if first is not None and interior_lines != claimed:
             return False
         short = {i for i in range(outer_count) if len(grid.get(i, ())) < params["per_line"]}
         if short != set(params["short"]):
