@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from .checks import CheckResult
@@ -51,5 +52,9 @@ def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
         # parse first: a claim that cannot be read is bad input, whatever the checks say
         claim = parse_claim(claim_text, claim_source or "<claim>")
         result = compare_claim(claim, op, claim_index_base, claim_input_values)
-        extra = (CheckResult("claim", result.passed, result.detail),)
+        checked = result.verdict != "NOT CHECKED"
+        extra = (CheckResult("claim", result.verdict != "FAIL",
+                             result.detail if checked else "not checked: " + result.detail,
+                             applicable=checked),)
+        return replace(verify_conv(op, against, seed, extra), claim=result)
     return verify_conv(op, against, seed, extra)

@@ -168,8 +168,8 @@ ENTRY = '[[derivation]]\nname = "down"\nn = 16\nkernel = 2\n'
     ("stride = [2, 2]", "derivation[1] \"down\": stride must be one value for a 1-D input, "
      "got (2, 2)"),
     ("kernel_symbol = \"\\\\input\"", "derivation[1] \"down\": kernel_symbol must be a letter "
-     "optionally followed by letters/digits, or a Greek letter name such as 'alpha', got "
-     "'\\\\input'"),
+     "optionally followed by letters/digits, or a Greek letter name such as 'alpha', optionally "
+     "with primes (w') or one accent (\\tilde x, \\hat{x}), got '\\\\input'"),
     ("templates = \"nowhere\"", None),  # checked below: the message holds the absolute path
 ])
 def test_one_bad_key(tmp_path, extra, expected):
@@ -280,7 +280,8 @@ def test_defaults_apply_where_they_fit_and_are_checked_once(tmp_path):
         "defaults: unknown key 'name' (allowed: n, kernel, stride, dilation, padding, "
         "padding_mode, flip, transposed, output_padding, input_symbol, kernel_symbol, "
         "output_symbol, in_channels, out_channels, groups, formats, standalone, verify, "
-        "figures, max_rows, max_cols, templates, title, exercises, seed, solutions, solutions_file)"]
+        "figures, max_rows, max_cols, templates, title, exercises, seed, solutions, solutions_file, "
+        "kinds, level)"]
 
 
 def test_handout_rejects_derivation_keys(tmp_path):
@@ -288,8 +289,8 @@ def test_handout_rejects_derivation_keys(tmp_path):
     assert found[1].startswith("handout[1] \"h\": unknown key 'n' (allowed: name, exercises,")
     found = found[0]
     assert found.startswith("handout[1] \"h\": unknown key 'exercise' (allowed: name, exercises, "
-                            "seed, solutions, solutions_file, formats, max_rows, max_cols, "
-                            "templates, title); did you mean 'exercises'?")
+                            "seed, solutions, solutions_file, kinds, level, figures, formats, "
+                            "max_rows, max_cols, templates, title); did you mean 'exercises'?")
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -318,3 +319,18 @@ def test_unreadable_files(tmp_path):
 
 def test_build_file_error_is_a_symdil_error():
     assert issubclass(BuildFileError, SymdilError)
+
+
+def test_handout_kinds_and_level(tmp_path):
+    plan = load_build(write(tmp_path, '[[handout]]\nname = "h"\nkinds = ["find_wrong_entry", '
+                            '"receptive_field"]\nlevel = 3\nfigures = true\n'))
+    spec = plan.targets[0].handout
+    assert spec.kinds == ("find_wrong_entry", "receptive_field") and spec.level == 3
+    assert plan.targets[0].figures
+    found = problems(tmp_path, '[[handout]]\nname = "h"\nkinds = ["nope"]\nlevel = 0\n')
+    assert found == ["handout[1] \"h\": 'level' must be 1, 2 or 3, got 0 (an integer)",
+                     "handout[1] \"h\": kinds: unknown kind 'nope'; the kinds are "
+                     "output_length, fill_matrix, zero_diagonals, output_entry, same_padding, "
+                     "transposed_shape, block_structure, receptive_field, effective_stride, "
+                     "single_conv, transposed_length, numeric_output, which_parameters, "
+                     "find_wrong_entry (symdil handout --list-kinds)"]

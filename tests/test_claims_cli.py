@@ -90,8 +90,8 @@ def test_display_with_nothing_checkable_is_not_a_pass(tmp_path):
     text = ("% symdil: --n 3 --kernel 2\n\\[ \\begin{bmatrix} \\frac{\\partial L}{\\partial x_0}"
             " \\\\ 1 \\end{bmatrix} \\]\n")
     result = runner.invoke(app, ["check", write(tmp_path, "x.tex", text)])
-    assert result.exit_code == 1 and "UNCHECKED" in result.stdout
-    assert "nothing in the claim could be checked" in result.stdout
+    assert result.exit_code == 3 and "NOT CHECKED" in result.stdout
+    assert "nothing that states the convolution could be compared" in result.stdout
 
 
 def test_check_missing_file_and_directory_exit_2(tmp_path):

@@ -16,7 +16,7 @@ SNIPPETS = tomllib.loads((CORPUS / "MANIFEST.toml").read_text(encoding="utf-8"))
 def test_manifest_lists_every_snippet_and_enough_of_them():
     files = sorted(p.name for p in CORPUS.iterdir() if p.suffix in (".tex", ".md"))
     assert sorted(s["file"] for s in SNIPPETS) == files
-    assert len(files) >= 25
+    assert len(files) >= 45
 
 
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=[s["file"] for s in SNIPPETS])
@@ -29,7 +29,36 @@ def test_snippet_as_written(snippet):
         assert words in report.text(), (words, report.text())
 
 
-@pytest.mark.parametrize("snippet", SNIPPETS, ids=[s["file"] for s in SNIPPETS])
+PLANTED = [s for s in SNIPPETS if "planted" in s]
+
+
+def test_every_readable_snippet_has_a_planted_twin():
+    assert [s["file"] for s in SNIPPETS if "planted" not in s] == [
+        s["file"] for s in SNIPPETS if s.get("class") == "unreadable"]
+
+
+def test_over_the_whole_corpus_correct_is_never_fail_and_unreadable_never_pass():
+    """The guarantee of the three verdicts (issue 18), over every snippet: a correct display is
+    PASS or NOT CHECKED, an unreadable one NOT CHECKED, and every planted error FAIL (exit 1)."""
+    counts = {}
+    for snippet in SNIPPETS:
+        text = (CORPUS / snippet["file"]).read_text(encoding="utf-8")
+        kind = snippet.get("class", "correct")
+        (display,) = check_document(text, snippet["file"]).displays
+        counts[(kind, display.verdict)] = counts.get((kind, display.verdict), 0) + 1
+        if kind == "correct":
+            assert display.verdict in ("passed", "not checked"), snippet["file"]
+        else:
+            assert display.verdict in ("not checked", "failed", "error"), snippet["file"]
+        if "planted" in snippet:
+            old, new = snippet["planted"]
+            (twin,) = check_document(text.replace(old, new, 1), snippet["file"]).displays
+            counts[("planted", twin.verdict)] = counts.get(("planted", twin.verdict), 0) + 1
+            assert twin.verdict == "failed", snippet["file"]
+    assert counts[("planted", "failed")] == len(PLANTED)
+
+
+@pytest.mark.parametrize("snippet", PLANTED, ids=[s["file"] for s in PLANTED])
 def test_snippet_with_planted_error(snippet):
     text = (CORPUS / snippet["file"]).read_text(encoding="utf-8")
     old, new = snippet["planted"]

@@ -16,7 +16,9 @@ from reference import reference, resolve
 
 from symdil import Conv, SymdilError
 from symdil.handout.exercises import (
-    KINDS,
+    DEFAULT_KINDS as KINDS,
+)
+from symdil.handout.exercises import (
     MAX_EXERCISES,
     Exercise,
     make_exercises,

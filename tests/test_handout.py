@@ -17,7 +17,7 @@ from tools import assert_katex_ok, compile_latex, pdf_text
 
 from symdil import SymdilError
 from symdil.handout.document import BLANK, Handout, handout
-from symdil.handout.exercises import KINDS
+from symdil.handout.exercises import DEFAULT_KINDS as KINDS
 
 SEEDS = range(0, 40)
 

@@ -35,7 +35,8 @@ _COMMON = ("formats", "max_rows", "max_cols", "templates", "title")
 KEYS = {
     "derivation": ("name",) + CONV_KEYS + _COMMON[:1] + ("standalone", "verify", "figures")
     + _COMMON[1:],
-    "handout": ("name", "exercises", "seed", "solutions", "solutions_file") + _COMMON,
+    "handout": ("name", "exercises", "seed", "solutions", "solutions_file", "kinds", "level",
+                "figures") + _COMMON,
     "stack": ("name", "n", "layers", "wavenet", "input_symbol", "kernel_symbol", "formats",
               "standalone", "verify", "figures") + _COMMON[1:],
 }
@@ -63,6 +64,8 @@ class Handout:
     seed: int = 0
     solutions: bool = False
     solutions_file: str | None = None  # a file stem: the key goes to <solutions_file>.<ext>
+    kinds: tuple[str, ...] | None = None  # None: the seven classic kinds
+    level: int = 2
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,11 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
                "a non-empty array of tables, e.g. [{kernel = 2, dilation = 4, "
                "padding = \"causal\"}]"),
     "wavenet": (lambda v: _is_int(v) and 1 <= v <= 30, "a number of layers from 1 to 30"),
+    "kinds": (lambda v: (isinstance(v, str) and bool(v)) or (
+        isinstance(v, list) and bool(v) and all(isinstance(k, str) for k in v)),
+              "a list of exercise kinds such as [\"receptive_field\", \"find_wrong_entry\"] "
+              "(symdil handout --list-kinds)"),
+    "level": (lambda v: _is_int(v) and v in (1, 2, 3), "1, 2 or 3"),
 }
 
 
@@ -232,9 +240,18 @@ def _target(kind: str, values: dict, base: Path, problem: Report) -> Target | No
     else:
         if values.get("solutions") is False and "solutions_file" in values:
             problem("'solutions_file' needs solutions = true (or leave 'solutions' out)")
+        kinds = values.get("kinds")
+        if kinds is not None:
+            from ..handout.exercises import parse_kinds
+
+            try:
+                kinds = parse_kinds(kinds)
+            except SymdilError as error:
+                problem(str(error))
+                kinds = None
         handout = Handout(values.get("exercises", 6), values.get("seed", 0),
                           values.get("solutions", "solutions_file" in values),
-                          values.get("solutions_file"))
+                          values.get("solutions_file"), kinds, values.get("level", 2))
     options = {key: values[key] for key in ("standalone", "verify", "figures", "max_rows",
                                             "max_cols", "title") if key in values}
     if options.get("figures") and op is not None and getattr(op, "symbolic", False):

@@ -10,6 +10,7 @@ The same build file gives byte-identical files.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -150,8 +151,9 @@ def _render_handout(target: Target, compile_pdfs: bool,
                     skip_pdf: bool = False) -> dict[str, str | bytes]:
     spec = target.handout
     separate = spec.solutions_file is not None
-    sheet = _stage(None, None, Handout, spec.exercises, spec.seed,
-                   spec.solutions and not separate, target.title,
+    sheet = _stage(None, None, functools.partial(Handout, kinds=spec.kinds, level=spec.level,
+                                                 figures=target.figures),
+                   spec.exercises, spec.seed, spec.solutions and not separate, target.title,
                    target.max_rows or DEFAULT_MAX_ROWS, target.max_cols or DEFAULT_MAX_COLS)
     templates = target.templates
     out: dict[str, str | bytes] = {}

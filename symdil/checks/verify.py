@@ -29,10 +29,19 @@ class VerificationReport:
     checks: tuple[CheckResult, ...]
     statement: str | None = None
     statement_latex: str | None = None
+    claim: Any = None  # the claim's ``ClaimResult`` (``verify --claim``), its verdict first
 
     @property
     def passed(self) -> bool:
         return all(check.passed for check in self.checks)
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a check (or the claim) fails, else 3 when the claim could not be checked,
+        else 0."""
+        if not self.passed:
+            return 1
+        return 3 if self.claim is not None and self.claim.exit_code == 3 else 0
 
     @property
     def failed(self) -> tuple[CheckResult, ...]:
@@ -42,7 +51,10 @@ class VerificationReport:
         """``{"passed": bool, "checks": [{"name", "title", "passed", "applicable", "detail",
         "detail_latex"}, ...]}`` (a dict, ready for ``json.dumps``); ``applicable: false`` marks a
         check that did not run."""
-        return {"passed": self.passed, "checks": [check.to_json() for check in self.checks]}
+        data = {"passed": self.passed, "checks": [check.to_json() for check in self.checks]}
+        if self.claim is not None:
+            data = {"claim": self.claim.to_json(), "exit_code": self.exit_code, **data}
+        return data
 
 
 @contextmanager

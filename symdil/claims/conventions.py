@@ -40,8 +40,10 @@ def identity(op: Conv, index_base: int = 0) -> Convention:
                        (op.output_symbol, OUTPUT)), index_base)
 
 
-def letters(claim: Claim) -> Counter:
-    """How often each letter occurs in the claim's checkable objects."""
+def letters(claim: Claim, ours: frozenset | set = frozenset()) -> Counter:
+    """How often each letter occurs in the claim's checkable objects.  A primed or accented
+    letter (``x'``, ``\\tilde x``) counts only when it is one of ``ours`` (named by an option):
+    otherwise it is a different variable, never detected as a role."""
     counts: Counter = Counter()
     for obj in claim.matrices:
         if obj.note:
@@ -51,38 +53,75 @@ def letters(claim: Claim) -> Counter:
                 if cell.kind == ENTRY:
                     for symbol in cell.expr.free_symbols:
                         ref = raw_ref(symbol)
-                        if ref is not None and ref.sub:
-                            counts[ref.base] += 1
+                        if ref is not None and ref.sub and (not ref.marked or
+                                                            ref.letter in ours):
+                            counts[ref.letter] += 1
     return counts
+
+
+def _refs(obj, seen) -> list:
+    found = [raw_ref(s) for row in obj.cells for cell in row if cell.kind == ENTRY
+             for s in cell.expr.free_symbols]
+    return [ref for ref in found if ref is not None and ref.sub and ref.letter in seen]
+
+
+def _grid_shaped(shape: tuple[int, int], size: tuple) -> bool:
+    """A written shape that is a grid of ``size``: itself in 2-D, one row in 1-D."""
+    return shape == size or (len(size) == 1 and shape == (1, size[0]))
 
 
 def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
     """A naming detected from the claim when it does not use the operator's letters (None when
-    it does, or when nothing can be detected), and the sentence saying so."""
-    seen = letters(claim)
+    it does, or when nothing can be detected), and the sentence saying so.
+
+    The column right after a matrix is its input even when written with the output's letter
+    (``W^T y``: a transposed convolution, backpropagation)."""
     ours = {op.kernel_symbol, op.input_symbol, op.output_symbol}
-    if not seen or set(seen) <= ours:
-        return None, ""
-    wide, bare_columns, products = Counter(), [], Counter()
-    for obj in claim.matrices:
-        if obj.note:
-            continue
-        symbols = [(cell, raw_ref(s)) for row in obj.cells for cell in row if cell.kind == ENTRY
-                   for s in cell.expr.free_symbols]
-        symbols = [(cell, ref) for cell, ref in symbols if ref is not None and ref.sub]
-        if obj.shape[1] > 1 and not obj.transposed:
-            wide.update(ref.base for _, ref in symbols)
-        bases = {ref.base for _, ref in symbols}
-        if len(bases) == 1 and all(raw_ref(cell.expr) is not None for row in obj.cells
-                                   for cell in row if cell.kind == ENTRY and cell.expr != 0):
-            bare_columns.append((obj.side, obj.position, next(iter(bases))))
+    seen = letters(claim, ours)
+    if not seen or (set(seen) <= ours and (op.output_symbol not in seen or
+                                           op.input_symbol in seen)):
+        return None, ""  # the operator's letters (and not W^T y with the output's letter)
+    wide, bare_columns, products, after_matrix = Counter(), [], Counter(), []
+    data_objects, after_data = set(), []
+    grids: dict[str, list[str]] = {KERNEL: [], INPUT: []}
+    objects = {(o.display, o.side, o.position): o for o in claim.matrices if not o.note}
+    data_shape = (op.shape[0], _prod(op.kernel_shape[1:])) if not op.symbolic else None
+    for obj in objects.values():
+        refs = _refs(obj, seen)
+        bases = {ref.letter for ref in refs}
+        bare = all(raw_ref(cell.expr) is not None for row in obj.cells for cell in row
+                   if cell.kind == ENTRY and cell.expr != 0)
+        data = bare and len(bases) == 1 and obj.shape == data_shape != op.shape
+        grid = bare and len(bases) == 1 and not obj.elided and obj.shape != op.shape and \
+            obj.shape[1] > 1
+        if grid and _grid_shaped(obj.shape, tuple(op.kernel_shape[2:])):
+            grids[KERNEL].append(next(iter(bases)))  # K = [[w_11, w_12], [w_21, w_22]]
+        elif grid and _grid_shaped(obj.shape, tuple(op.input_shape[1:])):
+            grids[INPUT].append(next(iter(bases)))  # X = [[x_11, …], …]
+        elif obj.shape[1] > 1 and not obj.transposed and not data:
+            wide.update(ref.letter for ref in refs)  # an im2col data matrix holds inputs
+        if data:
+            data_objects.add((obj.display, obj.side, obj.position))
+        if len(bases) == 1 and bare:
+            letter = next(iter(bases))
+            bare_columns.append((obj.side, obj.position, letter))
+            before = (obj.display, obj.side, obj.position - 1)
+            if obj.shape[1] == 1 and before in data_objects:
+                after_data.append(letter)  # X w: the column after a data matrix is the kernel
+            elif obj.shape[1] == 1 and before in objects and objects[before].shape[1] > 1:
+                after_matrix.append(letter)
         for row in obj.cells:
             for cell in row:
                 if cell.kind == ENTRY and len(cell.expr.free_symbols) >= 2:
-                    products.update(raw_ref(s).base for s in cell.expr.free_symbols
-                                    if raw_ref(s) is not None)
+                    products.update(ref.letter for s in cell.expr.free_symbols
+                                    if (ref := raw_ref(s)) is not None and ref.letter in seen)
+    if set(seen) <= ours and not (op.output_symbol in after_matrix and
+                                  op.input_symbol not in seen):
+        return None, ""
     kernel = op.kernel_symbol if op.kernel_symbol in seen else (
-        wide.most_common(1)[0][0] if wide else None)
+        grids[KERNEL][0] if grids[KERNEL] else
+        next((b for b, _ in wide.most_common() if b not in grids[INPUT]), None) or
+        (after_data[0] if after_data else None))
     if kernel is None and products:
         # in an output sum the kernel letter is the one that is not a bare column's letter
         columns = {base for _, _, base in bare_columns}
@@ -90,11 +129,17 @@ def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
                             key=lambda base: (base not in KERNEL_LETTERS, -products[base], base))
         kernel = candidates[0] if candidates else None
     columns = sorted(bare_columns)
-    inputs = [b for side, _, b in columns if b != kernel and b != op.output_symbol]
+    output_as_input = op.output_symbol in after_matrix and op.input_symbol not in seen
+    inputs = [b for side, _, b in columns if b != kernel and (b != op.output_symbol or
+                                                               output_as_input)]
+    if output_as_input:
+        inputs.insert(0, op.output_symbol)
+    inputs = [b for b in grids[INPUT] if b != kernel] + inputs
     input_letter = op.input_symbol if op.input_symbol in seen else (
         next((b for b in inputs), None) or next((b for b in products if b != kernel), None))
     outputs = [b for _, _, b in columns if b not in (kernel, input_letter)]
-    output_letter = op.output_symbol if op.output_symbol in seen else next(iter(outputs), None)
+    output_letter = op.output_symbol if op.output_symbol in seen and \
+        op.output_symbol != input_letter else next(iter(outputs), None)
     names = {}
     for letter, role in ((kernel, KERNEL), (input_letter, INPUT), (output_letter, OUTPUT)):
         if letter is not None and letter not in names:
@@ -102,11 +147,13 @@ def detect(claim: Claim, op: Conv) -> tuple[Convention | None, str]:
     detected = Convention(tuple(names.items()))
     if detected.names == identity(op).names:
         return None, ""
-    said = [f"the {role} as {letter}" for letter, role in names.items()
-            if letter != {KERNEL: op.kernel_symbol, INPUT: op.input_symbol,
-                          OUTPUT: op.output_symbol}[role]]
-    options = [f"--{role}-symbol {letter}" for letter, role in names.items() if role != OUTPUT
-               and letter != {KERNEL: op.kernel_symbol, INPUT: op.input_symbol}[role]]
+    mine = {KERNEL: op.kernel_symbol, INPUT: op.input_symbol, OUTPUT: op.output_symbol}
+    said = [f"the {role} as {letter}" for letter, role in names.items() if letter != mine[role]]
+    options = [f"--{role}-symbol {letter}" for letter, role in names.items()
+               if letter != mine[role]]
+    if output_letter is None and input_letter == op.output_symbol:
+        said.append(f"no output named {op.output_symbol}")
+        options.append("--output-symbol z")
     sentence = "the claim writes " + " and ".join(said) + " (detected" + (
         f"; {' '.join(options)} states it" if options else "") + ")"
     return detected, sentence
@@ -122,6 +169,7 @@ class Resolver:
         self.op, self.convention = op, convention
         self.cache: dict[sympy.Symbol, sympy.Expr] = {}
         self.roles: dict[sympy.Symbol, str | None] = {}
+        self.styles: dict[str, str] = {}  # role -> how an N-D index is written (flat, digits)
         n = op.axes[0].n
         m = op.output_length if op.ndim == 1 else op.output_length[0]
         self.values = {"n": n, "N": n, "m": m, "M": m}
@@ -138,7 +186,7 @@ class Resolver:
         if placeholder in self.cache:
             return self.cache[placeholder]
         ref = raw_ref(placeholder)
-        role = self.convention.role(ref.base) if ref is not None else None
+        role = self.convention.role(ref.letter) if ref is not None else None
         resolved = self._resolve(ref, role) if role else None
         if resolved is None:
             resolved = sympy.Symbol(ref.latex() if ref is not None else str(placeholder))
@@ -171,7 +219,7 @@ class Resolver:
         else:
             letter, shape, channels, sup_len = (op.output_symbol, op.output_shape[1:],
                                                 op.out_channels > 1, 1)
-        if not ref.sub or ref.primes:
+        if not ref.sub:
             return None
         sup: tuple[int, ...] = ()
         if channels:
@@ -191,11 +239,13 @@ class Resolver:
             if part.isdigit() and len(part) == dims and all(
                     0 <= int(d) - base < size for d, size in zip(part, shape)):
                 index = tuple(int(d) - base for d in part)  # k_{11}: one digit per axis
+                self.styles.setdefault(role, "digits")
             else:
                 flat = self._int(part)
                 if flat is None or not 0 <= flat < _prod(shape):
                     return None
                 index = _unflatten(flat, shape)  # k_1 … k_4 numbered row-major
+                self.styles.setdefault(role, "flat")
         else:
             return None
         if any(v is None or v < 0 for v in index):

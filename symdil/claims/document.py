@@ -4,6 +4,7 @@ An annotation is a comment just before a display: ``% symdil: --n 6 --kernel 2 -
 LaTeX, ``<!-- symdil: --n 6 --kernel 2 -->`` in Markdown, with the options of ``symdil verify``
 (``--n``, ``--kernel``, ``--stride``, ``--dilation``, ``--padding``, ``--padding-mode``,
 ``--flip``, ``--transposed``, ``--output-padding``, ``--input-symbol``, ``--kernel-symbol``,
+``--output-symbol``,
 ``--in-channels``, ``--out-channels``, ``--groups``) and ``--index-base``, ``--input-values``.
 It applies to the first display after it (``\[ … \]``, ``$$ … $$``, an equation-like
 environment, or matrices standing outside any display).  Displays without an annotation are not
@@ -13,7 +14,6 @@ read.
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -21,7 +21,7 @@ from ..core.spec import SymdilError
 from .compare import compare_claim
 from .errors import ClaimParseError
 from .limits import check_size
-from .model import Claim, ClaimResult
+from .model import FAIL, NOT_CHECKED, PASS, Claim, ClaimResult
 from .reader import parse_claim
 from .tex import displays, line_col, unescape_markdown
 
@@ -29,21 +29,27 @@ _ANNOTATION_RE = re.compile(r"^[ \t]*(?:%+[ \t]*symdil:(?P<tex>[^\n]*)"
                             r"|<!--[ \t]*symdil:(?P<md>.*?)-->)", re.M | re.S)
 _SHORT = {"-k": "--kernel", "-s": "--stride", "-d": "--dilation", "-p": "--padding"}
 _VALUED = {"--n", "--kernel", "--stride", "--dilation", "--padding", "--padding-mode",
-           "--output-padding", "--input-symbol", "--kernel-symbol", "--in-channels",
+           "--output-padding", "--input-symbol", "--kernel-symbol", "--output-symbol",
+           "--in-channels",
            "--out-channels", "--groups", "--index-base", "--input-values"}
 _FLAGS = {"--flip", "--transposed"}
 
 
 @dataclass(frozen=True)
 class DisplayVerdict:
-    """One annotated display: ``verdict`` is ``passed``, ``failed``, ``unchecked`` (nothing in
-    it could be checked) or ``error`` (bad annotation or unreadable display)."""
+    """One annotated display: ``verdict`` is ``passed``, ``failed``, ``not checked`` (nothing in
+    it that states the convolution could be compared) or ``error`` (bad annotation or unreadable
+    display)."""
 
     line: int
     annotation: str
     verdict: str
     detail: str
     result: ClaimResult | None = None
+
+
+#: The exit status of ``symdil check``: the most serious verdict of any display decides.
+EXIT_STATUS = (("error", 2), ("failed", 1), ("not checked", 3))
 
 
 @dataclass(frozen=True)
@@ -53,9 +59,10 @@ class DocumentReport:
 
     @property
     def exit_code(self) -> int:
-        """2 when an annotation or display cannot be read, 1 when a display fails, else 0."""
+        """2 when an annotation or display cannot be read, else 1 when a display fails, else 3
+        when a display holds nothing checkable, else 0."""
         verdicts = {d.verdict for d in self.displays}
-        return 2 if "error" in verdicts else 1 if verdicts & {"failed", "unchecked"} else 0
+        return next((code for verdict, code in EXIT_STATUS if verdict in verdicts), 0)
 
     def text(self) -> str:
         lines = []
@@ -68,14 +75,18 @@ class DocumentReport:
                 else ""
             if prefix:
                 lines.append(f"    {prefix}")
-            if d.verdict == "unchecked":
-                lines.append("    nothing in the claim could be checked:")
+            if d.verdict == "not checked":
+                lines.append("    nothing that states the convolution could be compared:")
             for obj in d.result.objects:
                 lines.append(f"    - {obj.status}: {obj.detail}")
+                if obj.hint and obj.status == "skipped":
+                    lines.append(f"      (to check it: {obj.hint})")
+                for row in obj.rows:
+                    lines += [f"      {line}" for line in row.lines()]
             for note in d.result.notes:
                 lines.append(f"    note: {note}")
         counts = {v: sum(1 for d in self.displays if d.verdict == v)
-                  for v in ("passed", "failed", "unchecked", "error")}
+                  for v in ("passed", "failed", "not checked", "error")}
         summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
         lines.append(f"{len(self.displays)} annotated display"
                      f"{'' if len(self.displays) == 1 else 's'}" + (f": {summary}" if summary
@@ -85,17 +96,14 @@ class DocumentReport:
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "exit_code": self.exit_code, "displays": [
             {"line": d.line, "annotation": d.annotation, "verdict": d.verdict, "detail": d.detail,
-             "objects": [{"kind": o.kind, "status": o.status, "location": o.location,
-                          "detail": o.detail} for o in (d.result.objects if d.result else ())]}
+             **({k: v for k, v in d.result.to_json().items() if k in ("objects", "notes")}
+                if d.result else {"objects": []})}
             for d in self.displays]}
 
 
 def parse_annotation(words: str) -> tuple[dict[str, Any], int | None, list[str] | None]:
     """``--n 6 --kernel 2`` -> (options for ``conv_from_options``, index base, input values)."""
-    try:
-        tokens = shlex.split(words)
-    except ValueError as error:
-        raise SymdilError(f"the annotation cannot be split into options: {error}") from None
+    tokens = split_words(words)
     options: dict[str, Any] = {}
     index_base, values = None, None
     i = 0
@@ -129,6 +137,27 @@ def parse_annotation(words: str) -> tuple[dict[str, Any], int | None, list[str] 
     if "n" not in options or "kernel" not in options:
         raise SymdilError("the annotation must give --n and --kernel")
     return options, index_base, values
+
+
+_WORD_RE = re.compile(r'"(?P<quoted>[^"]*)"|(?P<word>(?:\\[A-Za-z]+\s+(?=[A-Za-z\\{])|'
+                      r'\{[^{}\s]*\}|[^\s"{}])+)')
+
+
+def split_words(words: str) -> list[str]:
+    r"""The words of an annotation: split at spaces, except inside double quotes and after an
+    accent command (``--kernel-symbol \tilde w``); a single quote is a prime (``w'``), not a
+    quote."""
+    tokens, position = [], 0
+    for match in _WORD_RE.finditer(words):
+        gap = words[position:match.start()]
+        if gap.strip():
+            raise SymdilError(f"the annotation cannot be split into options near {gap.strip()!r}")
+        tokens.append(match["quoted"] if match["quoted"] is not None else match["word"])
+        position = match.end()
+    if words[position:].strip():
+        raise SymdilError(f"the annotation cannot be split into options near "
+                          f"{words[position:].strip()!r} (a double quote is not closed?)")
+    return tokens
 
 
 _VALUE_RE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(/[0-9]+)?\Z")
@@ -173,12 +202,14 @@ def check_document(text: str, source: str = "<document>", markdown: bool | None 
                                   flags=re.S)
     spans = displays(cleaned_for_displays)
     annotations = list(_ANNOTATION_RE.finditer(text))
+    with_objects = {m.display for m in claim.matrices}
     verdicts = []
     for k, annotation in enumerate(annotations):
         words = (annotation["tex"] if annotation["tex"] is not None else annotation["md"]).strip()
         line, _ = line_col(text, annotation.start())
         limit = annotations[k + 1].start() if k + 1 < len(annotations) else len(text)
-        span = next((s for s in spans if annotation.end() <= s.start < limit), None)
+        span = next((s for i, s in enumerate(spans) if annotation.end() <= s.start < limit
+                     and (not s.inline or i in with_objects)), None)  # not $n$ in prose
         lone = [m for m in claim.matrices if m.display < 0 and annotation.end() <= m.start < limit]
         if span is not None and (not lone or spans.index(span) >= 0 and
                                  lone[0].start > span.start):
@@ -211,5 +242,5 @@ def _check_display(source, objects, words, where, build) -> DisplayVerdict:
         result = compare_claim(Claim(source, tuple(objects)), op, index_base, values)
     except (SymdilError, ClaimParseError) as error:
         return DisplayVerdict(where, words, "error", str(error))
-    verdict = "passed" if result.passed else "unchecked" if result.kind == "none" else "failed"
+    verdict = {PASS: "passed", FAIL: "failed", NOT_CHECKED: "not checked"}[result.verdict]
     return DisplayVerdict(where, words, verdict, result.detail, result)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sympy
 
-from ..core.spec import GREEK
+from ..core.spec import ACCENTS, GREEK
 from .limits import MAX_EXPONENT, MAX_POWER_BITS
 from .refs import CellError, Foreign, RawRef, raw_ref
 
@@ -222,6 +222,14 @@ class _Lexer:
                 if inner is None:
                     raise _Elided()
                 self.tokens += [_Token("open", "{"), *inner, _Token("close", "}")]
+        elif name in ACCENTS:
+            save = self.pos
+            content = self.group().strip()
+            if not (re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", content) or (
+                    content.startswith("\\") and content[1:] in GREEK)):
+                self.pos = save
+                raise Foreign(_FOREIGN_COMMANDS.get(name, "an accent"))
+            self.symbol_base(f"\\{name}{{{content}}}")  # \tilde{x}_0: an accented letter
         elif name in _FOREIGN_COMMANDS:
             raise Foreign(_FOREIGN_COMMANDS[name])
         elif name in ("prime",):
@@ -272,8 +280,6 @@ class _Lexer:
                     break
             else:
                 break
-        if primes:
-            raise Foreign("a prime (a different variable)")
         self.tokens.append(_Token("sym", RawRef(base, sub, sup, primes).symbol))
 
     def power(self) -> None:

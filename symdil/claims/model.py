@@ -31,6 +31,7 @@ class ClaimMatrix:
     start: int = 0  # offset of the object in the text
     label: str = ""  # the name written before it (``T_{0}`` in ``T_{0} = \\begin{bmatrix}``)
     lhs: Cell | None = None  # an equation ``y_2 = …``: its left-hand side (cells hold the right)
+    named_transpose: bool = False  # its label appears transposed elsewhere (``M = C^{T}``)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -94,19 +95,66 @@ class Mismatch:
 
 
 @dataclass(frozen=True)
-class ObjectReport:
-    """What happened to one object: ``status`` is ``passed``, ``failed`` or ``skipped``."""
+class RowDiff:
+    """One wrong row of an object, cell by cell as written (elisions kept): what the claim writes
+    and what it should write there, in the claim's letters and index base."""
 
-    kind: str  # matrix | transpose | input | output | output names | not checked
+    row_1based: int  # the operator's (or vector's) row, 1-based
+    claimed: tuple[str, ...]
+    correct: tuple[str, ...]
+
+    def lines(self) -> tuple[str, str]:
+        return (f"claimed row {self.row_1based}: " + " & ".join(self.claimed),
+                f"correct row {self.row_1based}: " + " & ".join(self.correct))
+
+
+#: Kinds of object whose agreement states the convolution itself: one of them must be compared
+#: for a claim to PASS (an input vector, names of outputs or a kernel grid alone do not).
+STATES_CONVOLUTION = frozenset({"matrix", "transpose", "output", "equation", "data matrix",
+                                "output grid", "block"})
+
+
+@dataclass(frozen=True)
+class ObjectReport:
+    """What happened to one object: ``status`` is ``passed``, ``failed`` or ``skipped``.
+
+    ``hint``: for a skipped object, the option that would let it be checked ("" when none);
+    ``rows``: the wrong rows, claimed and correct (failed objects)."""
+
+    kind: str  # matrix | transpose | input | output | output names | kernel | ... | not checked
     status: str
     location: str
     detail: str
     mismatches: tuple[Mismatch, ...] = ()
+    hint: str = ""
+    rows: tuple[RowDiff, ...] = ()
+
+    @property
+    def states_convolution(self) -> bool:
+        return self.kind in STATES_CONVOLUTION
+
+
+PASS, FAIL, NOT_CHECKED = "PASS", "FAIL", "NOT CHECKED"
+#: The exit status of each verdict (``verify --claim``, ``symdil check``).
+EXIT_CODES = {PASS: 0, FAIL: 1, NOT_CHECKED: 3}
+
+
+def verdict_of(objects) -> str:
+    """FAIL when an object compared differs; PASS when none differs and one that states the
+    convolution (operator, output, product, data matrix …) was compared; NOT CHECKED otherwise."""
+    if any(o.status == "failed" for o in objects):
+        return FAIL
+    if any(o.status == "passed" and o.states_convolution for o in objects):
+        return PASS
+    return NOT_CHECKED
 
 
 @dataclass(frozen=True)
 class ClaimResult:
-    """The verdict on a whole claim: every object's report, and one ``detail`` sentence."""
+    """The verdict on a whole claim: every object's report, and one ``detail`` sentence.
+
+    ``verdict``: ``PASS`` / ``FAIL`` / ``NOT CHECKED`` (``verdict_of``); ``passed`` is
+    ``verdict == PASS``; ``exit_code`` 0 / 1 / 3."""
 
     passed: bool
     kind: str  # kind of the first checked object: "matrix" | "output" | "input" | ...
@@ -114,3 +162,60 @@ class ClaimResult:
     detail: str = ""
     objects: tuple[ObjectReport, ...] = ()
     notes: tuple[str, ...] = ()
+    verdict: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.verdict:
+            verdict = verdict_of(self.objects) if self.objects else (
+                PASS if self.passed else FAIL if self.mismatches else NOT_CHECKED)
+            object.__setattr__(self, "verdict", verdict)
+        object.__setattr__(self, "passed", self.verdict == PASS)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.verdict]
+
+    @property
+    def failing_entries(self) -> tuple[Mismatch, ...]:
+        """Every wrong entry, in the order of the objects (the API a handout uses to check that a
+        planted error is the only one)."""
+        return tuple(m for o in self.objects for m in o.mismatches)
+
+    def summary(self) -> str:
+        """One line: the verdict and why (the first line ``verify --claim`` prints)."""
+        if self.verdict == FAIL:
+            wrong = self.failing_entries
+            first = wrong[0].describe() if wrong else next(
+                o.detail for o in self.objects if o.status == "failed")
+            count = f"{len(wrong)} wrong entr{'y' if len(wrong) == 1 else 'ies'}; " if wrong \
+                else ""
+            return f"claim: FAIL — {count}first: {first}"
+        if self.verdict == PASS:
+            checked = [o.kind for o in self.objects if o.status == "passed"]
+            return (f"claim: PASS — every entry compared agrees with the operator "
+                    f"({', '.join(dict.fromkeys(checked))})")
+        skipped = [o for o in self.objects if o.status == "skipped"]
+        agreed = [o.kind for o in self.objects if o.status == "passed"]
+        hints = sorted({o.hint for o in skipped if o.hint})
+        said = []
+        if agreed:
+            said.append(f"agree, but do not state it: {', '.join(dict.fromkeys(agreed))}")
+        if skipped:
+            said.append(f"{len(skipped)} object{'' if len(skipped) == 1 else 's'} skipped")
+        if hints:
+            said.append(f"try {'; '.join(hints)}")
+        return ("claim: NOT CHECKED — nothing that states the convolution could be compared" +
+                (f" ({'; '.join(said)})" if said else ""))
+
+    def to_json(self) -> dict:
+        return {"verdict": self.verdict, "exit_code": self.exit_code, "detail": self.detail,
+                "notes": list(self.notes), "objects": [
+                    {"kind": o.kind, "status": o.status, "location": o.location,
+                     "detail": o.detail, "hint": o.hint,
+                     "mismatches": [{"row": m.row_1based, "column": m.column_1based,
+                                     "location": m.location, "claimed": m.claimed_latex,
+                                     "correct": m.correct_as_written or m.correct}
+                                    for m in o.mismatches],
+                     "rows": [{"row": r.row_1based, "claimed": list(r.claimed),
+                               "correct": list(r.correct)} for r in o.rows]}
+                    for o in self.objects]}

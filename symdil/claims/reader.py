@@ -52,16 +52,30 @@ def parse_claim(text: str, source: str = "<claim>", markdown: bool | None = None
         label = " ".join(labelled[1].split()) if labelled else ""
         matrices.append(ClaimMatrix(obj.environment, line, column, obj.rows, display,
                                     counters[display], side, obj.transposed, note, obj.error,
-                                    obj.start, label))
+                                    obj.start, label,
+                                    named_transpose=_transposed_elsewhere(label, outside_text)))
     with_objects = {m.display for m in matrices}
     for index, span in enumerate(spans):
-        if index not in with_objects:
+        if index not in with_objects and not span.inline:  # $n = 4$ in prose: no claim
             matrices += _equations(text, cleaned, span, index, source)
     if not matrices and strict:
         raise ClaimParseError(f"{source}:1:1: no matrix environment found (expected bmatrix, "
                               "pmatrix, Bmatrix, vmatrix, matrix, smallmatrix, array or plain "
                               "TeX \\matrix{…}) and no equation y_2 = … in a display")
     return Claim(source, tuple(matrices))
+
+
+_TRANSPOSE_MARK = (r"\s*\^\s*\{?\s*(?:T\b|\\top\b|\\intercal\b|\\mathsf\s*\{\s*T\s*\}"
+                   r"|\\mathrm\s*\{\s*T\s*\})")
+
+
+def _transposed_elsewhere(label: str, text: str) -> bool:
+    """Whether a one-letter (or bold, or Greek) label is written transposed somewhere in the
+    text (``M = C^{\\mathsf{T}}``): the object is then the transpose of what the text uses."""
+    if not label or not re.fullmatch(r"[A-Za-z]|\\(?:mathbf|bm|boldsymbol)\{[A-Za-z]\}|"
+                                     r"\\[A-Za-z]+", label):
+        return False
+    return re.search(r"(?<![A-Za-z\\])" + re.escape(label) + _TRANSPOSE_MARK, text) is not None
 
 
 _ROW_END_RE = re.compile(r"\\\\(?:\s*\[[^\]\n]*\])?|\\cr(?![A-Za-z])")

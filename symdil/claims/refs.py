@@ -26,12 +26,25 @@ class RawRef:
     def symbol(self) -> sympy.Symbol:
         return _raw_symbol(self)
 
+    @property
+    def letter(self) -> str:
+        """The letter as a symbol option names it: ``w``, ``w'``, ``\\tilde{x}``."""
+        return self.base + "'" * self.primes
+
+    @property
+    def marked(self) -> bool:
+        """Whether the letter carries a prime or an accent (a different variable unless an
+        option names it)."""
+        return bool(self.primes) or self.base.startswith("\\")
+
     def latex(self) -> str:
         base = f"\\{self.base}" if self.base in GREEK else (
-            self.base if len(self.base) == 1 else "{" + self.base + "}")
+            self.base if len(self.base) == 1 and not self.primes else "{" + self.base + "}")
         sup = "^{(" + ",".join(self.sup) + ")}" if self.sup else ""
         sub = "_{" + ",".join(self.sub) + "}" if self.sub else ""
-        return base + "'" * self.primes + sup + sub
+        if self.primes:
+            base = base[:-1] + "'" * self.primes + "}"
+        return base + sup + sub
 
 
 _RAW_PREFIX = "\u27e6"

@@ -9,11 +9,16 @@ from ..core.symbols import split_name
 from .conventions import Convention
 
 
-def renamer(op, convention: Convention):
-    """symdil's symbol name -> the claim's spelling of it (``k_1`` -> ``w_2`` 1-based)."""
+def renamer(op, convention: Convention, styles: dict | None = None):
+    """symdil's symbol name -> the claim's spelling of it (``k_1`` -> ``w_2`` 1-based; an N-D
+    index written as the claim writes it: ``styles[role]`` is ``flat`` for ``w_4`` numbered
+    row-major, ``digits`` for ``w_{11}``, else ``w_{1,1}``)."""
     letter = {role: written for written, role in convention.names}
     roles = {op.kernel_symbol: "kernel", op.input_symbol: "input", op.output_symbol: "output"}
     base = convention.index_base
+    styles = styles or {}
+    shapes = {"kernel": tuple(op.kernel_shape[2:]), "input": tuple(op.input_shape[1:]),
+              "output": tuple(op.output_shape[1:])}
 
     def rename(name: str) -> tuple[int, str]:
         parts = split_name(name)
@@ -23,7 +28,16 @@ def renamer(op, convention: Convention):
         written = letter.get(role, parts[0])
         written = written if len(written) == 1 else "\\" + written if written.isalpha() and \
             written in _GREEK else "{" + written + "}"
-        sub = ",".join(str(int(i) + base) for i in parts[1])
+        style, shape = styles.get(role), shapes[role]
+        if style == "flat" and len(parts[1]) == len(shape) > 1:
+            flat = 0
+            for i, size in zip(parts[1], shape):
+                flat = flat * size + int(i)
+            sub = str(flat + base)
+        elif style == "digits" and len(parts[1]) > 1:
+            sub = "".join(str(int(i) + base) for i in parts[1])
+        else:
+            sub = ",".join(str(int(i) + base) for i in parts[1])
         sup = "^{(" + ",".join(str(int(i) + base) for i in parts[2]) + ")}" if parts[2] else ""
         sub = sub if len(sub) == 1 else "{" + sub + "}"
         return {"kernel": 0, "input": 1, "output": 2}[role], f"{written}{sup}_{sub}"

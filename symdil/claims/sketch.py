@@ -106,14 +106,16 @@ def plan(rows: tuple[tuple[Cell, ...], ...]) -> Plan:
     return Plan(tuple(plans), len(top_rows), len(bottom_rows), len(breaks), elisions)
 
 
-def fits(p: Plan, rows: int, cols: int, elided: bool) -> str:
-    """Why the written matrix cannot be the operator's rows × cols ("" when it can)."""
+def fits(p: Plan, rows: int, cols: int, elided: bool, strict: bool = False) -> str:
+    """Why the written matrix cannot be the operator's rows × cols ("" when it can).
+    ``strict``: every vertical ellipsis hides at least one row and every horizontal one at
+    least one column (the reading of a sketch when its length is free)."""
     if not p.breaks and len(p.rows) != rows and (p.rows or rows):
         return f"it shows {len(p.rows)} row(s) and no vertical ellipsis; the operator has {rows}"
-    if p.top + p.bottom > rows:
+    if p.top + p.bottom + (1 if strict and p.breaks else 0) > rows:
         return f"it shows {p.top + p.bottom} anchored rows; the operator has only {rows}"
     for row in p.rows:
-        width = sum(len(s.cells) for s in row.segments)
+        width = sum(len(s.cells) for s in row.segments) + (row.splitters if strict else 0)
         if width > cols or (not elided and width != cols):
             return (f"its row {row.sketch_row + 1} shows {width} cells; the operator has {cols} "
                     "columns")
@@ -187,3 +189,24 @@ def _check_row(row: RowPlan, r: int, cols: int, agrees) -> tuple[list, int]:
         wrong += bad
         checked += sum(1 for cell in segment.cells if cell.kind in CLAIMS)
     return wrong, checked
+
+
+def fixed_positions(p: Plan, rows: int, cols: int):
+    """(cell, operator row, operator column) of every written cell whose place does not depend on
+    its content: rows anchored at the top or bottom, runs anchored left or right."""
+    for row in p.rows:
+        if row.anchor == "float" or not 0 <= row.offset < rows:
+            continue
+        r = row.offset if row.anchor == "top" else rows - 1 - row.offset
+        left = 0
+        for segment in row.segments:
+            if segment.align == "left":
+                start = left
+                left += len(segment.cells)
+            elif segment.align == "right":
+                start = cols - len(segment.cells)
+            else:
+                continue
+            for k, cell in enumerate(segment.cells):
+                if 0 <= start + k < cols:
+                    yield cell, r, start + k

@@ -4,7 +4,7 @@ objects and their cells.
 Every transformation keeps the text's length, so a position in the cleaned text is the author's
 ``line:column``.  Objects are ``\begin{bmatrix}`` … (and p/B/v/V/small/``array``) environments and
 plain-TeX ``\matrix{… \cr …}`` / ``\pmatrix{…}`` / ``\bmatrix{…}``; a display is ``\[ … \]``,
-``$$ … $$``, ``\( … \)`` or an equation-like environment.
+``$$ … $$``, ``\( … \)``, inline ``$ … $`` or an equation-like environment.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ _PLAIN_RE = re.compile(r"\\(?P<env>[pbv]?matrix)\s*\{")
 _DISPLAY_ENVS = r"equation|align|gather|multline|eqnarray|displaymath|math|flalign|alignat"
 _DISPLAY_RE = re.compile(
     r"\\\[(?P<a>.*?)\\\]|\$\$(?P<b>.*?)\$\$|\\\((?P<c>.*?)\\\)"
-    r"|\\begin\s*\{(?P<env>(?:" + _DISPLAY_ENVS + r")\*?)\}(?P<d>.*?)\\end\s*\{(?P=env)\}",
+    r"|\\begin\s*\{(?P<env>(?:" + _DISPLAY_ENVS + r")\*?)\}(?P<d>.*?)\\end\s*\{(?P=env)\}"
+    r"|(?<![\\$])\$(?P<e>[^$]+?)(?<!\\)\$(?!\$)",  # inline $…$ (a matrix in running text)
     re.S)
 _COLOUR_BODY_RE = re.compile(
     r"\s*(?:\\(?:cellcolor|rowcolor|columncolor|color)\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}\s*)+")
@@ -104,14 +105,15 @@ def line_col(text: str, pos: int) -> tuple[int, int]:
 class Span:
     start: int
     end: int
+    inline: bool = False  # $…$ in running text
 
 
 def displays(cleaned: str) -> list[Span]:
     """The display-math spans, in order (the content between the delimiters)."""
     spans = []
     for match in _DISPLAY_RE.finditer(cleaned):
-        group = next(g for g in ("a", "b", "c", "d") if match[g] is not None)
-        spans.append(Span(match.start(group), match.end(group)))
+        group = next(g for g in ("a", "b", "c", "d", "e") if match[g] is not None)
+        spans.append(Span(match.start(group), match.end(group), group == "e"))
     return spans
 
 

@@ -29,8 +29,13 @@ def check(
     """Check every display preceded by [bold]% symdil: --n 6 --kernel 2 --dilation 2[/]
     (Markdown: [bold]<!-- symdil: … -->[/]): its matrices, vectors and sketches, entry by entry.
 
-    Exit status: 0 every annotated display passes, 1 one fails (or holds nothing checkable),
-    2 a bad file, annotation or unreadable display.
+    Each display gets one of three verdicts: PASS, FAIL (an entry compared differs; the claimed
+    and the correct row are printed under it) or NOT CHECKED (nothing in it that states the
+    convolution could be compared; each object says why and which option would let it be
+    checked).
+
+    Exit status: 0 every annotated display passes, 1 one fails, 3 none fails but one is NOT
+    CHECKED, 2 a bad file, annotation or unreadable display.
 
     Examples:
 

@@ -76,10 +76,10 @@ def check_targets(files: Sequence[tuple[Optional[Path], str]]) -> None:
 #: File extensions symdil knows, by what is written into the file.
 _EXTENSIONS = {"LaTeX": (".tex", ".ltx", ".latex"), "Markdown": (".md", ".markdown"),
                "PDF": (".pdf",), "JSON": (".json",), "HTML": (".html", ".htm"),
-               "SVG": (".svg",)}
+               "SVG": (".svg",), "XML": (".xml",)}
 #: what each --format writes
 _WRITES = {"latex": "LaTeX", "markdown": "Markdown", "json": "JSON", "text": "text",
-           "html": "HTML", "tikz": "LaTeX", "svg": "SVG"}
+           "html": "HTML", "tikz": "LaTeX", "svg": "SVG", "moodle": "XML"}
 
 
 def check_extension(option: str, path: Optional[Path], fmt: str,

@@ -72,6 +72,10 @@ InputSymbol = Annotated[str, typer.Option("--input-symbol", metavar="NAME",
                                           help="Base name of the inputs.")]
 KernelSymbol = Annotated[str, typer.Option("--kernel-symbol", metavar="NAME",
                                            help="Base name of the taps.")]
+OutputSymbol = Annotated[str, typer.Option("--output-symbol", metavar="NAME",
+                                           help="Base name of the outputs (names may carry "
+                                                "primes [bold]w'[/] or an accent "
+                                                "[bold]\\tilde x[/], as every symbol option).")]
 InChannels = Annotated[str, typer.Option("--in-channels", metavar="INT",
                                          help="Input channels C_in.")]
 OutChannels = Annotated[str, typer.Option("--out-channels", metavar="INT",
@@ -92,6 +96,7 @@ def conv_from_options(
     output_padding: OutputPadding = "0",
     input_symbol: InputSymbol = "a",
     kernel_symbol: KernelSymbol = "k",
+    output_symbol: OutputSymbol = "y",
     in_channels: InChannels = "1",
     out_channels: OutChannels = "1",
     groups: Groups = "1",
@@ -103,7 +108,7 @@ def conv_from_options(
     mode = padding_mode.value if isinstance(padding_mode, PaddingMode) else padding_mode
     return conv_from_texts(n, kernel, stride, dilation, padding, mode, flip, transposed,
                            output_padding, input_symbol, kernel_symbol, in_channels,
-                           out_channels, groups)
+                           out_channels, groups, output_symbol)
 
 
 def _parameters(function: Callable[..., Any]) -> list[inspect.Parameter]:

@@ -33,8 +33,11 @@ class IndexBase(str, Enum):
     one = "1"
 
 
-def report_text(report: VerificationReport) -> str:
-    """A rich table, one row per check: name, PASS/FAIL/n/a and the evidence."""
+def report_text(report: VerificationReport, width: int | None = None,
+                colour: bool = False) -> str:
+    """The claim's verdict first (with ``--claim``), then a rich table, one row per check: name,
+    PASS/FAIL/n/a and the evidence.  ``width``: the table's width (default 120 columns);
+    ``colour``: PASS/FAIL in colour (for a terminal)."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
@@ -44,19 +47,46 @@ def report_text(report: VerificationReport) -> str:
     table.add_column("result", no_wrap=True)
     table.add_column("evidence")
     for check in report.checks:
-        if not check.applicable:
+        if check.name == "claim" and report.claim is not None:
+            status = _VERDICT_STYLE[report.claim.verdict]
+        elif not check.applicable:
             status = "[yellow]n/a[/]"
         else:
             status = "[green]PASS[/]" if check.passed else "[bold red]FAIL[/]"
         table.add_row(escape(check.name), status, escape(check.detail))
     buffer = io.StringIO()
-    console = Console(file=buffer, width=120, force_terminal=False, color_system=None,
-                      highlight=False, soft_wrap=False)
+    console = Console(file=buffer, width=width or 120, force_terminal=colour,
+                      color_system="standard" if colour else None, highlight=False,
+                      soft_wrap=False)
+    if report.claim is not None:
+        verdict, rest = report.claim.summary().split(" — ", 1)
+        name, word = verdict.split(": ", 1)
+        console.print(f"{name}: {_VERDICT_STYLE[word]} — {escape(rest)}")
+        for obj in report.claim.objects:
+            for row in obj.rows:
+                for line in row.lines():
+                    console.print("  " + escape(line))
     console.print(table)
     verdict = "all checks passed" if report.passed else \
         f"{len(report.failed)} check(s) failed: {', '.join(c.name for c in report.failed)}"
     console.print(verdict)
     return buffer.getvalue()
+
+
+_VERDICT_STYLE = {"PASS": "[green]PASS[/]", "FAIL": "[bold red]FAIL[/]",
+                  "NOT CHECKED": "[yellow]NOT CHECKED[/]"}
+
+
+def terminal() -> tuple[int, bool]:
+    """The width of the terminal (``COLUMNS``, else 120 when not a terminal) and whether stdout
+    is one that shows colour (not with ``NO_COLOR``)."""
+    import os
+    import shutil
+    import sys
+
+    width = shutil.get_terminal_size(fallback=(120, 24)).columns
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return max(width, 40), colour
 
 
 def _read_claim(path: Path) -> str:
@@ -99,7 +129,11 @@ def verify(
 ) -> None:
     """Verify a convolution: definition, identities, general case, numeric cross-check.
 
-    Exit status: 0 every check passes, 1 a check fails, 2 bad arguments or an unparsable claim.
+    Exit status: 0 every check passes (and the claim: PASS), 1 a check fails or the claim is
+    wrong (FAIL: an entry compared differs), 3 the claim is NOT CHECKED (nothing in it that
+    states the convolution could be compared; each object says why and which option would let
+    it be checked), 2 bad arguments or an unparsable claim.  With [bold]--claim[/] the first
+    line is the claim's verdict.
 
     Examples:
 
@@ -125,9 +159,12 @@ def verify(
                             claim_index_base=int(index_base.value) if index_base else None,
                             claim_input_values=values)
         if fmt is VerifyFormat.json:
-            text = json.dumps(report.to_json(), indent=2) + "\n"
+            text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+        elif output is None:
+            width, colour = terminal()
+            text = report_text(report, width, colour)
         else:
             text = report_text(report)
         emit(text, output)
-    if not report.passed:
-        raise typer.Exit(1)
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)

@@ -161,6 +161,7 @@ def conv_from_texts(
     in_channels: str = "1",
     out_channels: str = "1",
     groups: str = "1",
+    output_symbol: str = "y",
 ) -> Any:
     """A ``Conv`` from option texts, read exactly as the command line reads them."""
     from .conv import Conv
@@ -190,6 +191,7 @@ def conv_from_texts(
         output_padding=_ints("--output-padding", output_padding),
         input_symbol=input_symbol,
         kernel_symbol=kernel_symbol,
+        output_symbol=output_symbol,
         in_channels=parse_int("--in-channels", in_channels),
         out_channels=parse_int("--out-channels", out_channels),
         groups=parse_int("--groups", groups),

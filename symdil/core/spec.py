@@ -45,14 +45,34 @@ def require_int(name: str, value: Any, minimum: int) -> int:
     return value
 
 
+#: Accents a symbol name may carry (``\\tilde x``): each is a LaTeX command taking one letter.
+ACCENTS = ("tilde", "hat", "bar", "check", "breve", "dot", "ddot", "vec", "widetilde",
+           "widehat", "overline", "acute", "grave", "mathring")
+_ACCENTED_RE = re.compile(r"\\(?P<accent>[a-z]+)\s*(?:\{\s*(?P<braced>\\?[A-Za-z][A-Za-z0-9]*)\s*\}"
+                          r"|\s(?P<bare>\s*\\?[A-Za-z][A-Za-z0-9]*))(?P<primes>'{0,3})\Z")
+_PRIMED_RE = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9]*)(?P<primes>'{1,3})\Z")
+
+
 def validate_symbol_name(parameter: str, name: Any) -> str:
-    """A symbol base: a letter followed by letters/digits, or a Greek letter name."""
-    if not isinstance(name, str) or not (_NAME_RE.match(name) or name in GREEK):
-        raise _fail(
-            f"{parameter} must be a letter optionally followed by letters/digits, or a Greek "
-            f"letter name such as 'alpha', got {name!r}"
-        )
-    return name
+    """A symbol base: a letter followed by letters/digits, or a Greek letter name; optionally
+    with one to three primes (``w'``) or under one accent (``\\tilde x``, ``\\hat{x}``, written
+    back as ``\\hat{x}``).  Nothing else passes, so a name is safe to put in a document."""
+    if isinstance(name, str):
+        if _NAME_RE.match(name) or name in GREEK:
+            return name
+        primed = _PRIMED_RE.match(name)
+        if primed and (_NAME_RE.match(primed["name"]) or primed["name"] in GREEK):
+            return name
+        accented = _ACCENTED_RE.match(name.strip())
+        if accented and accented["accent"] in ACCENTS:
+            inner = (accented["braced"] or accented["bare"]).strip()
+            if not inner.startswith("\\") or inner[1:] in GREEK:
+                return f"\\{accented['accent']}{{{inner}}}{accented['primes']}"
+    raise _fail(
+        f"{parameter} must be a letter optionally followed by letters/digits, or a Greek letter "
+        f"name such as 'alpha', optionally with primes (w') or one accent (\\tilde x, "
+        f"\\hat{{x}}), got {name!r}"
+    )
 
 
 def validate_length_name(parameter: str, name: str) -> str:

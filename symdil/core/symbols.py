@@ -14,7 +14,8 @@ from functools import lru_cache
 import sympy
 
 _SPLIT_RE = re.compile(
-    r"(?P<base>[A-Za-z][A-Za-z0-9]*)(?:\^\{\((?P<sup>[0-9,]+)\)\})?_(?P<sub>[0-9]+|\{[0-9,]+\})\Z"
+    r"(?P<base>(?:\\[a-z]+\{\\?[A-Za-z][A-Za-z0-9]*\}|[A-Za-z][A-Za-z0-9]*)'*)"
+    r"(?:\^\{\((?P<sup>[0-9,]+)\)\})?_(?P<sub>[0-9]+|\{[0-9,]+\})\Z"
 )
 
 

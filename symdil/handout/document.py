@@ -29,9 +29,18 @@ from ..core.spec import SymdilError
 from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
 from ..layout.matrices import bracket_matrix, matrix_equation
 from ..render.printer import SymdilLatexPrinter, latex, sum_latex
-from .exercises import Exercise, make_exercises, worked_examples
+from . import contexts
+from .exercises import (
+    DEFAULT_LEVEL,
+    Exercise,
+    check_level,
+    make_exercises,
+    parse_kinds,
+    worked_examples,
+)
+from .grading import graded_fields
 
-FORMATS = ("latex", "markdown", "html")
+FORMATS = ("latex", "markdown", "html", "moodle")
 PARTS = ("handout", "solutions")
 TEMPLATES = {
     ("latex", "handout"): "latex/handout.tex.j2",
@@ -77,6 +86,13 @@ _TITLES = {
     "same_padding": "Padding that keeps the length",
     "transposed_shape": "The transposed operator",
     "block_structure": "Block structure in 2-D",
+    "receptive_field": "Receptive field of a stack",
+    "effective_stride": "Effective stride and padding",
+    "single_conv": "One convolution for a stack",
+    "transposed_length": "Transposed length with output padding",
+    "numeric_output": "The output, in numbers",
+    "which_parameters": "Which parameters made this matrix?",
+    "find_wrong_entry": "Find the wrong entry",
 }
 
 
@@ -102,7 +118,9 @@ def _pair(values: Sequence[Any]) -> str:
 def _given_1d(q: dict[str, Any], padding: bool = True) -> str:
     parts = [f"n = {latex(q['n'])}", f"K = {q['kernel_size']}", f"s = {q['stride']}",
              f"d = {q['dilation']}"]
-    if padding:
+    if padding and "padding_word" in q:
+        parts.append(rf"p = \texttt{{{q['padding_word']}}}")
+    elif padding:
         parts.append(f"p = {_pair(q['padding'])}")
     return r",\quad ".join(parts)
 
@@ -221,15 +239,26 @@ def _tap_columns(axis: Any, r: int) -> list[int]:
 # --------------------------------------------------------------------------------------------
 
 
-def exercise_context(number: int, exercise: Exercise) -> dict[str, Any]:
+def exercise_context(number: int, exercise: Exercise,
+                     figure_format: str | None = None) -> dict[str, Any]:
     """The template data of one exercise: ``given``/``asked`` math, and per kind ``question``
-    and ``answer`` data (numbers and LaTeX), all read from the exercise's answer data."""
+    and ``answer`` data (numbers and LaTeX), all read from the exercise's answer data;
+    ``fields``: what a quiz grades (``symdil.handout.grading``); ``figure``: the answer's
+    figure written for ``figure_format`` (none without one)."""
     printer = SymdilLatexPrinter()
-    build = _BUILDERS[exercise.kind]
+    build = _BUILDERS.get(exercise.kind) or contexts.BUILDERS[exercise.kind]
     question, answer, asked = build(exercise, printer)
+    figure = None
+    if figure_format is not None:
+        from .figures import exercise_figure, figure_body
+
+        kind, drawn = exercise_figure(exercise)
+        figure = {"kind": kind, "drawn": drawn,
+                  "body": figure_body(drawn, figure_format) if figure_format != "moodle"
+                  else None}
     return {"number": number, "kind": exercise.kind, "title": _TITLES[exercise.kind],
             "given": question.pop("given"), "asked": asked, "question": question,
-            "answer": answer}
+            "answer": answer, "fields": graded_fields(exercise), "figure": figure}
 
 
 def _output_length(e: Exercise, printer: SymdilLatexPrinter) -> tuple[dict, dict, str]:
@@ -237,8 +266,11 @@ def _output_length(e: Exercise, printer: SymdilLatexPrinter) -> tuple[dict, dict
     chain, value = _length_chain(q["n"], q["kernel_size"], q["stride"], q["dilation"],
                                  *q["padding"])
     _agree(value, a["output_length"], "output length")
-    return ({"given": _given_1d(q)},
-            {"equation": rf"m = {chain}", "m": a["output_length"]}, r"m = \,?")
+    word = q.get("padding_word")
+    return ({"given": _given_1d(q), "padding_word": word},
+            {"equation": rf"m = {chain}", "m": a["output_length"],
+             "padding": (rf"\texttt{{{word}}}\colon\ ({_PB}, {_PA}) = {_pair(q['padding'])}"
+                         if word else None)}, r"m = \,?")
 
 
 def _fill_matrix(e: Exercise, printer: SymdilLatexPrinter) -> tuple[dict, dict, str]:
@@ -368,12 +400,23 @@ def _block_structure(e: Exercise, printer: SymdilLatexPrinter) -> tuple[dict, di
              "block": rf"{block_rows} \times {block_cols}",
              "shape": rf"{grid_rows * block_rows} \times {grid_cols * block_cols}",
              "pattern": "M = " + pattern,
-             "blocks": ", ".join(f"({bi}, {bj})" for bi, bj in blocks),
+             # one formula per block: a line may break between them
+             "blocks": [f"({bi}, {bj})" for bi, bj in blocks],
              "count": len(blocks),
              "diagonals": _join(a["block_diagonals"]),
              "rule": rf"J - I = d_h\, u - p_h = {latex(dh * _U - ph)}",
-             "kernel_rows": kernel_rows},
+             "kernel_rows": kernel_rows, "kernel_lines": _lines(kernel_rows, block_cols)},
             r"M = \,?")
+
+
+#: Block columns one display line holds (two 4-column blocks of k_{u,v} fit the page).
+_LINE_COLUMNS = 8
+
+
+def _lines(blocks: list, columns: int) -> list[list]:
+    """The blocks in display lines of at most ``_LINE_COLUMNS`` columns (one block at least)."""
+    per_line = max(1, _LINE_COLUMNS // columns)
+    return [blocks[i:i + per_line] for i in range(0, len(blocks), per_line)]
 
 
 def _agree(value: Any, expected: Any, what: str) -> None:
@@ -401,19 +444,30 @@ class Handout:
     ``solutions`` puts the answer key at the end of the handout; ``render(part="solutions")``
     gives the key as a document of its own either way.  ``title`` is prose (escaped).
     ``max_rows``/``max_cols`` bound the worked examples' matrices; exercise grids are always
-    shown whole (a student fills them in).
+    shown whole (a student fills them in).  ``kinds``/``level``: see ``make_exercises``;
+    ``figures``: each answer carries its figure; ``student``: a ``roster.Student`` whose name
+    and id the sheet prints (``Classroom`` sets it).  ``render("moodle")`` is the sheet as a
+    Moodle XML quiz.
     """
 
     def __init__(self, exercises: int = 6, seed: int = 0, solutions: bool = False,
                  title: str | None = None, max_rows: int = DEFAULT_MAX_ROWS,
-                 max_cols: int = DEFAULT_MAX_COLS) -> None:
+                 max_cols: int = DEFAULT_MAX_COLS, *, kinds: Any = None,
+                 level: int = DEFAULT_LEVEL, figures: bool = False,
+                 student: Any = None) -> None:
         if title is not None and not isinstance(title, str):
             raise SymdilError(f"title must be a string, got {title!r}")
-        if not isinstance(solutions, bool):
-            raise SymdilError(f"solutions must be true or false, got {solutions!r}")
+        for name, flag in (("solutions", solutions), ("figures", figures)):
+            if not isinstance(flag, bool):
+                raise SymdilError(f"{name} must be true or false, got {flag!r}")
         self.count = exercises
         self.seed = seed
-        self.exercises: tuple[Exercise, ...] = tuple(make_exercises(exercises, seed))
+        self.kinds = None if kinds is None else parse_kinds(kinds)
+        self.level = check_level(level)
+        self.figures = figures
+        self.student = student  # a roster.Student printed on the sheet, or None
+        self.exercises: tuple[Exercise, ...] = tuple(
+            make_exercises(exercises, seed, self.kinds, self.level))
         self.solutions = solutions
         self.title = title
         self.max_rows = _check_limit("max_rows", max_rows)
@@ -423,7 +477,10 @@ class Handout:
     def version(self) -> str:
         """A short label printed on the students' sheet and its key (they match), from which the
         regeneration command (kept in the key only) cannot be read off."""
-        digest = hashlib.sha256(f"{len(self.exercises)}:{self.seed}".encode()).hexdigest()
+        label = f"{len(self.exercises)}:{self.seed}"
+        if self.kinds is not None or self.level != DEFAULT_LEVEL:
+            label += f":{','.join(self.kinds or ())}:{self.level}"
+        digest = hashlib.sha256(label.encode()).hexdigest()
         return digest[:6].upper()
 
     def check(self) -> None:
@@ -434,7 +491,19 @@ class Handout:
             raise SymdilError(f"the answer of exercise {', '.join(failed)} failed its check; "
                               "the handout is not rendered with an unverified answer")
 
-    def context(self) -> dict[str, Any]:
+    @property
+    def command(self) -> str:
+        """The command that prints this sheet again (its seed: a student's own)."""
+        words = [f"symdil handout --exercises {len(self.exercises)} --seed {self.seed}"]
+        if self.kinds is not None:
+            words.append(f"--kinds {','.join(self.kinds)}")
+        if self.level != DEFAULT_LEVEL:
+            words.append(f"--level {self.level}")
+        if self.figures:
+            words.append("--figures")
+        return " ".join(words)
+
+    def context(self, fmt: str = "latex") -> dict[str, Any]:
         """Everything the templates use (checks every answer first)."""
         self.check()
         return {
@@ -442,12 +511,14 @@ class Handout:
             "seed": self.seed,
             "version": self.version,
             "count": len(self.exercises),
-            "command": f"symdil handout --exercises {len(self.exercises)} --seed {self.seed}",
+            "command": self.command,
+            "student": self.student,
+            "figures": self.figures,
             "notation": NOTATION,
             "examples": [worked_example(op, self.max_rows, self.max_cols)
                          for op in worked_examples()],
-            "exercises": [exercise_context(number, exercise) for number, exercise in
-                          enumerate(self.exercises, start=1)],
+            "exercises": [exercise_context(number, exercise, fmt if self.figures else None)
+                          for number, exercise in enumerate(self.exercises, start=1)],
             "solutions": self.solutions,
         }
 
@@ -459,7 +530,15 @@ class Handout:
             raise SymdilError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
         if part not in PARTS:
             raise SymdilError(f"part must be one of {', '.join(PARTS)}, got {part!r}")
-        text = render_template(TEMPLATES[(fmt, part)], self.context(), templates)
+        if fmt == "moodle":
+            from .moodle import moodle_quiz
+
+            if part != "handout":
+                raise SymdilError("the Moodle quiz has no separate key: each question's "
+                                  "feedback is its worked answer (part must be 'handout')")
+
+            return moodle_quiz([(None, self)], self.title, templates)
+        text = render_template(TEMPLATES[(fmt, part)], self.context(fmt), templates)
         if fmt == "markdown":  # macros end their blocks with a newline: one blank line is enough
             text = re.sub(r"\n{3,}", "\n\n", text)
         return text.rstrip("\n") + "\n"
@@ -517,11 +596,18 @@ class ExerciseView:
 
 _MAIN_ANSWER = {"output_length": "equation", "zero_diagonals": "gap_equation",
                 "output_entry": "equation", "same_padding": "split",
-                "transposed_shape": "shape", "block_structure": "pattern"}
+                "transposed_shape": "shape", "block_structure": "pattern",
+                "receptive_field": "region", "effective_stride": "stride",
+                "single_conv": "sizes", "transposed_length": "equation",
+                "numeric_output": "output", "which_parameters": "parameters",
+                "find_wrong_entry": "cell"}
 
 
 def handout(exercises: int = 6, seed: int = 0, fmt: str = "latex", solutions: bool = False,
-            templates: Any = None, title: str | None = None, part: str = "handout") -> str:
-    """A handout (or, with ``part="solutions"``, its answer key) as LaTeX or Markdown; the same
-    arguments give byte-identical text."""
-    return Handout(exercises, seed, solutions, title).render(fmt, part, templates)
+            templates: Any = None, title: str | None = None, part: str = "handout", *,
+            kinds: Any = None, level: int = DEFAULT_LEVEL, figures: bool = False) -> str:
+    """A handout (or, with ``part="solutions"``, its answer key) as LaTeX, Markdown, HTML or
+    Moodle XML; the same arguments give byte-identical text.  ``kinds``: exercise kinds to cycle
+    through (``symdil.handout.exercises.KINDS``), ``level``: 1, 2 or 3."""
+    return Handout(exercises, seed, solutions, title, kinds=kinds, level=level,
+                   figures=figures).render(fmt, part, templates)

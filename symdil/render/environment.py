@@ -160,8 +160,10 @@ def latex_escape(text: Any) -> str:
 
 def latex_code(text: Any) -> str:
     """Code for ``\\texttt``: as ``latex_escape``, except that ``"`` stays a straight quote
-    (typewriter fonts print it as typed)."""
-    return "".join('"' if char == '"' else latex_escape(char) for char in str(text))
+    (typewriter fonts print it as typed); after a comma a line may break, or stretch (a long
+    list such as ``--kinds a,b,c`` is one word otherwise, wider than the page)."""
+    return "".join('"' if char == '"' else r",\hspace{0pt plus 2em}" if char == "," else
+                   latex_escape(char) for char in str(text))
 
 
 # --------------------------------------------------------------------------------------------
@@ -326,6 +328,10 @@ def render_template(name: str, context: dict[str, Any], templates: Any = None) -
             from .html import finish_html
 
             text = finish_html(text)
+        elif name.endswith(".moodle.j2"):  # TeX maths for MathJax, blocks to paragraphs
+            from .mathjax import finish_mathjax
+
+            text = finish_mathjax(text)
         return text
     except SymdilError:
         raise

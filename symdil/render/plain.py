@@ -30,6 +30,11 @@ _SYMBOLS = {"cdot": "·", "cdots": "⋯", "vdots": "⋮", "ddots": "⋱", "ldots
             ";": " ", ":": " ", "!": "", "colon": ":", "le": "≤", "ge": "≥", "in": "∈",
             "mapsto": "↦", "bmod": " mod ", "mid": "|"}
 _SPACING = {"left", "right", "mathrm", "mathit", "displaystyle", "textstyle"}
+#: Accents a symbol name may carry (``core.spec.ACCENTS``) as combining characters.
+_ACCENTS = {"tilde": "\u0303", "widetilde": "\u0303", "hat": "\u0302", "widehat": "\u0302",
+            "bar": "\u0304", "overline": "\u0305", "check": "\u030c", "breve": "\u0306",
+            "dot": "\u0307", "ddot": "\u0308", "vec": "\u20d7", "acute": "\u0301",
+            "grave": "\u0300", "mathring": "\u030a"}
 _TOKEN_RE = re.compile(r"\\([A-Za-z]+|.)|([_^])|([{}])|(\s+)|(.)", re.S)
 
 
@@ -97,6 +102,14 @@ def _parse(tokens: list[tuple[str, str]], start: int, position: str,
                 continue
             raise ValueError("unbalanced braces in a label")
         if kind == "cmd":
+            if value in _ACCENTS:  # \tilde{x}: the letter and a combining accent
+                group, index = _group(tokens, index + 1)
+                before = len(runs)
+                _parse(group, 0, position, runs)
+                if len(runs) > before:
+                    text, where, italic = runs[-1]
+                    runs[-1] = (text + _ACCENTS[value], where, italic)
+                continue
             if value == "frac":
                 numerator, index = _group(tokens, index + 1)
                 denominator, index = _group(tokens, index)
@@ -112,6 +125,10 @@ def _parse(tokens: list[tuple[str, str]], start: int, position: str,
                 pass
             else:
                 raise ValueError(f"label command \\{value} has no SVG form")
+            index += 1
+            continue
+        if value == "'":  # a prime (w'), as typeset
+            runs.append(("′", position, False))
             index += 1
             continue
         if value in "+-=":
