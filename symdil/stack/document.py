@@ -220,7 +220,7 @@ class StackDocument:
         while True:
             if rows > 3 and self.max_cols >= 3:
                 narrowest = matrix_cells(matrix_layout(self.stack, rows, 3), printer)
-                if array_width(narrowest) + EQUATION_SPACING > PAGE_WIDTH:
+                if array_width(narrowest) + EQUATION_SPACING > current_width():
                     rows -= 1  # not even three columns fit: no wider choice does
                     continue
             for cols in range(self.max_cols, 2, -1):
