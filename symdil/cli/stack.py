@@ -180,6 +180,7 @@ def stack(
     title: Annotated[Optional[str], typer.Option(
         "--title", metavar="TEXT", help="Title of a --standalone document (plain text; "
         "escaped).")] = None,
+    width: o.Width = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", parser=output_file, metavar="FILE",
         help="Write to FILE atomically (default: stdout).")] = None,
@@ -247,7 +248,7 @@ def stack(
                 raise typer.Exit(1)
             from ..stack.document import StackDocument
 
-            text = StackDocument(net).render(fmt.value, standalone, report, title)
+            text = StackDocument(net, width=width).render(fmt.value, standalone, report, title)
         if figure is not None:
             from ..figures import stack_figure, to_svg, to_tikz
 

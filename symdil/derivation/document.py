@@ -11,6 +11,7 @@ from ..core.limits import check_derivation
 from ..core.spec import SymdilError, plain_int
 from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
 from ..layout.matrices import matrix_equation
+from ..layout.width import estimate_units, line_width, using_width
 from ..render.printer import SymdilLatexPrinter
 from ..statements.facts import BlockFacts, Facts
 from .line import LineContext
@@ -36,12 +37,15 @@ class Derivation:
     """
 
     def __init__(self, op: Conv, max_rows: int = DEFAULT_MAX_ROWS,
-                 max_cols: int = DEFAULT_MAX_COLS) -> None:
+                 max_cols: int = DEFAULT_MAX_COLS, width: Any = None) -> None:
         if not isinstance(op, Conv):
             raise SymdilError(f"derive needs a symdil.Conv, got {type(op).__name__}")
         self.op = op
         self.max_rows = _check_limit("max_rows", max_rows)
         self.max_cols = _check_limit("max_cols", max_cols)
+        # points: every display is laid out to fit it (None: a two-column paper's column for a
+        # snippet, a one-column page for a standalone document)
+        self.width = None if width is None else line_width(width)
         check_derivation(op, self.max_rows, self.max_cols)  # refuse oversized work up front
         self.printer = SymdilLatexPrinter()
         self.axis = op.axes[0]
@@ -112,7 +116,11 @@ class Derivation:
             error = latex_text_error(title, "title")
             if error is not None:
                 raise error
-        context = self.context()
+        width = self.width if self.width is not None else line_width(
+            "page" if standalone or fmt == "html" else "column")
+        with using_width(width):
+            context = self.context()
+        context["line_width"] = estimate_units(width)
         section = normalize_verification(verification)
         if section is not None:
             # a verified document also evaluates every statement it makes
@@ -133,7 +141,7 @@ class Derivation:
         if figures:
             from ..figures.embed import figure_context
 
-            context["figures"] = figure_context(self.op, fmt, figure_stem)
+            context["figures"] = figure_context(self.op, fmt, figure_stem, width)
         prose = [title]
         if section is not None:
             prose += [section["statement"]] + [
@@ -149,6 +157,10 @@ class Derivation:
         return "$$\n" + self.math_matrix_equation() + "\n$$"
 
     def math_matrix_equation(self) -> str:
+        with using_width(line_width(self.width)):
+            return self._math_matrix_equation()
+
+    def _math_matrix_equation(self) -> str:
         if self._blocks is not None:
             return self._blocks.matrix_equation()
         return matrix_equation(self.op, self.max_rows, self.max_cols)
@@ -192,6 +204,7 @@ def derive(
     templates: Any = None,
     verification: Any = None,
     title: str | None = None,
+    width: Any = None,
 ) -> str:
     """The step-by-step derivation of ``op`` as LaTeX (``fmt="latex"``) or Markdown.
 
@@ -204,5 +217,5 @@ def derive(
     if title is not None and not standalone:
         raise SymdilError("title applies to standalone documents; pass standalone=True "
                           "(--standalone) with it")
-    return Derivation(op, max_rows, max_cols).render(fmt, standalone, templates, verification,
-                                                     title)
+    return Derivation(op, max_rows, max_cols, width).render(fmt, standalone, templates,
+                                                            verification, title)

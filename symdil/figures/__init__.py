@@ -17,10 +17,11 @@ from ..layout.elision import (
     PARTITION_MAX_COLS,
     PARTITION_MAX_ROWS,
 )
+from ..layout.width import COLUMN
 from .matrix import matrix_figure
-from .model import Figure
+from .model import Figure, with_caption
 from .svg import inline_svg, to_svg
-from .tikz import tikz_document, to_tikz
+from .tikz import UNIT_POINTS, tikz_document, to_tikz
 from .window import check_window, window_figure
 
 KINDS = ("window", "matrix")
@@ -28,15 +29,23 @@ FORMATS = ("tikz", "svg")
 
 
 def figure(op: Any, kind: str = "window", *, at: Any = None, max_rows: int | None = None,
-           max_cols: int | None = None) -> Figure:
-    """The figure of ``op``: ``kind`` is ``window`` (``at``: the first of the two outputs drawn)
-    or ``matrix`` (``max_rows``/``max_cols``: elision limits, as for the printed matrix)."""
+           max_cols: int | None = None, caption: bool = False,
+           width: float | None = COLUMN) -> Figure:
+    """The figure of ``op``: ``kind`` is ``window`` (``at``: the first of the two outputs drawn;
+    default an interior output) or ``matrix`` (``max_rows``/``max_cols``: elision limits, as for
+    the printed matrix).  ``width`` (points; default a two-column paper's column, None: no
+    limit): the figure is drawn for it at full type size -- fewer positions or columns, panels
+    stacked -- never scaled down.  No caption is drawn unless ``caption`` (a paper has its own
+    ``\\caption``): then the parameters, below everything else."""
+    units = None if width is None else width / UNIT_POINTS
     if kind == "window":
-        return window_figure(op, at)
-    if kind == "matrix":
+        drawn = window_figure(op, at, units)
+    elif kind == "matrix":
         guard_matrix_figure(op, max_rows, max_cols)
-        return matrix_figure(op, max_rows, max_cols)
-    raise SymdilError(f"figure kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        drawn = matrix_figure(op, max_rows, max_cols, units)
+    else:
+        raise SymdilError(f"figure kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    return with_caption(drawn) if caption else drawn
 
 
 def guard_matrix_figure(op: Any, max_rows: Any, max_cols: Any) -> None:

@@ -358,6 +358,11 @@ def render_template(name: str, context: dict[str, Any], templates: Any = None) -
     roots = [r for r in (user, str(builtin_templates())) if r]
     try:
         text = env.get_template(name).render(**context)
+        if context.get("line_width"):  # every display made to fit the document's width
+            from .fit import fit_displays
+
+            fmt = "latex" if name.endswith(".tex.j2") else "dollars"
+            text = fit_displays(text, fmt, context["line_width"])
         if name.endswith(".html.j2"):  # math to MathML, blocks to paragraphs
             from .html import finish_html
 

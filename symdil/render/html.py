@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..core.spec import SymdilError
+from .mathml_css import drawable
 
 _DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.S)
 _INLINE_RE = re.compile(r"\$([^$]+?)\$")
@@ -54,7 +55,7 @@ def mathml(tex: str, display: bool) -> str:
     if _UNREAD_RE.search(out):  # TeX the converter did not understand, left as text
         raise SymdilError(f"math cannot be converted to MathML (unsupported TeX): "
                           f"{tex.strip()[:80]}")
-    return out
+    return drawable(out)  # boxes and lines as CSS, prefix minus, brackets per matrix
 
 
 def text_only(text: Any) -> str:
