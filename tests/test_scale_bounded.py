@@ -84,7 +84,8 @@ def test_derive_with_a_long_stride_does_not_list_the_unread_inputs() -> None:
     (["--n", TERA, "--kernel", "3", "--max-rows", "1000", "--max-cols", "1000"], "matrix cells"),
     (["--n", str(10**6), "--kernel", str(10**6)], "terms in one output's sum"),
     (["--n", str(10**13), "--kernel", "3", "--dilation", TERA], None),
-    (["--n", TERA, "--kernel", "3", "--max-rows", "1000"], None),
+    (["--n", TERA, "--kernel", "3", "--max-rows", "1000", "--max-cols", "10"], None),
+    (["--n", TERA, "--kernel", "3", "--max-rows", "1000"], "matrix cells"),  # 16 columns by default
 ])
 def test_matrix_figure_has_the_printed_matrix_guards(options: list[str], refused: str | None):
     result = run_bounded("figure", "--kind", "matrix", *options)
