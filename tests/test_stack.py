@@ -315,3 +315,15 @@ def test_random_stacks_against_torch(case, rng) -> None:
     got = [float(sum(coef.xreplace(values) * x[c] for c, coef in row.items()))
            for row in net.rows]
     assert got == want
+
+
+def test_a_row_that_reads_only_padding_along_another_axis_is_not_a_border_row() -> None:
+    # found by hypothesis: row (0, 4) reads intermediate padding along axis 0 (a border index),
+    # but along axis 1 it reaches no real input at all, so the stack's row and the single
+    # convolution's row are both zero -- listing it as a border row made "the border rows
+    # differ" false for it
+    layers = [dict(kernel=2, padding="same"), dict(kernel=1, padding=1)]
+    net = check_against_reference((3, 3), layers)
+    single = net.single_conv()
+    assert 0 in single.border and 4 not in single.border
+    assert not any(r in single.border for r in (4, 9, 14, 19, 24) if r % 5 == 4)

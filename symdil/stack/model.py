@@ -788,7 +788,10 @@ class Stack:
         if count > MAX_BORDER_ROWS:
             return SingleConv(None, None, f"not decided: {count:,} border rows, more than "
                               f"{MAX_BORDER_ROWS:,} are listed", none, (), **geometry)
-        border = self._border_rows(per_axis) if count else []
+        try:
+            border = self._border_rows(per_axis) if count else []
+        except _TooMuchWork as error:
+            return SingleConv(None, None, f"not decided: {error}", none, (), **geometry)
         exists = not border
         weights, terms = self.composed_size()
         unbuilt = ""
@@ -829,13 +832,24 @@ class Stack:
                     kernel_symbol=self.kernel_symbol)
 
     def _border_rows(self, per_axis: tuple[tuple[int, ...], ...]) -> list[int]:
-        """The flat rows with a border index along some axis, in order (without visiting the
-        other rows: per channel, the rows of each axis's border indices)."""
+        """The flat rows that differ from the single convolution, in order (without visiting the
+        other rows: per channel, the rows of each axis's border indices).  A row differs when
+        some path of taps reaches a real input through intermediate padding: along one axis its
+        index is a border index, and along every other axis its index reaches a real input at
+        all -- else the row is zero in the stack and in the convolution alike (e.g. a row that
+        reads only padding along another axis)."""
         shape = self.output_shape
         rows: set[int] = set()
+        reaching: dict[int, list[int]] = {}
         for a, indices in enumerate(per_axis):
-            for index in itertools.product(*[
-                    indices if b == a else range(size) for b, size in enumerate(shape[1:])]):
+            if not indices:
+                continue
+            others = []
+            for b, size in enumerate(shape[1:]):
+                if b != a and b not in reaching:
+                    reaching[b] = [i for i in range(size) if self._reaches_input(b, i)]
+                others.append(indices if b == a else reaching[b])
+            for index in itertools.product(*others):
                 flat = 0
                 for size, value in zip(shape[1:], index):
                     flat = flat * size + value
@@ -917,6 +931,24 @@ class Stack:
             if not positions:
                 return False
         return False
+
+    def _reaches_input(self, axis: int, i: int) -> bool:
+        """Does output index ``i`` along ``axis`` reach a real input through some path of taps
+        (padding anywhere on the way ignored)?  The first and last positions of its hull are
+        always reached; only a hull that straddles the whole input needs the exact set."""
+        slope, low, high = 1, 0, 0
+        for layer in reversed(self.layers):
+            ax = layer.axes[axis]
+            slope, low, high = (ax.stride * slope, ax.stride * low - ax.pad_before,
+                                ax.stride * high - ax.pad_before
+                                + ax.dilation * (ax.kernel_size - 1))
+        n = self.layers[0].axes[axis].n
+        first, last = slope * i + low, slope * i + high
+        if 0 <= first < n or 0 <= last < n:
+            return True
+        if last < 0 or first >= n:
+            return False
+        return self._virtual_reads_input(axis, len(self.layers), i)
 
     def _virtual_reads_input(self, axis: int, number: int, q: int) -> bool:
         """Would the single convolution's value at position ``q`` of layer ``number``'s input
