@@ -39,6 +39,7 @@ from .exercises import (
     worked_examples,
 )
 from .grading import graded_fields
+from .statements import answer_evidence, answer_statement
 
 FORMATS = ("latex", "markdown", "html", "moodle")
 PARTS = ("handout", "solutions")
@@ -258,7 +259,10 @@ def exercise_context(number: int, exercise: Exercise,
                   else None}
     return {"number": number, "kind": exercise.kind, "title": _TITLES[exercise.kind],
             "given": question.pop("given"), "asked": asked, "question": question,
-            "answer": answer, "fields": graded_fields(exercise), "figure": figure}
+            "answer": answer, "fields": graded_fields(exercise), "figure": figure,
+            # what the answer's phrased span names (symdil.render.phrasing): the exercise's
+            # answer statement, the handout's statement number - 1 (``Handout.statements``)
+            "statement": {"id": number - 1}}
 
 
 def _output_length(e: Exercise, printer: SymdilLatexPrinter) -> tuple[dict, dict, str]:
@@ -486,10 +490,18 @@ class Handout:
     def check(self) -> None:
         """Raise ``SymdilError`` unless every exercise's answer passes its independent check."""
         failed = [f"{number} ({exercise.kind})" for number, exercise in
-                  enumerate(self.exercises, start=1) if not exercise.check()]
+                  enumerate(self.exercises, start=1) if not exercise.check()
+                  or not answer_statement(exercise).holds(answer_evidence(exercise))]
         if failed:
             raise SymdilError(f"the answer of exercise {', '.join(failed)} failed its check; "
                               "the handout is not rendered with an unverified answer")
+
+    @property
+    def statements(self) -> list:
+        """The answer key's statements, one per exercise (``answer_<kind>``, see
+        ``symdil.handout.statements``), in exercise order: the key phrases exercise i's answer
+        from statement i - 1."""
+        return [answer_statement(exercise) for exercise in self.exercises]
 
     @property
     def command(self) -> str:
