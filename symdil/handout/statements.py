@@ -102,10 +102,11 @@ def _output_length(p: Mapping[str, Any], evidence: Any) -> bool:
             and evidence.row_count == p["m"] == evidence.output_shape[-1])
 
 
-@register("answer_fill_matrix", "a handout answer: the filled rows' entries")
+@register("answer_fill_matrix", "a handout answer: the entries of the rows asked for")
 def _fill_matrix(p: Mapping[str, Any], evidence: Any) -> bool:
-    return _describes(p, evidence) and all(
-        _rows_equal([evidence.rows[r]], [dict(entries)]) for r, entries in p["filled"])
+    return (_describes(p, evidence) and tuple(r for r, _ in p["filled"]) == tuple(p["rows"])
+            and all(_rows_equal([evidence.rows[r]], [dict(entries)])
+                    for r, entries in p["filled"]))
 
 
 @register("answer_zero_diagonals", "a handout answer: the diagonal j - i of each tap, the "
@@ -352,7 +353,7 @@ def answer_statement(e: Any) -> Statement:
     elif kind == "fill_matrix":
         values = dict(a["values"])
         rows = sorted({r for r, _ in q["blanks"]})
-        params = {**_sizes(q), "filled": tuple(
+        params = {**_sizes(q), "rows": tuple(rows), "filled": tuple(
             (r, tuple((c, values[(r, c)]) for c in sorted(c for rr, c in values if rr == r)
                       if values[(r, c)] != 0)) for r in rows)}
     elif kind == "zero_diagonals":
