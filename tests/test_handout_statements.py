@@ -142,6 +142,8 @@ def wrong(value, rng):
         return value[:i] + (wrong(value[i], rng),) + value[i + 1:]
     if isinstance(value, sympy.Basic):
         return _SLIP if value == 0 else (0 if rng.random() < 0.5 else value + _SLIP)
+    if isinstance(value, str):  # a padding word: the other one
+        return {"full": "causal"}.get(value, "full")
     raise TypeError(value)
 
 
@@ -161,6 +163,57 @@ def test_planted_wrong_answers_make_the_statement_false():
                 survived.append((e.kind, key, statement.params[key], params[key]))
     assert not survived, f"{len(survived)} wrong answers held, first: {survived[:5]}"
     assert planted > 3 * SEEDS * sum(len(keys) for keys in ANSWERS.values()) * 0.9
+
+
+#: Parameters a key does not print (the candidate's padding after, needed to build it).
+NOT_PRINTED = {"single_conv": ("pad_after",)}
+
+
+def test_planted_wrong_sizes_make_the_statement_false():
+    """The sizes a key restates ("Given n = 9, K = 3, ...") are part of its statement too: a
+    changed size makes it false -- unless the changed sizes give the very same matrix (a padding
+    after that adds no window: rows cannot tell them apart, and the key's matrix is still
+    right), which the reference confirms for every survivor."""
+    rng = random.Random(1717)
+    planted, survived = 0, []
+    for e in exercises():
+        statement = answer_statement(e)
+        evidence = reference_of(e)
+        skip = set(ANSWERS[e.kind]) | set(NOT_PRINTED.get(e.kind, ()))
+        for key in statement.params:
+            if key in skip or statement.params[key] is None:
+                continue
+            params = {k: v for k, v in statement.params.items()}
+            params[key] = wrong(_thaw(params[key]), rng)
+            if params[key] == _thaw(statement.params[key]):
+                continue
+            planted += 1
+            if _holds(Statement(statement.kind, params), evidence) and not _same_matrix(
+                    statement.params, params, e):
+                survived.append((e.kind, key, statement.params[key], params[key]))
+    assert not survived, f"{len(survived)} wrong sizes held, first: {survived[:5]}"
+    assert planted > 3 * SEEDS * len(KINDS) * 2
+
+
+def _same_matrix(before, after, e):
+    """Do the 1-D forward sizes ``before`` and ``after`` give the same reference matrix (for
+    numeric_output: and the same numbers in every input sample a row reads -- the key shows only
+    those)?"""
+    if e.kind == "numeric_output" and before["input"] != after["input"]:
+        changed = {j for j, (x, y) in enumerate(zip(before["input"], after["input"])) if x != y}
+        read = {c for row in reference_of(e).rows for c in row}
+        return len(before["input"]) == len(after["input"]) and not changed & read
+    if e.op.transposed or e.op.ndim != 1 or set(before) - {"padding"} != set(after) - {"padding"}:
+        return False
+    if any(before[k] != after[k] for k in before if k != "padding"):
+        return False
+    try:
+        ours = reference(before["n"], before["K"], before["s"], before["d"],
+                         tuple(after["padding"]), with_output=False).matrix
+    except Exception:  # the reference refuses the changed sizes: not the same matrix
+        return False
+    return ours == reference(before["n"], before["K"], before["s"], before["d"],
+                             tuple(before["padding"]), with_output=False).matrix
 
 
 def _holds(statement, evidence):

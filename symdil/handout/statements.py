@@ -48,6 +48,9 @@ def definition_rows(n: int, kernel: Sequence[Any], s: int, d: int, before: int, 
     """Rows of a 1-D convolution from the definition, window by window: ``kernel`` is flat
     (channel c's tap t at c K + t), column ``c n + j`` is sample j of channel c."""
     K = len(kernel) // channels
+    if s < 1 or d < 1 or K < 1 or before < 0 or after < 0:
+        raise ValueError(f"no convolution with stride {s}, dilation {d}, {K} taps, padding "
+                         f"({before}, {after})")
     rows = []
     i = 0
     while s * i + d * (K - 1) <= n + before + after - 1:
@@ -65,13 +68,21 @@ def definition_rows(n: int, kernel: Sequence[Any], s: int, d: int, before: int, 
 def _describes(p: Mapping[str, Any], evidence: Any) -> bool:
     """The 1-D sizes the key restates (``n``, ``K``, ``s``, ``d``, ``padding``) give the
     evidence's rows (forward), or their transpose (``transposed``: the forward convolution from
-    the evidence's output length back to ``n``)."""
+    the evidence's output length back to ``n``).  Sizes no convolution has are not."""
+    try:
+        return _described(p, evidence)
+    except ValueError:
+        return False
+
+
+def _described(p: Mapping[str, Any], evidence: Any) -> bool:
     channels = evidence.input_shape[0]
+    before, after = p["padding"]
     if len(evidence.kernel) != channels * p["K"]:
         return False
     if p.get("transposed"):
         m = evidence.row_count
-        forward = definition_rows(m, evidence.kernel, p["s"], p["d"], *p["padding"])
+        forward = definition_rows(m, evidence.kernel, p["s"], p["d"], before, after)
         if len(forward) != p["n"] or evidence.column_count != p["n"]:
             return False
         transpose: list[dict[int, Any]] = [{} for _ in range(m)]
@@ -82,7 +93,31 @@ def _describes(p: Mapping[str, Any], evidence: Any) -> bool:
     if evidence.input_shape[1:] != (p["n"],):
         return False
     return _rows_equal(evidence.rows, definition_rows(p["n"], evidence.kernel, p["s"], p["d"],
-                                                      *p["padding"], channels=channels))
+                                                      before, after, channels=channels))
+
+
+def answer_kind(name: str, description: str) -> Any:
+    """Register predicate ``name`` (a decorator) so that parameters no answer has (a pair made a
+    triple, a row past the matrix) make it false instead of raising."""
+
+    def decorate(predicate: Any) -> Any:
+        def guarded(params: Mapping[str, Any], evidence: Any) -> bool:
+            try:
+                return bool(predicate(params, evidence))
+            except (ValueError, TypeError, IndexError, KeyError):
+                return False
+
+        register(name, description)(guarded)
+        return predicate
+
+    return decorate
+
+
+def _at(items: Sequence[Any], index: int) -> Any:
+    """``items[index]`` for 0 <= index < len(items) (no counting from the end)."""
+    if not isinstance(index, int) or not 0 <= index < len(items):
+        raise IndexError(index)
+    return items[index]
 
 
 def _tap_of(weights: Mapping[int, int]) -> int | None:
@@ -93,7 +128,7 @@ def _tap_of(weights: Mapping[int, int]) -> int | None:
 # ----- single convolutions --------------------------------------------------------------------
 
 
-@register("answer_output_length", "a handout answer: the layer has m outputs (a padding word "
+@answer_kind("answer_output_length", "a handout answer: the layer has m outputs (a padding word "
           "resolved to its pair)")
 def _output_length(p: Mapping[str, Any], evidence: Any) -> bool:
     span = p["d"] * (p["K"] - 1)
@@ -102,14 +137,14 @@ def _output_length(p: Mapping[str, Any], evidence: Any) -> bool:
             and evidence.row_count == p["m"] == evidence.output_shape[-1])
 
 
-@register("answer_fill_matrix", "a handout answer: the entries of the rows asked for")
+@answer_kind("answer_fill_matrix", "a handout answer: the entries of the rows asked for")
 def _fill_matrix(p: Mapping[str, Any], evidence: Any) -> bool:
     return (_describes(p, evidence) and tuple(r for r, _ in p["filled"]) == tuple(p["rows"])
-            and all(_rows_equal([evidence.rows[r]], [dict(entries)])
+            and all(_rows_equal([_at(evidence.rows, r)], [dict(entries)])
                     for r, entries in p["filled"]))
 
 
-@register("answer_zero_diagonals", "a handout answer: the diagonal j - i of each tap, the "
+@answer_kind("answer_zero_diagonals", "a handout answer: the diagonal j - i of each tap, the "
           "all-zero diagonals between neighbouring ones, the zero columns of a row")
 def _zero_diagonals(p: Mapping[str, Any], evidence: Any) -> bool:
     diagonals: dict[int, set[int]] = {}
@@ -122,17 +157,17 @@ def _zero_diagonals(p: Mapping[str, Any], evidence: Any) -> bool:
         return False
     each = [next(iter(diagonals[t])) for t in range(K)]
     gaps = {later - earlier - 1 for earlier, later in zip(each, each[1:])}
-    zero = [c for c in range(evidence.column_count) if c not in evidence.rows[p["row"]]]
+    zero = [c for c in range(evidence.column_count) if c not in _at(evidence.rows, p["row"])]
     return (_describes(p, evidence) and tuple(each) == tuple(p["tap_diagonals"])
             and gaps == {p["gap"]} and tuple(zero) == tuple(p["zero_columns"]))
 
 
-@register("answer_output_entry", "a handout answer: where each tap of one output reads the "
+@answer_kind("answer_output_entry", "a handout answer: where each tap of one output reads the "
           "padded input, which of those positions are padding, and the output's terms")
 def _output_entry(p: Mapping[str, Any], evidence: Any) -> bool:
     positions, row, n = list(p["positions"]), p["row"], evidence.column_count
     steps = {later - earlier for earlier, later in zip(positions, positions[1:])}
-    landed = {_tap_of(weights): c for c, weights in evidence.taps[row].items()}
+    landed = {_tap_of(weights): c for c, weights in _at(evidence.taps, row).items()}
     inside = {t: j for t, j in enumerate(positions) if 0 <= j < n}
     # the taps that land are read where the positions say; the progression places the others
     return (_describes(p, evidence) and len(positions) == p["K"] and len(steps) <= 1
@@ -141,16 +176,16 @@ def _output_entry(p: Mapping[str, Any], evidence: Any) -> bool:
             and _rows_equal([evidence.rows[row]], [dict(p["terms"])]))
 
 
-@register("answer_same_padding", "a handout answer: the padding pair that keeps the length at "
+@answer_kind("answer_same_padding", "a handout answer: the padding pair that keeps the length at "
           "stride 1, split evenly with the odd sample after")
 def _same_padding(p: Mapping[str, Any], evidence: Any) -> bool:
     before, after = p["padding"]
-    return (_describes({**p, "s": 1}, evidence) and evidence.row_count == p["n"]
+    return (_describes(p, evidence) and p["s"] == 1 and evidence.row_count == p["n"]
             and before + after == p["total"] == p["d"] * (p["K"] - 1)
             and after - before in (0, 1))
 
 
-@register("answer_transposed_shape", "a handout answer: a transposed convolution's output "
+@answer_kind("answer_transposed_shape", "a handout answer: a transposed convolution's output "
           "length and the shape of its matrix")
 def _transposed_shape(p: Mapping[str, Any], evidence: Any) -> bool:
     return (_describes({**p, "transposed": True}, evidence)
@@ -162,12 +197,13 @@ def _shortest(p: Mapping[str, Any], evidence: Any) -> int:
     """The shortest input length the forward convolution takes to ``n`` outputs (-1: none up
     to the evidence's output length)."""
     for length in range(1, evidence.row_count + 1):
-        if len(definition_rows(length, evidence.kernel, p["s"], p["d"], *p["padding"])) == p["n"]:
+        before, after = p["padding"]
+        if len(definition_rows(length, evidence.kernel, p["s"], p["d"], before, after)) == p["n"]:
             return length
     return -1
 
 
-@register("answer_transposed_length", "a handout answer: a transposed convolution's output "
+@answer_kind("answer_transposed_length", "a handout answer: a transposed convolution's output "
           "length with output padding")
 def _transposed_length(p: Mapping[str, Any], evidence: Any) -> bool:
     return (_describes({**p, "transposed": True}, evidence)
@@ -175,12 +211,12 @@ def _transposed_length(p: Mapping[str, Any], evidence: Any) -> bool:
             and p["without"] + p["output_padding"] == p["m"] == evidence.row_count)
 
 
-@register("answer_block_structure", "a handout answer: the block grid of a 2-D convolution's "
+@answer_kind("answer_block_structure", "a handout answer: the block grid of a 2-D convolution's "
           "matrix, its non-zero blocks and block diagonals, and the kernel row of each block")
 def _block_structure(p: Mapping[str, Any], evidence: Any) -> bool:
     (out_h, h), (out_w, w) = p["grid"], p["block"]
     kh, kw = p["K"]
-    dh, ph = p["d"][0], p["padding"][0]
+    (dh, dw), (ph, pw) = p["d"], p["padding"]
     if (tuple(evidence.input_shape) != (1, h, w) or tuple(evidence.output_shape) != (1, out_h,
                                                                                       out_w)
             or len(evidence.kernel) != kh * kw):
@@ -191,8 +227,8 @@ def _block_structure(p: Mapping[str, Any], evidence: Any) -> bool:
         want = {}
         for u in range(kh):
             for v in range(kw):
-                j = i + p["d"][0] * u - p["padding"][0]
-                j2 = i2 + p["d"][1] * v - p["padding"][1]
+                j = i + dh * u - ph
+                j2 = i2 + dw * v - pw
                 if 0 <= j < h and 0 <= j2 < w:
                     want.setdefault(j * w + j2, {})[u * kw + v] = 1
         if {c: dict(weights) for c, weights in line.items()} != want:
@@ -208,17 +244,18 @@ def _block_structure(p: Mapping[str, Any], evidence: Any) -> bool:
             and tuple(p["kernel_rows"]) == tuple(sorted(set().union(*blocks.values()))))
 
 
-@register("answer_numeric_output", "a handout answer: the output for the given input numbers")
+@answer_kind("answer_numeric_output", "a handout answer: the output for the given input numbers")
 def _numeric_output(p: Mapping[str, Any], evidence: Any) -> bool:
     values = list(p["input"])
     output = [sum((coef * values[c] for c, coef in row.items()), sympy.Integer(0))
               for row in evidence.rows]
     return (_describes(p, evidence) and tuple(evidence.kernel) == tuple(p["kernel"])
+            and len(values) == evidence.column_count
             and len(output) == len(p["output"])
             and all(_same(a, b) for a, b in zip(output, p["output"])))
 
 
-@register("answer_which_parameters", "a handout answer: the only stride, dilation and padding "
+@answer_kind("answer_which_parameters", "a handout answer: the only stride, dilation and padding "
           "before that make the printed matrix, and the columns of rows 0 and 1")
 def _which_parameters(p: Mapping[str, Any], evidence: Any) -> bool:
     n, m, K = evidence.column_count, evidence.row_count, len(evidence.kernel)
@@ -233,13 +270,13 @@ def _which_parameters(p: Mapping[str, Any], evidence: Any) -> bool:
                 rows = definition_rows(n, evidence.kernel, s, d, before, n * s + d * K)[:m]
                 if len(rows) == m and _rows_equal(evidence.rows, rows):
                     found.add((s, d, before))
-    return (found == {(p["s"], p["d"], p["before"])} and K == p["K"]
+    return (found == {(p["s"], p["d"], p["before"])} and K == p["K"] and n == p["n"]
             and tuple(sorted(evidence.rows[0])) == tuple(p["first"])
             and tuple(sorted(evidence.rows[1])) == tuple(p["second"]))
 
 
-@register("answer_find_wrong_entry", "a handout answer: the one entry of the printed matrix that "
-          "differs from the operator's, what it should be and which tap lands there")
+@answer_kind("answer_find_wrong_entry", "a handout answer: the one entry of the printed matrix "
+             "that differs from the operator's, what it should be and which tap lands there")
 def _find_wrong_entry(p: Mapping[str, Any], evidence: Any) -> bool:
     printed = p["matrix"]
     if len(printed) != evidence.row_count or any(len(line) != evidence.column_count
@@ -248,7 +285,8 @@ def _find_wrong_entry(p: Mapping[str, Any], evidence: Any) -> bool:
     wrong = [(r, c) for r, line in enumerate(printed) for c, value in enumerate(line)
              if not _same(value, evidence.rows[r].get(c, 0))]
     r, c = p["row"], p["column"]
-    tap = _tap_of(evidence.taps[r].get(c, {})) if c in evidence.taps[r] else None
+    taps = _at(evidence.taps, r)
+    tap = _tap_of(taps[c]) if _at(range(evidence.column_count), c) in taps else None
     return (_describes(p, evidence) and wrong == [(r, c)]
             and _same(p["correct"], evidence.rows[r].get(c, 0))
             and _same(p["claimed"], printed[r][c]) and tap == p["tap"])
@@ -262,9 +300,9 @@ def _layers_describe(p: Mapping[str, Any], evidence: StackEvidence) -> bool:
     n = p["n"]
     if len(evidence.layer_rows) != len(p["layers"]):
         return False
-    for (K, s, d, padding), rows in zip(p["layers"], evidence.layer_rows):
+    for (K, s, d, (before, after)), rows in zip(p["layers"], evidence.layer_rows):
         taps = [sympy.Symbol(f"_k{t}") for t in range(K)]
-        plain = definition_rows(n, taps, s, d, *padding)
+        plain = definition_rows(n, taps, s, d, before, after)
         # the layer's own taps: the supports and the tap of each entry, one weight at a time
         if len(plain) != len(rows) or [set(a) for a in plain] != [set(b) for b in rows]:
             return False
@@ -290,10 +328,10 @@ def _field(p: Mapping[str, Any], evidence: StackEvidence) -> bool:
     return KINDS["stack_receptive_field"].predicate(params, evidence)
 
 
-@register("answer_receptive_field", "a handout answer: a stack's receptive field, effective "
+@answer_kind("answer_receptive_field", "a handout answer: a stack's receptive field, effective "
           "stride and padding, and the input region of one output")
 def _receptive_field(p: Mapping[str, Any], evidence: StackEvidence) -> bool:
-    row, (u, v) = p["row"], p["region"]
+    row, (u, v) = _at(range(evidence.output_shape[-1]), p["row"]), p["region"]
     region = {"row": row, "index": (row,), "zeros": True, "period": (1,), "shift": (p["S"],),
               "region": ((u, v),)}
     return (_layers_describe(p, evidence) and _stack_sizes(p) == (p["r"], p["S"], p["P"])
@@ -302,7 +340,7 @@ def _receptive_field(p: Mapping[str, Any], evidence: StackEvidence) -> bool:
             and p["outside"] == (u < 0 or v > p["n"] - 1))
 
 
-@register("answer_effective_stride", "a handout answer: a stack's jumps, effective stride and "
+@answer_kind("answer_effective_stride", "a handout answer: a stack's jumps, effective stride and "
           "effective padding")
 def _effective_stride(p: Mapping[str, Any], evidence: StackEvidence) -> bool:
     jumps, jump = [], 1
@@ -313,7 +351,7 @@ def _effective_stride(p: Mapping[str, Any], evidence: StackEvidence) -> bool:
             and tuple(jumps) == tuple(p["jumps"]) and _field(p, evidence))
 
 
-@register("answer_single_conv", "a handout answer: the single convolution a stack equals away "
+@answer_kind("answer_single_conv", "a handout answer: the single convolution a stack equals away "
           "from its border rows, and its taps")
 def _single_conv(p: Mapping[str, Any], evidence: StackEvidence) -> bool:
     single = {"conv": {"kernel": list(p["taps"]), "stride": p["S"],
@@ -393,7 +431,7 @@ def answer_statement(e: Any) -> Statement:
                   "output": tuple(a["output"])}
     elif kind == "which_parameters":
         matrix = q["matrix"]
-        params = {"K": q["kernel_size"], "s": a["stride"], "d": a["dilation"],
+        params = {"n": q["n"], "K": q["kernel_size"], "s": a["stride"], "d": a["dilation"],
                   "before": a["padding"],
                   "first": tuple(c for c in range(matrix.cols) if matrix[0, c] != 0),
                   "second": tuple(c for c in range(matrix.cols) if matrix[1, c] != 0)}
