@@ -135,3 +135,92 @@ def test_refusals_name_the_layer(module, message) -> None:
         from_torch(eval(module, {"nn": nn}), 8)
     with pytest.raises(SymdilError, match="weights must be one of symbolic, exact"):
         from_torch(nn.Conv1d(1, 1, 2), 8, weights="float")
+
+
+# ----- modules that only look like the library's (issue 22) ----------------------------------
+def _look_alikes():
+    import torch
+    from torch import nn
+
+    class ConvReLU1d(nn.Conv1d):  # a convolution whose forward is not linear
+        def forward(self, x):
+            return torch.relu(super().forward(x))
+
+    class Doubled1d(nn.Conv1d):
+        def _conv_forward(self, x, weight, bias):
+            return 2 * super()._conv_forward(x, weight, bias)
+
+    class ConvBlock1d(nn.Module):  # named like a convolution, is not one
+        def __init__(self):
+            super().__init__()
+            self.inner = nn.Conv1d(1, 1, 2)
+
+        def forward(self, x):
+            return self.inner(x)
+
+    class Wrapped(nn.Sequential):
+        def forward(self, x):
+            return super().forward(x) + 1
+
+    hooked = nn.Conv1d(1, 1, 2)
+    hooked.register_forward_hook(lambda module, inputs, output: output * 2)
+    return [
+        (ConvReLU1d(1, 1, 2), r"^the module \(ConvReLU1d\) overrides nn\.Conv1d\.forward"),
+        (nn.Sequential(nn.Conv1d(1, 1, 2), ConvReLU1d(1, 1, 2)),
+         r"^layer 2 \('1'\) \(ConvReLU1d\) overrides nn\.Conv1d\.forward"),
+        (Doubled1d(1, 1, 2), r"overrides nn\.Conv1d\._conv_forward"),
+        (ConvBlock1d(), r"^the module \(ConvBlock1d\) is not supported"),
+        (Wrapped(nn.Conv1d(1, 1, 2)), r"\(Wrapped\) overrides nn\.Sequential\.forward"),
+        (hooked, r"has forward hooks"),
+        ("not a module", r"^the module must be a torch\.nn\.Module, got str$"),
+    ]
+
+
+def test_look_alikes_are_refused_not_read_as_linear() -> None:
+    for module, message in _look_alikes():
+        with pytest.raises(SymdilError, match=message):
+            from_torch(module, 8)
+
+
+def test_a_subclass_keeping_forward_is_read_and_agrees_with_torch() -> None:
+    import torch
+    from torch import nn
+
+    class Named1d(nn.Conv1d):
+        pass
+
+    model = _integer_weights(Named1d(1, 1, 3, padding=1, bias=False), torch.Generator().manual_seed(1))
+    op = from_torch(model, 7, weights="exact")
+    x = list(range(-3, 4))
+    assert _symdil_output(op, x) == _torch_output(model, x, (1, 7))
+
+
+def test_values_that_are_not_numbers_are_refused() -> None:
+    import torch
+    from torch import nn
+
+    nan = nn.Conv1d(1, 1, 2)
+    infinite = nn.Conv1d(1, 1, 2)
+    with torch.no_grad():
+        nan.weight[0, 0, 1] = float("nan")
+        infinite.bias[0] = float("-inf")
+    meta = nn.Conv1d(1, 1, 2, device="meta")
+    for module, message in [(nan, r"the weight holds NaN or infinite values"),
+                            (infinite, r"the bias holds NaN or infinite values"),
+                            (meta, r"the weight is on the meta device and has no values")]:
+        with pytest.raises(SymdilError, match=message):
+            from_torch(module, 8, weights="exact")
+    # symbolic weights read no values: the geometry alone is exact
+    assert from_torch(meta, 8).layers[0].axes[0].kernel_size == 2
+
+
+@pytest.mark.parametrize("value, message", [
+    (0, r"^in_channels must be a positive integer, got 0$"),
+    (2.0, r"^in_channels must be an integer >= 1, got 2\.0$"),
+    (True, r"in_channels"),
+])
+def test_in_channels_is_validated(value, message) -> None:
+    from torch import nn
+
+    with pytest.raises(SymdilError, match=message):
+        from_torch(nn.AvgPool1d(2), 8, in_channels=value)

@@ -157,6 +157,26 @@ def check_against_reference(n, layers):
             assert (net.receptive_field if one else net.receptive_field[a]) == r_closed
             assert (net.effective_stride if one else net.effective_stride[a]) == jump
             assert (net.effective_padding if one else net.effective_padding[a])[0] == pad
+    # the closed forms that replaced row scans: the non-zero bound and the clean rows
+    nonzeros = sum(1 for r in range(want.rows) for c in range(want.cols)
+                   if sympy.expand(want[r, c]) != 0)
+    assert net.nonzeros_bound >= nonzeros
+    for a in range(net.ndim):
+        clean = set()
+        for i in range(net.layers[-1].axes[a].output_length):
+            positions, ok = {i}, True
+            for layer in reversed(net.layers):  # the defining index equations, every layer
+                ax = layer.axes[a]
+                s, d, K, p = ax.stride, ax.dilation, ax.kernel_size, ax.pad_before
+                if layer.transposed:
+                    positions = {(j + p - d * t) // s for j in positions for t in range(K)
+                                 if (j + p - d * t) % s == 0}
+                else:
+                    positions = {s * j - p + d * t for j in positions for t in range(K)}
+                ok = ok and all(0 <= q < ax.n for q in positions)
+            if ok:
+                clean.add(i)
+        assert set(net.clean_indices(a)) == clean
     single = net.single_conv()
     if single.candidate is not None:
         cand = single.candidate.matrix

@@ -80,7 +80,7 @@ def test_verify_against_torch_and_exit_codes() -> None:
     assert result.exit_code == 0, result.output
     checks = {c["name"]: c for c in json.loads(result.output)["verification"]["checks"]}
     assert set(checks) == {"product", "receptive_field", "single_conv", "numeric",
-                           "numeric_torch"}
+                           "numeric_torch", "stack_general_case"}
     assert all(c["passed"] for c in checks.values())
     assert "border rows differ" in checks["single_conv"]["detail"]
 
@@ -132,7 +132,7 @@ def test_symdil_verify_takes_a_stack() -> None:
     report = symdil.verify(Stack(*CASES["same"]))
     assert report.passed
     assert [c.name for c in report.checks] == ["product", "receptive_field", "single_conv",
-                                               "numeric"]
+                                               "numeric", "stack_general_case"]
     with pytest.raises(SymdilError, match="not a stack"):
         symdil.verify(Stack(*CASES["same"]), claim_text="a")
 

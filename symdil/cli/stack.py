@@ -202,8 +202,7 @@ def stack(
     from ..stack.summary import stack_summary
 
     with user_errors():
-        if fmt in (StackFormat.latex, StackFormat.markdown, StackFormat.html):
-            check_extension("-o/--output", output, fmt.value, False)
+        check_extension("-o/--output", output, fmt.value)  # every format (stack has no --pdf)
         if fmt is StackFormat.html:
             standalone = True  # an HTML document is always a whole page
         if title is not None and not (standalone and fmt in (

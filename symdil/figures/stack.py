@@ -12,6 +12,7 @@ nodes in a row.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..core.spec import SymdilError
@@ -113,6 +114,23 @@ def stack_figure(stack: Any, at: int | None = None) -> Figure:
             return slot_of[low] + (position - low)
         return None
 
+    def _drawn(level: int, size: int) -> list[int]:
+        """The nodes of a level that can get a drawing x (the others are elided): those near a
+        visible input slot, and those in the padding beside a visible end -- found from the
+        anchors' affine form, not by visiting every node (n can be 10**12)."""
+        jump = levels[level][0]
+        first = anchor(level, 0)  # anchor(level, i) = first + jump i
+        found: set[int] = set()
+        for u in slot_of:
+            low = math.floor((u - 1 - first) / jump)
+            high = math.ceil((u + 1 - first) / jump)
+            found.update(range(max(low, 0), min(high, size - 1) + 1))
+        if 0 in slot_of:  # anchors before the input
+            found.update(range(0, min(size, max(0, math.ceil(-first / jump)))))
+        if n - 1 in slot_of:  # anchors after it
+            found.update(range(max(0, math.floor((n - 1 - first) / jump) + 1), size))
+        return sorted(found)
+
     cells: list[Cell] = []
     edges: list[Edge] = []
     notes: list[Note] = []
@@ -129,7 +147,7 @@ def stack_figure(stack: Any, at: int | None = None) -> Figure:
                               Label(f"d = {axis.dilation}" + (f", s = {axis.stride}"
                                                               if axis.stride > 1 else ""),
                                     math=False), "layer-label", "start", small=True))
-        for i in range(size):
+        for i in _drawn(level, size):
             x = x_of(anchor(level, i))
             in_tree = i in tree[level]
             if x is None:

@@ -23,10 +23,35 @@ from ..checks import TORCH_INSTALL, CheckResult, numpy_reference, same
 from ..checks.numeric import evaluate_rows
 from ..checks.verify import VerificationReport, torch_available
 from ..core.spec import SymdilError
-from .model import Stack, _prod, _unflatten
+from .model import MAX_PRODUCT_NONZEROS, Stack, _prod, _unflatten
 
 #: Largest composed operator the checks build (they expand every entry).
 MAX_CHECK_OUTPUTS = 4_096
+#: The checks multiply products of taps layer after layer: at most this many products of taps
+#: (paths through the layers, all rows) times the layers squared.
+MAX_CHECK_WORK = 4_000_000
+
+
+#: Rows of all the layers' own operators together (the checks build each layer's rows).
+MAX_LAYER_ROWS = 200_000
+#: Samples of one layer's padded input (channels x padded lengths) the numeric check builds.
+MAX_PADDED_SAMPLES = 10_000_000
+
+
+def padded_size(layer: Any) -> int:
+    """Channels x the padded input length per axis: the array the numeric check pads."""
+    return layer.in_channels * _prod(ax.n + ax.pad_before + ax.pad_after for ax in layer.axes)
+
+
+def total_paths(stack: Stack, limit: int) -> int:
+    """The products of taps of the whole composed matrix (paths from an output to an input,
+    counted with integers over the layers' supports), stopping once past ``limit``."""
+    counts = [1] * stack.shape[1]
+    for layer in stack.layers:
+        counts = [sum(counts[col] for col in layer.row(r)) for r in range(layer.shape[0])]
+        if sum(counts) > limit:
+            return sum(counts)
+    return sum(counts)
 
 
 def verify_stack(stack: Stack, against: str | None = None, seed: int = 0) -> VerificationReport:
@@ -36,15 +61,53 @@ def verify_stack(stack: Stack, against: str | None = None, seed: int = 0) -> Ver
     if against == "torch" and not torch_available():
         raise SymdilError(f"--against torch needs PyTorch, which is not installed: "
                           f"{TORCH_INSTALL}")
+    from .proof import proof_problem, prove_stack
+
+    too_large = None
     if stack.shape[0] > MAX_CHECK_OUTPUTS:
-        raise SymdilError(f"the stack checks build and expand the composed operator: "
-                          f"{stack.shape[0]:,} outputs is more than {MAX_CHECK_OUTPUTS:,}; "
-                          "verify a smaller n")
-    stack._guard()
+        too_large = (f"the stack checks build and expand the composed operator: "
+                     f"{stack.shape[0]:,} outputs is more than {MAX_CHECK_OUTPUTS:,}")
+    elif stack.nonzeros_bound > MAX_PRODUCT_NONZEROS:
+        too_large = (f"the composed matrix may have up to {stack.nonzeros_bound:,} non-zeros, "
+                     f"more than {MAX_PRODUCT_NONZEROS:,}")
+    elif sum(layer.shape[0] for layer in stack.layers) > MAX_LAYER_ROWS:
+        too_large = (f"the layers have {sum(layer.shape[0] for layer in stack.layers):,} "
+                     f"rows in all, more than the {MAX_LAYER_ROWS:,} the checks build")
+    elif max(padded_size(layer) for layer in stack.layers) > MAX_PADDED_SAMPLES:
+        too_large = (f"a layer's padded input has {max(map(padded_size, stack.layers)):,} "
+                     f"samples, more than the {MAX_PADDED_SAMPLES:,} the numeric check pads")
+    else:
+        depth = len(stack.layers) ** 2
+        paths = total_paths(stack, MAX_CHECK_WORK // depth)
+        if paths * depth > MAX_CHECK_WORK:
+            too_large = (f"the composed matrix is a sum of {paths:,}+ products of taps over "
+                         f"{len(stack.layers)} layers; the stack checks multiply at most "
+                         f"{MAX_CHECK_WORK:,} (products x layers squared)")
+    uncovered = proof_problem(stack)
+    if too_large is not None and uncovered is not None:
+        raise SymdilError(f"{too_large}; verify a smaller n or fewer layers (the every-n proof "
+                          f"does not apply: {uncovered})")
+    if too_large is not None:
+        # the proof covers every n; the instance checks need the product: not run at this n
+        skipped = f"not applicable: {too_large} (the general case covers every n)"
+        results = [prove_stack(stack)] + [
+            CheckResult(name, True, skipped, applicable=False, title=title)
+            for name, title in (("product", "Composed product"),
+                                ("receptive_field", "Receptive field"),
+                                ("single_conv", "Single convolution"), ("numeric", None))]
+        if against == "torch":
+            results.append(CheckResult("numeric_torch", True, skipped, applicable=False))
+        return _report(results)
     results = [check_product(stack), check_receptive_field(stack), check_single_conv(stack),
                check_numeric(stack, seed=seed)]
     if against == "torch":
         results.append(check_numeric(stack, against="torch", seed=seed))
+    if uncovered is None:
+        results.append(prove_stack(stack))
+    return _report(results)
+
+
+def _report(results: list[CheckResult]) -> VerificationReport:
     return VerificationReport(tuple(results))
 
 
@@ -199,8 +262,14 @@ def check_receptive_field(stack: Stack, supports: Sequence[set[int]] | None = No
                                        f"its whole region (the widest sees {axes(widest)} of "
                                        f"r = {axes(fields)}), so r is an upper bound here")
     if any(w != f for w, f in zip(widest, fields)):
-        return _result(name, title, False, f"the widest row support is {axes(widest)}, the "
-                                        f"receptive field {axes(fields)}")
+        if closed:  # every row that reads its whole region reads r samples
+            return _result(name, title, False, f"the widest row support is {axes(widest)}, "
+                                            f"the receptive field {axes(fields)}")
+        # a transposed stack's largest region may belong only to rows the border cuts
+        return _result(name, title, True, f"every row's support lies in its region; "
+                                       f"{full_rows} row(s) see their whole region, none of "
+                                       f"the largest (the widest reads {axes(widest)} of "
+                                       f"r = {axes(fields)}), so r is an upper bound here")
     form = ("r = 1 + sum d_l (K_l - 1) J_l, region [S i - P, S i - P + r - 1]" if closed
             else "the region recurrence (transposed layers)")
     return _result(name, title, True, f"{lies}; {full_rows} "

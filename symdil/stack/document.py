@@ -20,7 +20,8 @@ from ..layout.matrices import (
 )
 from ..render.environment import latex_text_error, needs_latin_fonts, render_template
 from ..render.printer import SymdilLatexPrinter
-from .model import Stack
+from .checks import MAX_CHECK_OUTPUTS
+from .model import MAX_PRODUCT_NONZEROS, Stack
 from .statements import StackEvidence, StackStatement, stack_statements
 
 FORMATS = ("latex", "markdown", "html")
@@ -45,6 +46,14 @@ class _StackPrinter(SymdilLatexPrinter):
     sort the names as strings, putting layer 10 after layer 1)."""
 
     def _print_Mul(self, expr: Any) -> str:
+        # printed once per printer: the page-fitting loop prints the same entries at each size
+        # it tries, and a deep stack's entries have one factor per layer
+        printed = self.__dict__.setdefault("_printed", {})
+        if expr not in printed:
+            printed[expr] = self._print_product(expr)
+        return printed[expr]
+
+    def _print_product(self, expr: Any) -> str:
         coefficient, factors = expr.as_coeff_mul()
         if not all(f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer
                                    and f.exp > 0) for f in factors):
@@ -174,8 +183,9 @@ class StackDocument:
             single_context = self._single(single, printer)
             single_context["polynomial"] = bool(by_kind.get("stack_polynomial"))
         else:
-            single_context = {"exists": False, "candidate": False,
-                              "reason": stack.single_conv().reason}
+            found = stack.single_conv()
+            single_context = {"exists": False, "candidate": False, "unbuilt": found.unbuilt,
+                              "reason": found.reason}
         # the composed outputs are long sums of products: the matrix alone, elided
         equation = self._matrix()
         layers = len(stack.layers)
@@ -195,7 +205,7 @@ class StackDocument:
                 "shape": f"{stack.shape[0]} \\times {stack.shape[1]}"},
             "regions": regions,
             "single": single_context,
-            "affine": stack.bias is not None,
+            "affine": any(bias is not None for bias in stack.biases),
             "kernel_names": next((printer._print(tap) for tap in stack.kernel
                                   if getattr(tap, "is_Symbol", False)), None),
         }
@@ -206,6 +216,11 @@ class StackDocument:
         rows = self.max_rows
         printer = _StackPrinter()
         while True:
+            if rows > 3 and self.max_cols >= 3:
+                narrowest = matrix_cells(matrix_layout(self.stack, rows, 3), printer)
+                if array_width(narrowest) + EQUATION_SPACING > PAGE_WIDTH:
+                    rows -= 1  # not even three columns fit: no wider choice does
+                    continue
             for cols in range(self.max_cols, 2, -1):
                 cells = matrix_cells(matrix_layout(self.stack, rows, cols), printer)
                 if array_width(cells) + EQUATION_SPACING <= PAGE_WIDTH or (cols == 3
@@ -309,16 +324,28 @@ class StackDocument:
         context = self.context()
         checks = None
         if report is not None:
-            results = self.check()
-            false = [s.kind for s, ok in results if not ok]
-            if false:
-                raise SymdilError(f"a statement of the stack document does not hold: "
-                                  f"{', '.join(false)}")
+            statements = kinds = None
+            if self.stack.shape[0] <= MAX_CHECK_OUTPUTS and (
+                    self.stack.nonzeros_bound <= MAX_PRODUCT_NONZEROS):
+                results = self.check()
+                false = [s.kind for s, ok in results if not ok]
+                if false:
+                    raise SymdilError(f"a statement of the stack document does not hold: "
+                                      f"{', '.join(false)}")
+                statements = len(results)
+                kinds = ", ".join(dict.fromkeys(KIND_TITLES.get(s.kind, s.kind)
+                                                for s, _ in results))
+            elif not any(c.name == "stack_general_case" and c.applicable
+                         for c in report.checks):
+                self.stack._guard()  # the statements need the rows: refuse as the product does
             checks = {"checks": [{"name": c.name, "title": getattr(c, "title", None),
                                   "passed": c.passed, "detail": c.detail,
+                                  # symdil's own typeset sentence (the proof); else the
+                                  # plain detail, escaped by the format's markup
+                                  "detail_latex": c.detail_latex if c.name == "stack_general_case"
+                                  else None,
                                   "applicable": c.applicable} for c in report.checks],
-                      "statements": len(results), "kinds": ", ".join(dict.fromkeys(
-                          KIND_TITLES.get(s.kind, s.kind) for s, _ in results))}
+                      "statements": statements, "kinds": kinds}
         context.update(fmt=fmt, standalone=standalone, verification=checks, title=title,
                        latin_fonts=needs_latin_fonts(title or ""),
                        default_title=f"A stack of {context['layers']} convolutions: receptive "

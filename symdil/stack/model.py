@@ -29,6 +29,7 @@ then the largest region over all rows, ``effective_stride`` the fraction
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -39,12 +40,32 @@ from typing import Any, Mapping, Sequence
 import sympy
 
 from ..core.conv import Conv
+from ..core.limits import check_kernel_weights
 from ..core.spec import SymdilError, require_int, validate_symbol_name
 from ..core.symbols import indexed_symbol
 
 #: The composed operator is refused when an upper bound of its non-zeros (computed before
 #: anything is built) exceeds this: each entry is a SymPy polynomial (about 0.5 KB and ~25 us).
 MAX_PRODUCT_NONZEROS = 2_000_000
+#: Symbolic kernel weights of all layers together (each layer alone: core's MAX_KERNEL_WEIGHTS).
+MAX_STACK_WEIGHTS = 100_000
+#: Layers of one stack (each is a Conv; the document lists every one).
+MAX_LAYERS = 1_000
+#: With a transposed layer the regions are computed output by output (no closed form): at most
+#: this many outputs along an axis.
+MAX_SCANNED_OUTPUTS = 20_000
+#: The composed kernel is built (as the candidate ``Conv``'s taps) when it has at most this many
+#: weights (C_out * C_in * prod r) and its product makes at most this many products of taps.
+MAX_COMPOSED_WEIGHTS = 100_000
+MAX_COMPOSED_TERMS = 100_000
+#: Work (candidate rows x the positions their cones visit) spent finding the border rows.
+MAX_BORDER_WORK = 2_000_000
+#: Border rows listed at most (rows of all channels).
+MAX_BORDER_ROWS = 100_000
+#: One composed row is built when it is a sum of at most this many products of taps (one per path
+#: through the layers), found by counting paths first (at most MAX_ROW_POSITIONS positions).
+MAX_ROW_TERMS = 20_000
+MAX_ROW_POSITIONS = 400_000
 
 _LAYER_KEYS = ("kernel", "stride", "dilation", "padding", "padding_mode", "flip", "transposed",
                "output_padding", "kernel_symbol", "in_channels", "out_channels", "groups")
@@ -63,12 +84,16 @@ class SingleConv:
 
     ``conv``: the equivalent ``Conv`` when every row of the stack equals it, else None.
     ``candidate``: the convolution with stride ``prod(s_l)`` and the composed kernel (None when
-    there is none: transposed layers, padding modes other than zeros).  ``reason``: why ``conv``
-    is None ("" when it is not).  ``border_indices``: per axis, the output indices whose rows
-    read an intermediate zero-padded value that the single convolution computes from real inputs
-    (with symbolic taps exactly the rows that differ from ``candidate``); ``border``: the flat
-    rows with such an index along some axis.  Every other row is interior: equal to the
-    candidate's.
+    there is none: transposed layers, padding modes other than zeros -- or when its kernel is too
+    large to build, see ``unbuilt``).  ``reason``: why ``conv`` is None ("" when it is not).
+    ``border_indices``: per axis, the output indices whose rows read an intermediate zero-padded
+    value that the single convolution computes from real inputs (with symbolic taps exactly the
+    rows that differ from ``candidate``); ``border``: the flat rows with such an index along
+    some axis.  Every other row is interior: equal to the candidate's.
+
+    ``exists``: every row equals the single convolution (decided in closed form, also when the
+    kernel is not built); ``stride``/``padding``/``size``: its geometry per axis (None without
+    one); ``unbuilt``: why the candidate was not built although it exists ("" otherwise).
     """
 
     conv: Conv | None
@@ -76,6 +101,11 @@ class SingleConv:
     reason: str
     border_indices: tuple[tuple[int, ...], ...]
     border: tuple[int, ...]
+    exists: bool = False
+    stride: tuple[int, ...] | None = None
+    padding: tuple[tuple[int, int], ...] | None = None
+    size: tuple[int, ...] | None = None
+    unbuilt: str = ""
 
     def is_interior(self, row: int) -> bool:
         """Is flat output ``row`` equal to the candidate's row (needs a candidate)?"""
@@ -83,6 +113,10 @@ class SingleConv:
 
     def __bool__(self) -> bool:
         return self.conv is not None
+
+
+class _TooMuchWork(Exception):
+    """Finding the border rows would take more than MAX_BORDER_WORK."""
 
 
 class Stack:
@@ -111,6 +145,9 @@ class Stack:
                               f"Conv objects), got {layers!r}")
         if not layers:
             raise SymdilError("layers must hold at least one layer, got []")
+        if len(layers) > MAX_LAYERS:
+            raise SymdilError(f"layers must hold at most {MAX_LAYERS:,} layers, got "
+                              f"{len(layers):,}")
         ns = tuple(n) if isinstance(n, (tuple, list)) else (n,)
         if not ns:
             raise SymdilError("n must be a length or a tuple of lengths, got ()")
@@ -123,6 +160,7 @@ class Stack:
         lengths = ns
         channels = None
         seen_bases: dict[str, int] = {}
+        self._weights = 0  # symbolic kernel weights made so far (MAX_STACK_WEIGHTS)
         for number, layer in enumerate(layers, start=1):
             conv = self._layer(number, layer, lengths, channels, len(built) == len(layers) - 1,
                                seen_bases)
@@ -130,7 +168,25 @@ class Stack:
             lengths = tuple(axis.output_length for axis in conv.axes)
             channels = conv.out_channels
         self.layers: tuple[Conv, ...] = tuple(built)
+        del self._weights
+        self._refuse_row_scans()
         self.biases: tuple[tuple | None, ...] = self._biases(biases)
+
+    def _refuse_row_scans(self) -> None:
+        """A transposed layer's regions have no closed form: they are computed output by
+        output, so the outputs along each axis are bounded before any of it is done."""
+        number = next((k for k, layer in enumerate(self.layers, 1) if layer.transposed), None)
+        if number is None:
+            return
+        for a in range(self.ndim):
+            longest = max(max(layer.axes[a].n, layer.axes[a].output_length)
+                          for layer in self.layers)
+            if longest > MAX_SCANNED_OUTPUTS:
+                where = "" if self.ndim == 1 else f" (axis {a})"
+                raise SymdilError(
+                    f"n{where}: with a transposed layer (layer {number}) the regions are "
+                    f"computed output by output; the layers' lengths must be at most "
+                    f"{MAX_SCANNED_OUTPUTS:,}, got {longest:,}")
 
     def _biases(self, biases: Sequence[Any] | None) -> tuple[tuple | None, ...]:
         if biases is None:
@@ -208,6 +264,12 @@ class Stack:
                 return Conv(n=n_value, **{**args, "kernel_symbol": kernel_symbol}, **symbols)
             probe = Conv(n=n_value, **{**args, "kernel_symbol": "k"},
                          **{"input_symbol": "a", "output_symbol": "y"})
+            check_kernel_weights(probe)
+            self._weights += _prod(probe.kernel_shape)
+            if self._weights > MAX_STACK_WEIGHTS:
+                raise SymdilError(f"the layers up to this one have {self._weights:,} symbolic "
+                                  f"kernel weights in all, more than {MAX_STACK_WEIGHTS:,}: use "
+                                  "fewer layers, channels or taps")
             values = _layer_symbols(self.kernel_symbol, number, probe.kernel_shape)
             args = {**args, "kernel": values, "kernel_symbol": "k"}
             if symbols["input_symbol"] == "k" or symbols["output_symbol"] == "k":
@@ -262,6 +324,12 @@ class Stack:
     def jumps(self, axis: int = 0) -> tuple[Any, ...]:
         """``J_l`` before each layer along ``axis``: the input-sample distance between adjacent
         outputs of layer ``l-1`` (``J_1 = 1``); ``Fraction`` after a transposed layer."""
+        cache = self.__dict__.setdefault("_jump_cache", {})
+        if axis not in cache:
+            cache[axis] = self._jumps(axis)
+        return cache[axis]
+
+    def _jumps(self, axis: int) -> tuple[Any, ...]:
         jump: Any = 1
         out = []
         for layer in self.layers:
@@ -322,9 +390,13 @@ class Stack:
         values = []
         for a in range(self.ndim):
             m = self.layers[-1].axes[a].output_length
+            n = self.layers[0].axes[a].n
+            if self.forward_only:  # the hulls are affine in i: the ends of rows 0 and m - 1
+                slope, low, high = self._hulls(a)[0]
+                values.append((-low, slope * (m - 1) + high - (n - 1)))
+                continue
             first = self._first_nonempty(a, range(m))
             last = self._first_nonempty(a, range(m - 1, -1, -1))
-            n = self.layers[0].axes[a].n
             if first is None:
                 values.append((0, 0))
             else:
@@ -383,29 +455,57 @@ class Stack:
                 return None
         return min(positions), max(positions)
 
-    def clean_indices(self, axis: int) -> frozenset[int]:
-        """Output indices along ``axis`` whose rows read no padded position at any layer (exact
-        position sets): their support is their region's read set whatever the padding mode."""
-        cache = self.__dict__.setdefault("_clean_cache", {})
+    def _hulls(self, axis: int) -> list[tuple[int, int, int]]:
+        """Forward layers: per layer l (0-based), ``(A, B, C)`` with the positions output ``i``
+        reads at layer l's input spanning exactly ``[A i + B, A i + C]`` (the ends are read: all
+        first taps, all last taps), the layers above l mapped down without borders."""
+        cache = self.__dict__.setdefault("_hull_cache", {})
         if axis not in cache:
-            clean = set()
-            for i in range(self.layers[-1].axes[axis].output_length):
-                positions = {i}
-                ok = True
-                for layer in reversed(self.layers):
-                    ax = layer.axes[axis]
-                    s, d, K, p = ax.stride, ax.dilation, ax.kernel_size, ax.pad_before
-                    if layer.transposed:
-                        positions = {(j + p - d * t) // s for j in positions for t in range(K)
-                                     if (j + p - d * t) % s == 0}
-                    else:
-                        positions = {s * j - p + d * t for j in positions for t in range(K)}
-                    if any(not 0 <= q < ax.n for q in positions):
-                        ok = False
-                        break
-                if ok:
-                    clean.add(i)
-            cache[axis] = frozenset(clean)
+            slope, low, high = 1, 0, 0
+            out = []
+            for layer in reversed(self.layers):
+                ax = layer.axes[axis]
+                slope, low, high = (ax.stride * slope, ax.stride * low - ax.pad_before,
+                                    ax.stride * high - ax.pad_before
+                                    + ax.dilation * (ax.kernel_size - 1))
+                out.append((slope, low, high))
+            cache[axis] = out[::-1]
+        return cache[axis]
+
+    def clean_indices(self, axis: int) -> range | frozenset[int]:
+        """Output indices along ``axis`` whose rows read no padded position at any layer (exact
+        position sets): their support is their region's read set whatever the padding mode.
+        Forward layers: an interval (a ``range``), from the hulls in closed form."""
+        cache = self.__dict__.setdefault("_clean_cache", {})
+        if axis in cache:
+            return cache[axis]
+        m = self.layers[-1].axes[axis].output_length
+        if not any(layer.transposed for layer in self.layers):
+            first, last = 0, m - 1
+            for layer, (slope, low, high) in zip(self.layers, Stack._hulls(self, axis)):
+                # 0 <= slope i + low and slope i + high <= n_l - 1
+                first = max(first, -(low // slope))
+                last = min(last, (layer.axes[axis].n - 1 - high) // slope)
+            cache[axis] = range(first, max(first, last + 1))
+            return cache[axis]
+        clean = set()
+        for i in range(m):
+            positions = {i}
+            ok = True
+            for layer in reversed(self.layers):
+                ax = layer.axes[axis]
+                s, d, K, p = ax.stride, ax.dilation, ax.kernel_size, ax.pad_before
+                if layer.transposed:
+                    positions = {(j + p - d * t) // s for j in positions for t in range(K)
+                                 if (j + p - d * t) % s == 0}
+                else:
+                    positions = {s * j - p + d * t for j in positions for t in range(K)}
+                if any(not 0 <= q < ax.n for q in positions):
+                    ok = False
+                    break
+            if ok:
+                clean.add(i)
+        cache[axis] = frozenset(clean)
         return cache[axis]
 
     # ----- symbols ---------------------------------------------------------------------------
@@ -437,38 +537,91 @@ class Stack:
         cache = self.__dict__.setdefault("_row_cache", {})
         if r in cache:
             return dict(cache[r])
-        vector: dict[int, Any] = {r: sympy.Integer(1)}
+        self._check_row_terms(r)
+        # monomials (tuples of factors) carried down, multiplied out once at the end (products
+        # multiplied layer after layer cost the square of the depth)
+        paths: dict[int, list[tuple]] = {r: [()]}
         for layer in reversed(self.layers):
-            acc: dict[int, list] = {}
-            for j, weight in vector.items():
+            acc: dict[int, list[tuple]] = {}
+            for j, monomials in paths.items():
                 for col, coef in layer.row(j).items():
-                    acc.setdefault(col, []).append(coef * weight)
-            vector = {}
-            for col in sorted(acc):
-                value = sympy.Add(*acc[col])
-                if value != 0:
-                    vector[col] = value
+                    acc.setdefault(col, []).extend((coef,) + mono for mono in monomials)
+            paths = acc
+        vector = {}
+        for col in sorted(paths):
+            value = sympy.Add(*[sympy.Mul(*mono) for mono in paths[col]])
+            if value != 0:
+                vector[col] = value
         cache[r] = vector
         return dict(vector)
+
+    def _check_row_terms(self, r: int) -> None:
+        """Refuse row ``r`` when it is a sum of more than MAX_ROW_TERMS products of taps: the
+        paths from output r down to the inputs, counted with integers first (positions clipped
+        to each layer's input, as the row itself is)."""
+        index = _unflatten(r, self.output_shape)[1:]
+        if self.forward_only:  # positions per level at most: the clipped hull, the tap choices
+            bound, choices = 0, 1
+            for layer, hulls in zip(reversed(self.layers), zip(*[
+                    reversed(self._hulls(a)) for a in range(self.ndim)])):
+                choices *= layer.out_channels * _prod(ax.kernel_size for ax in layer.axes)
+                width = _prod(max(0, min(ax.n - 1, slope * i + high) - max(0, slope * i + low)
+                                  + 1) for ax, (slope, low, high), i in
+                              zip(layer.axes, hulls, index))
+                bound += min(choices, width * layer.in_channels)
+            if bound > MAX_ROW_POSITIONS:
+                raise SymdilError(
+                    f"row {r} of the composed matrix reaches up to {bound:,} positions through "
+                    f"the layers, more than {MAX_ROW_POSITIONS:,}: use a smaller n or fewer, "
+                    "shorter layers")
+        counts = {r: 1}
+        visited = 0
+        for layer in reversed(self.layers):
+            below: dict[int, int] = {}
+            for j, paths in counts.items():
+                for col in layer.row(j):
+                    below[col] = below.get(col, 0) + paths
+            counts = below
+            visited += len(counts)
+            if visited > MAX_ROW_POSITIONS:
+                raise SymdilError(
+                    f"row {r} of the composed matrix reaches more than {MAX_ROW_POSITIONS:,} "
+                    "positions through the layers: use a smaller n or fewer, shorter layers")
+        terms = sum(counts.values())
+        if terms > MAX_ROW_TERMS:
+            raise SymdilError(
+                f"row {r} of the composed matrix is a sum of {terms:,} products of taps (one "
+                f"per path through the layers), more than {MAX_ROW_TERMS:,}: use fewer or "
+                "shorter layers")
 
     # ----- the composed operator -------------------------------------------------------------
     @cached_property
     def nonzeros_bound(self) -> int:
         """An upper bound of the composed matrix's non-zeros, computed without building it:
         per axis, the sum over output positions of the region clipped to the input (with zero
-        padding; the region's length with other modes), multiplied over the axes and by the
-        channel counts (a row can read no more)."""
+        padding), multiplied over the axes and by the channel counts (a row can read no more).
+        Another padding mode folds reads back into the input, so a row can read more than its
+        region: there, each row is bounded by its paths through the layers (prod K) and n."""
         zeros = all(layer.axes[0].padding_mode == "zeros" for layer in self.layers)
         per_axis = []
         for a in range(self.ndim):
             n = self.layers[0].axes[a].n
+            m = self.layers[-1].axes[a].output_length
+            if not zeros:
+                per_axis.append(m * min(n, _prod(layer.axes[a].kernel_size
+                                                 for layer in self.layers)))
+                continue
+            if self.forward_only:  # closed form: the hulls are affine in i
+                slope, low, high = self._hulls(a)[0]
+                per_axis.append(clipped_sum(slope, low, high, n, m) if zeros
+                                else m * min(n, high - low + 1))
+                continue
             counts = 0
             for i in range(self.layers[-1].axes[a].output_length):
                 region = self._region(a, i, len(self.layers))
                 if region is not None:
                     low, high = region
-                    counts += (max(0, min(high, n - 1) - max(low, 0) + 1) if zeros
-                               else min(n, high - low + 1))
+                    counts += max(0, min(high, n - 1) - max(low, 0) + 1)
             per_axis.append(counts)
         return _prod(per_axis) * self.layers[0].in_channels * self.layers[-1].out_channels
 
@@ -506,6 +659,7 @@ class Stack:
         (padding of an intermediate signal is zero, as in PyTorch)."""
         if all(bias is None for bias in self.biases):
             return None
+        self._guard()  # one offset per output, carried through every layer's rows
         offset: list | None = None
         for layer, bias in zip(self.layers, self.biases):
             if offset is not None:
@@ -538,14 +692,21 @@ class Stack:
         if not self.forward_only:
             raise SymdilError("the composed kernel needs forward layers only (a transposed "
                               "layer upsamples)")
-        composed: dict[tuple[int, int], dict[tuple[int, ...], Any]] = {
-            (c, c): {(0,) * self.ndim: sympy.Integer(1)}
-            for c in range(self.layers[0].in_channels)}
+        weights, terms = self.composed_size()
+        if weights > MAX_COMPOSED_WEIGHTS or terms > MAX_COMPOSED_TERMS:
+            raise SymdilError(f"the composed kernel has {weights:,} weights and takes "
+                              f"{terms:,} products of taps; at most {MAX_COMPOSED_WEIGHTS:,} "
+                              f"and {MAX_COMPOSED_TERMS:,} are built: use fewer or shorter "
+                              "layers")
+        # each entry a list of monomials (tuples of factors), multiplied out once at the end:
+        # multiplying SymPy products layer after layer costs the square of the depth
+        composed: dict[tuple[int, int], dict[tuple[int, ...], list[tuple]]] = {
+            (c, c): {(0,) * self.ndim: [()]} for c in range(self.layers[0].in_channels)}
         jumps = [self.jumps(a) for a in range(self.ndim)]
         for number, layer in enumerate(self.layers):
             scale = [jumps[a][number] for a in range(self.ndim)]
             taps = _layer_taps(layer)
-            nxt: dict[tuple[int, int], dict[tuple[int, ...], list]] = {}
+            nxt: dict[tuple[int, int], dict[tuple[int, ...], list[tuple]]] = {}
             for (o, m), kernel in taps.items():
                 for (m2, c), below in composed.items():
                     if m2 != m:
@@ -553,12 +714,13 @@ class Stack:
                     acc = nxt.setdefault((o, c), {})
                     for offset, coef in kernel.items():
                         shifted = tuple(off * sc for off, sc in zip(offset, scale))
-                        for offset2, coef2 in below.items():
+                        for offset2, monomials in below.items():
                             key = tuple(x + y for x, y in zip(shifted, offset2))
-                            acc.setdefault(key, []).append(coef * coef2)
-            composed = {pair: {key: sympy.Add(*terms) for key, terms in sorted(acc.items())}
-                        for pair, acc in sorted(nxt.items())}
-        return composed
+                            acc.setdefault(key, []).extend((coef,) + mono for mono in monomials)
+            composed = {pair: dict(sorted(acc.items())) for pair, acc in sorted(nxt.items())}
+        return {pair: {key: sympy.Add(*[sympy.Mul(*mono) for mono in monomials])
+                       for key, monomials in entries.items()}
+                for pair, entries in composed.items()}
 
     def single_conv(self) -> SingleConv:
         """The stack as one convolution: stride ``prod s_l``, taps the composed kernel, padding
@@ -568,6 +730,20 @@ class Stack:
         if "_single" not in self.__dict__:
             self.__dict__["_single"] = self._single_conv()
         return self.__dict__["_single"]
+
+    def composed_size(self) -> tuple[int, int]:
+        """(weights, products of taps) of the composed kernel, before building it: C_out *
+        C_in * prod r, and the products the polynomial product forms (each product of the
+        layers below meets each tap that reads its channel)."""
+        weights = self.layers[-1].out_channels * self.layers[0].in_channels
+        for a in range(self.ndim):
+            weights *= self._receptive_field(a, len(self.layers))
+        terms = total = self.layers[0].in_channels
+        for layer in self.layers:
+            per_channel = layer.out_channels // layer.groups
+            terms *= per_channel * _prod(ax.kernel_size for ax in layer.axes)
+            total += terms
+        return weights, total
 
     def _single_conv(self) -> SingleConv:
         m = tuple(self.layers[-1].axes[a].output_length for a in range(self.ndim))
@@ -582,11 +758,59 @@ class Stack:
                 return SingleConv(None, None, f"layer {number} pads with {mode!r}: the padded "
                                   "values depend on the border, the stack is not "
                                   "shift-invariant there", none, ())
+        c_out = self.layers[-1].out_channels
+        spans = [self._receptive_field(a, len(self.layers)) for a in range(self.ndim)]
+        strides = [_prod(layer.axes[a].stride for layer in self.layers)
+                   for a in range(self.ndim)]
+        pads = [self.effective_padding] if self.ndim == 1 else list(self.effective_padding)
+        # a region ending before the input's end (after < 0) means unread inputs, no padding
+        padding = [(before, max(after, 0)) for before, after in pads]
+        for a, (n, (before, after), span, stride) in enumerate(
+                zip(self.input_shape[1:], padding, spans, strides)):
+            if n + before + after < span:
+                return SingleConv(None, None, f"no single convolution: its kernel span {span} "
+                                  f"exceeds the padded input length {n + before + after}",
+                                  none, ())
+            length = (n + before + after - span) // stride + 1
+            if length != m[a]:
+                shown = tuple(m)
+                return SingleConv(None, None, "the single convolution would have output "
+                                  f"length {length} along axis {a}, the stack "
+                                  f"{shown[0] if len(shown) == 1 else shown}", none, ())
+        geometry = dict(stride=tuple(strides), padding=tuple(padding), size=tuple(spans))
+        try:
+            per_axis = tuple(self._border_indices(a) for a in range(self.ndim))
+        except _TooMuchWork as error:
+            return SingleConv(None, None, f"not decided: {error}", none, (), **geometry)
+        inner = [size - len(indices) for size, indices in zip(m, per_axis)]
+        count = c_out * (_prod(m) - _prod(inner))
+        if count > MAX_BORDER_ROWS:
+            return SingleConv(None, None, f"not decided: {count:,} border rows, more than "
+                              f"{MAX_BORDER_ROWS:,} are listed", none, (), **geometry)
+        border = self._border_rows(per_axis) if count else []
+        exists = not border
+        weights, terms = self.composed_size()
+        unbuilt = ""
+        if weights > MAX_COMPOSED_WEIGHTS:
+            unbuilt = (f"its composed kernel has {weights:,} weights, more than the "
+                       f"{MAX_COMPOSED_WEIGHTS:,} that are built")
+        elif terms > MAX_COMPOSED_TERMS:
+            unbuilt = (f"its composed kernel is a sum of {terms:,} products of taps, more than "
+                       f"the {MAX_COMPOSED_TERMS:,} that are multiplied out")
+        candidate = None if unbuilt else self._candidate(spans, strides, padding)
+        if border:
+            shown = ", ".join(map(str, border[:6])) + (", ..." if len(border) > 6 else "")
+            reason = (f"{len(border)} border row(s) ({shown}) read intermediate zero padding "
+                      "where the single convolution reads inputs")
+            return SingleConv(None, candidate, reason, per_axis, tuple(border), False,
+                              **geometry, unbuilt=unbuilt)
+        return SingleConv(candidate, candidate, "", per_axis, (), exists, **geometry,
+                          unbuilt=unbuilt)
+
+    def _candidate(self, spans: list[int], strides: list[int],
+                   padding: list[tuple[int, int]]) -> Conv:
         composed = self.composed_kernel()
         c_in, c_out = self.layers[0].in_channels, self.layers[-1].out_channels
-        spans = [self.receptive_field] if self.ndim == 1 else list(self.receptive_field)
-        strides = [self.effective_stride] if self.ndim == 1 else list(self.effective_stride)
-        pads = [self.effective_padding] if self.ndim == 1 else list(self.effective_padding)
         weights = []
         for o in range(c_out):
             per_in = []
@@ -597,41 +821,34 @@ class Stack:
                 per_in.append(_nest(flat, spans))
             weights.append(per_in)
         kernel = weights[0][0] if (c_in, c_out) == (1, 1) else weights
-        # a region ending before the input's end (after < 0) means unread inputs, no padding
-        padding = [(before, max(after, 0)) for before, after in pads]
-        try:
-            candidate = Conv(n=self.n, kernel=kernel, stride=self._per_axis(strides),
-                             padding=padding[0] if self.ndim == 1 else tuple(padding),
-                             in_channels=c_in, out_channels=c_out,
-                             input_symbol=self.input_symbol, output_symbol=self.output_symbol,
-                             kernel_symbol=self.kernel_symbol)
-        except SymdilError as error:
-            return SingleConv(None, None, f"no single convolution: {error}", none, ())
-        if tuple(candidate.output_shape) != tuple(self.output_shape):
-            return SingleConv(None, None, f"the single convolution would have output shape "
-                              f"{candidate.output_shape[1:]}, the stack "
-                              f"{self.output_shape[1:]}", none, ())
-        per_axis = tuple(self._border_indices(a) for a in range(self.ndim))
-        border = []
-        if any(per_axis):
-            shape = self.output_shape
-            marked = [set(indices) for indices in per_axis]
-            for row in range(self.shape[0]):
-                index = _unflatten(row, shape)[1:]
-                if any(index[a] in marked[a] for a in range(self.ndim)):
-                    border.append(row)
-        if border:
-            shown = ", ".join(map(str, border[:6])) + (", ..." if len(border) > 6 else "")
-            reason = (f"{len(border)} border row(s) ({shown}) read intermediate zero padding "
-                      "where the single convolution reads inputs")
-            return SingleConv(None, candidate, reason, per_axis, tuple(border))
-        return SingleConv(candidate, candidate, "", per_axis, ())
+        return Conv(n=self.n, kernel=kernel, stride=self._per_axis(strides),
+                    padding=padding[0] if self.ndim == 1 else tuple(padding),
+                    in_channels=c_in, out_channels=c_out,
+                    input_symbol=self.input_symbol, output_symbol=self.output_symbol,
+                    kernel_symbol=self.kernel_symbol)
+
+    def _border_rows(self, per_axis: tuple[tuple[int, ...], ...]) -> list[int]:
+        """The flat rows with a border index along some axis, in order (without visiting the
+        other rows: per channel, the rows of each axis's border indices)."""
+        shape = self.output_shape
+        rows: set[int] = set()
+        for a, indices in enumerate(per_axis):
+            for index in itertools.product(*[
+                    indices if b == a else range(size) for b, size in enumerate(shape[1:])]):
+                flat = 0
+                for size, value in zip(shape[1:], index):
+                    flat = flat * size + value
+                rows.add(flat)
+        per_channel = _prod(shape[1:])
+        return [o * per_channel + r for o in range(shape[0]) for r in sorted(rows)]
 
     def _border_indices(self, axis: int) -> tuple[int, ...]:
         """Output indices along ``axis`` whose rows read harmful intermediate padding: a
         position ``q`` outside layer ``l``'s input ``[0, n_{l-1})`` whose own region in the
         stack's input (under layers 1..l-1) meets ``[0, n)``, where the single convolution would
-        compute a value from real inputs and the stack has a zero."""
+        compute a value from real inputs and the stack has a zero.  Only the rows whose hull
+        meets a harmful interval are examined (an interval of rows per interval, in closed
+        form), within MAX_BORDER_WORK (else ``_TooMuchWork``)."""
         m = self.layers[-1].axes[axis].output_length
         n = self.layers[0].axes[axis].n
         harmful: list[tuple[int, list[tuple[int, int]]]] = []
@@ -643,10 +860,11 @@ class Stack:
                 intervals = []
                 low = math.ceil(Fraction(start - span + 1, jump))
                 if low <= -1:
-                    intervals.append((low, -1))
+                    intervals.append((max(low, -ax.pad_before), -1))
                 high = math.floor(Fraction(n - 1 + start, jump))
                 if high >= length:
-                    intervals.append((length, high))
+                    intervals.append((length, min(high, length - 1 + ax.pad_after)))
+                intervals = [(lo, hi) for lo, hi in intervals if lo <= hi]
                 if intervals:
                     harmful.append((number, intervals))
             start += ax.pad_before * jump
@@ -654,7 +872,22 @@ class Stack:
             jump *= ax.stride
         if not harmful:
             return ()
-        return tuple(i for i in range(m) if self._reads(axis, i, harmful))
+        hulls = self._hulls(axis)
+        candidates: set[int] = set()
+        cone = sum(min(_prod(layer.axes[axis].kernel_size for layer in self.layers[k:]),
+                       high - low + 1) for k, (_, low, high) in enumerate(hulls))
+        for number, intervals in harmful:
+            slope, low, high = hulls[number]
+            for lo, hi in intervals:  # rows whose hull [slope i + low, slope i + high] meets it
+                first = max(0, -((high - lo) // slope))
+                last = min(m - 1, (hi - low) // slope)
+                if (len(candidates) + max(0, last - first + 1)) * cone > MAX_BORDER_WORK:
+                    raise _TooMuchWork(
+                        f"finding the border rows would examine more than {MAX_BORDER_WORK:,} "
+                        f"positions (about {max(0, last - first + 1):,} rows near a border, "
+                        f"each reading up to {cone:,} positions)")
+                candidates.update(range(first, last + 1))
+        return tuple(i for i in sorted(candidates) if self._reads(axis, i, harmful))
 
     def _reads(self, axis: int, i: int, harmful: list) -> bool:
         """Does output ``i`` read a harmful position at some layer?  Hulls first (cheap), then
@@ -665,7 +898,7 @@ class Stack:
             ax = self.layers[number].axes[axis]
             low = ax.stride * low - ax.pad_before
             high = ax.stride * high - ax.pad_before + ax.dilation * (ax.kernel_size - 1)
-            hulls[number] = (max(low, -10**18), high)
+            hulls[number] = (low, high)
         targets = dict(harmful)
         if not any(lo <= hull[1] and hull[0] <= hi for number, hull in hulls.items()
                    for lo, hi in targets.get(number, [])):
@@ -691,6 +924,23 @@ class Stack:
         key = (axis, number, q)
         cache = self.__dict__.setdefault("_virtual_cache", {})
         if key not in cache:
+            slope, low, high = 1, 0, 0
+            for layer in reversed(self.layers[:number]):
+                ax = layer.axes[axis]
+                slope, low, high = (ax.stride * slope, ax.stride * low - ax.pad_before,
+                                    ax.stride * high - ax.pad_before
+                                    + ax.dilation * (ax.kernel_size - 1))
+            n = self.layers[0].axes[axis].n
+            first, last = slope * q + low, slope * q + high  # both read (all first/last taps)
+            if 0 <= first < n or 0 <= last < n:
+                cache[key] = True
+                return True
+            if last < 0 or first >= n:
+                cache[key] = False
+                return False
+            reads = _prod(layer.axes[axis].kernel_size for layer in self.layers[:number])
+            if reads > MAX_BORDER_WORK:
+                raise _TooMuchWork(f"a padded position's region reads {reads:,} positions")
             positions = {q}
             for layer in reversed(self.layers[:number]):
                 ax = layer.axes[axis]
@@ -702,6 +952,22 @@ class Stack:
 
 
 # ----- helpers --------------------------------------------------------------------------------
+
+def clipped_sum(slope: int, low: int, high: int, n: int, m: int) -> int:
+    """``sum_{i=0}^{m-1} |[slope i + low, slope i + high] & [0, n - 1]|`` in closed form: the
+    length is linear in i between the points where an end crosses 0 or n - 1 (O(1), any n)."""
+    def length(i: int) -> int:
+        return max(0, min(slope * i + high, n - 1) - max(slope * i + low, 0) + 1)
+
+    cuts = {0, m, -(low // slope), (n - 1 - high) // slope + 1, -(high // slope),
+            (n - 1 - low) // slope + 1}
+    points = sorted(c for c in cuts if 0 <= c <= m)
+    total = 0
+    for first, end in zip(points, points[1:]):
+        if end > first:  # linear and of one sign on [first, end - 1]
+            total += (length(first) + length(end - 1)) * (end - first) // 2
+    return total
+
 
 def compose_row(row: Mapping[int, Any], product: Sequence[Mapping[int, Any]]) -> dict[int, Any]:
     """Row ``row`` of ``M_l`` times the product so far: sum of ``coef * product[col]``."""

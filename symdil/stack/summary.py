@@ -7,7 +7,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from .model import Stack
+from .model import Stack, _prod
 
 
 def _plain(value: Any) -> Any:
@@ -61,12 +61,18 @@ def stack_summary(stack: Stack) -> dict[str, Any]:
     one = stack.ndim == 1
     single = stack.single_conv()
     candidate = single.candidate
-    single_data: dict[str, Any] = {"exists": single.conv is not None, "reason": single.reason}
-    if candidate is not None:
-        single_data.update(
-            stride=_plain(candidate.args["stride"]), padding=_plain(candidate.padding),
-            taps=len(candidate.kernel), kernel=[str(tap) for tap in candidate.kernel],
-            border_rows=list(single.border))
+    single_data: dict[str, Any] = {"exists": single.exists, "reason": single.reason}
+    if single.stride is not None and (candidate is not None or single.unbuilt):
+        def per(values: tuple) -> Any:
+            return values[0] if one else values
+
+        single_data.update(stride=_plain(per(single.stride)),
+                           padding=_plain(per(single.padding)), taps=_prod(single.size))
+        if candidate is not None:
+            single_data["kernel"] = [str(tap) for tap in candidate.kernel]
+        else:
+            single_data["kernel_not_built"] = single.unbuilt
+        single_data["border_rows"] = list(single.border)
     return _plain({
         "n": stack.n,
         "input_shape": stack.input_shape,

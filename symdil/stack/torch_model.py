@@ -3,8 +3,11 @@
 Supported: ``nn.Conv1d/2d/3d``, ``nn.ConvTranspose1d/2d/3d``, ``nn.AvgPool1d/2d/3d`` (a depthwise
 convolution with taps ``1/K``), ``nn.Identity`` and ``nn.Sequential`` of these.  Anything else is
 refused naming the layer and why (a ReLU or a max pool is not linear; a batch norm is not
-supported).  Weights stay symbolic (``k^{(l)}_t``) unless ``weights="exact"``: then the module's
-values become exact rationals (every float is a binary fraction, converted without rounding).
+supported).  A module is recognised by its class in ``torch.nn``, not by its name: a subclass is
+read only when it keeps the library's ``forward`` and has no forward hooks (a ``Conv1d`` subclass
+that applies a ReLU in ``forward`` is refused).  Weights stay symbolic (``k^{(l)}_t``) unless
+``weights="exact"``: then the module's values become exact rationals (every float is a binary
+fraction, converted without rounding; NaN, infinities and meta-device weights are refused).
 A bias makes the map affine, ``y = M a + b``: the result is then a ``Stack`` whose ``bias`` is
 ``b`` (symbolic ``b^{(l)}_o`` or exact).  PyTorch is imported only by the caller's module: this
 file never imports it.
@@ -12,13 +15,14 @@ file never imports it.
 
 from __future__ import annotations
 
+import sys
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
 from ..core.conv import Conv
-from ..core.spec import SymdilError
+from ..core.spec import SymdilError, require_int
 from ..core.symbols import indexed_symbol
 from .model import Stack
 
@@ -40,21 +44,60 @@ def _exact(value: float) -> sympy.Rational:
     return sympy.Rational(fraction.numerator, fraction.denominator)
 
 
-def _nested(tensor: Any) -> Any:
-    return tensor.detach().double().tolist()
-
-
 def _map(values: Any, fn: Any) -> Any:
     return [_map(v, fn) for v in values] if isinstance(values, list) else fn(values)
+
+
+#: The modules symdil reads, by their class in ``torch.nn`` (never by a class's name alone).
+SUPPORTED = tuple(f"{base}{dims}d" for base in ("Conv", "ConvTranspose", "AvgPool")
+                  for dims in (1, 2, 3)) + ("Identity", "Sequential")
+
+
+def _library_kind(module: Any, where: str) -> str | None:
+    """The ``torch.nn`` class ``module`` computes as (its name), None when it is none of the
+    supported ones.  A subclass counts only when it keeps the library's own ``forward`` (and
+    ``_conv_forward``) and has no forward hooks: anything else may compute something else."""
+    nn = sys.modules.get("torch.nn")  # loaded by the caller: a module is a torch object
+    if nn is None or not isinstance(module, nn.Module):
+        raise SymdilError(f"{where} must be a torch.nn.Module, got {type(module).__name__}")
+    for name in SUPPORTED:
+        library = getattr(nn, name)
+        if not isinstance(module, library):
+            continue
+        kind = type(module).__name__
+        for method in ("forward", "_conv_forward"):
+            if getattr(type(module), method, None) is not getattr(library, method, None):
+                raise SymdilError(
+                    f"{where} ({kind}) overrides nn.{name}.{method}: what it computes is not "
+                    f"nn.{name}'s linear map; symdil takes the library's own modules")
+        if module._forward_hooks or module._forward_pre_hooks:
+            raise SymdilError(f"{where} ({kind}) has forward hooks, which can change its "
+                              "output; remove them (symdil reads the module's own map)")
+        return name
+    return None
+
+
+def _checked_values(tensor: Any, where: str, what: str) -> Any:
+    """The tensor's values as nested floats, refused when they are not real numbers."""
+    if tensor.device.type == "meta":
+        raise SymdilError(f"{where}: the {what} is on the meta device and has no values; "
+                          "load them, or use weights='symbolic'")
+    values = tensor.detach().double()
+    if not bool(values.isfinite().all()):
+        raise SymdilError(f"{where}: the {what} holds NaN or infinite values; exact weights "
+                          "must be finite numbers")
+    return values.tolist()
 
 
 def _layer_of(module: Any, where: str, channels: int, weights: str, ndim: int | None
               ) -> tuple[dict, Any] | None:
     """(Conv arguments, bias values or None) of one module, or None for nn.Identity."""
+    library = _library_kind(module, where)
     kind = type(module).__name__
-    if kind == "Identity":
+    if library == "Identity":
         return None
-    if kind.startswith(("Conv", "ConvTranspose")) and kind[-2:] in ("1d", "2d", "3d"):
+    if library is not None and library.startswith("Conv"):
+        kind = library
         dims = int(kind[-2])
         transposed = kind.startswith("ConvTranspose")
         padding = module.padding
@@ -71,13 +114,14 @@ def _layer_of(module: Any, where: str, channels: int, weights: str, ndim: int | 
         else:
             args["padding_mode"] = module.padding_mode
         if weights == "exact":
-            args["kernel"] = _map(_nested(module.weight), _exact)
+            args["kernel"] = _map(_checked_values(module.weight, where, "weight"), _exact)
         bias = None
         if module.bias is not None:
-            bias = ([_exact(v) for v in module.bias.detach().double().tolist()]
+            bias = ([_exact(v) for v in _checked_values(module.bias, where, "bias")]
                     if weights == "exact" else "symbolic")
         return args, bias
-    if kind.startswith("AvgPool") and kind[-2:] in ("1d", "2d", "3d"):
+    if library is not None and library.startswith("AvgPool"):
+        kind = library
         dims = int(kind[-2])
 
         def per_axis(value: Any) -> tuple:
@@ -127,8 +171,9 @@ def from_torch(module: Any, n: Any, weights: str = "symbolic", in_channels: int 
     starts with a pooling layer (default 1).  Raises ``SymdilError`` naming the layer."""
     if weights not in WEIGHTS:
         raise SymdilError(f"weights must be one of {', '.join(WEIGHTS)}, got {weights!r}")
-    kind = type(module).__name__
-    if kind == "Sequential":
+    if in_channels is not None:
+        in_channels = require_int("in_channels", in_channels, 1)
+    if _library_kind(module, "the module") == "Sequential":
         items = [(f"layer {index} ('{name}')", child)
                  for index, (name, child) in enumerate(module.named_children(), start=1)]
     else:
@@ -138,7 +183,7 @@ def from_torch(module: Any, n: Any, weights: str = "symbolic", in_channels: int 
     channels = in_channels or 1
     first_conv = True
     for where, child in items:
-        if type(child).__name__ == "Sequential":
+        if _library_kind(child, where) == "Sequential":
             raise SymdilError(f"{where} (Sequential): nested Sequential models are not "
                               "supported; flatten them with nn.Sequential(*a, *b)")
         if first_conv and in_channels is None and hasattr(child, "in_channels"):
