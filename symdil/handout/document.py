@@ -5,7 +5,8 @@ seed, byte-identical documents) and turns each one into pre-printed LaTeX math f
 (``latex/handout*.tex.j2``, ``markdown/handout*.md.j2``); the templates hold layout and words only.
 Every answer is read from the exercise's answer data, which symdil computed from the operator, and
 ``render`` refuses to print a handout when an exercise's ``check()`` (an independent recomputation)
-fails.
+fails, or when its answer statement (``answer_<kind>``, ``symdil.handout.statements``: what the key
+says, with a predicate on the operator's rows) is false; the key phrases each answer from it.
 
 ``render(fmt, part)``: ``part="handout"`` is the students' sheet (with the answer key as a last
 section on its own page when ``solutions`` is set); ``part="solutions"`` is the answer key alone,
