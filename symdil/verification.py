@@ -36,6 +36,8 @@ def verify(op: Conv, against: str | None = None, claim_text: str | None = None,
     """
     if against not in AGAINST:
         raise SymdilError(f"against must be None or 'torch', got {against!r}")
+    if not isinstance(op, Conv) and type(op).__name__ != "Stack":
+        raise SymdilError(f"verify needs a symdil.Conv or symdil.Stack, got {type(op).__name__}")
     if type(op).__name__ == "Stack":  # a chain of layers: its own checks (symdil.stack.checks)
         if claim_text is not None:
             raise SymdilError("a claim is compared with one convolution, not a stack")

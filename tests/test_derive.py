@@ -59,8 +59,9 @@ def test_general_case_derivation() -> None:
     assert r"\tilde" not in text  # no padding
     assert r"y_{i} = \sum_{t=0}^{2} k_{t}\, a_{2 i + 2 t}" in text
     assert r"\left\lfloor \frac{n - 5}{2} \right\rfloor + 1" in text
-    # the borders separate from n = 5, the printed sketch (7 first columns and the last) from 9
-    assert ("The statements below hold for every $n \\ge 9$, where the borders are separated by at "
+    # the borders separate from n = 5, the printed sketch (13 first columns and the last, at
+    # the 16-column limit every printed matrix has) from 15
+    assert ("The statements below hold for every $n \\ge 15$, where the borders are separated by at "
             "least one interior row and the matrix is as drawn above") in text
     assert "depend on $n \\bmod s$" in text
 
@@ -270,7 +271,8 @@ def test_verification_section() -> None:
     data = {"checks": CHECKS, "statement": "row i equals y_i for all n >= 3",
             "statement_math": r"y_{i} = \sum_{t=0}^{1} k_{t}\, a_{i + 2 t}"}
     markdown = flat(derive(SEED, "markdown", verification=data))
-    assert "### Verification" in markdown and "**definition**" in markdown
+    # numbered after the derivation's own sections (issue 19)
+    assert "### 6. Verification" in markdown and "**definition**" in markdown
     assert r"k\_0, 0, k\_1 (zero-inserted) & 50%." in markdown  # no \( \) for auto-render
     assert "Proved for the general case: row i equals y\\_i" in markdown
     assert r"$$ y_{i} = \sum_{t=0}^{1} k_{t}\, a_{i + 2 t} $$" in markdown

@@ -59,7 +59,8 @@ def test_the_overfull_check_sees_an_overfull_line() -> None:
 
 
 def test_a_wide_matrix_equation_breaks_after_m_a() -> None:
-    """M a = y too wide for a line: "M a" on one line and "= y" on the next."""
-    text = derive(Conv(8, 3, dilation=2, padding=2, padding_mode="reflect"), "latex")
+    """M a = y too wide for a page's line: "M a" on one line and "= y" on the next."""
+    text = derive(Conv(8, 3, dilation=2, padding=2, padding_mode="reflect"), "latex",
+                  width="page")
     assert "\\begin{aligned}\n&\\begin{bmatrix}" in text and "&\\qquad = \\begin{bmatrix}" in text
     assert "k_{0} + k_{2}" in text  # the full 8 x 8 matrix is still shown

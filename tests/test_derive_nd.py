@@ -26,7 +26,7 @@ GROUPED = Conv(4, 2, dilation=2, in_channels=2, out_channels=4, groups=2)
 
 # ----- content -------------------------------------------------------------------------------
 def test_2d_states_the_doubly_block_toeplitz_structure() -> None:
-    text = flat(derive(DILATED_2D, "latex"))
+    text = flat(derive(DILATED_2D, "latex", width="page"))
     assert (r"y_{i_{0}, i_{1}} = \sum_{t_{0}=0}^{1} \sum_{t_{1}=0}^{1} k_{t_{0},t_{1}}\, "
             r"a_{i_{0} + 2 t_{0},\, i_{1} + t_{1}}") in text
     assert r"(2 \cdot 2) \times (4 \cdot 3) = 4 \times 12" in text
@@ -189,8 +189,8 @@ def test_cli_derives_nd_with_per_axis_options() -> None:
 
 
 def test_jupyter_reprs_of_an_nd_derivation() -> None:
-    derivation = Derivation(DILATED_2D)
-    assert derivation._repr_markdown_() == derive(DILATED_2D, "markdown")
+    derivation = Derivation(DILATED_2D, width="page")
+    assert derivation._repr_markdown_() == derive(DILATED_2D, "markdown", width="page")
     assert derivation._repr_latex_().startswith("$$\n\\left[\\begin{array}{ccc|ccc|ccc|ccc}")
     large = Derivation(Conv(**BRANCHES["large"]))._repr_latex_()
     assert r"T_{0} & 0 & T_{1}" in large  # too large to print: the block view

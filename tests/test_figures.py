@@ -16,7 +16,7 @@ from reference import Invalid, padded_sources, reference
 
 from symdil import Conv, SymdilError
 from symdil.figures import figure, to_svg, to_tikz
-from symdil.layout.elision import MARKER, matrix_layout
+from symdil.layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, MARKER, matrix_layout
 
 MODES = ("zeros", "circular", "reflect", "replicate")
 WORDS = ("valid", "same", "full", "causal")
@@ -157,14 +157,14 @@ def test_window_seed_example():
 
 def test_window_reflect_labels_the_copied_sample():
     op = Conv(8, 3, dilation=2, padding=2, padding_mode="reflect")
-    items = svg_items(to_svg(figure(op, "window")))
+    items = svg_items(to_svg(figure(op, "window", at=0, width=None)))
     pads = {ids["pos0"]: text for kind, role, ids, text in items if ids.get("view") == "mode"}
     assert pads == {0: "a2", 1: "a1", 10: "a6", 11: "a5"}
 
 
 def test_window_transposed_zero_insertion():
     op = Conv(5, 3, stride=2, padding=1, transposed=True)
-    items = svg_items(to_svg(figure(op, "window")))
+    items = svg_items(to_svg(figure(op, "window", at=0, width=None)))
     views = {ids["pos0"]: ids["view"] for kind, role, ids, _ in items if "pos0" in ids}
     # padding d(K-1)-p = 1, then the inputs 2 apart with one zero between
     assert [views[u] for u in range(11)] == ["zero", "input", "inserted", "input", "inserted",
@@ -209,7 +209,7 @@ def test_window_2d_matches_reference(params):
     if built is None:
         return
     op, ref = built
-    for items in both_formats(figure(op, "window")):
+    for items in both_formats(figure(op, "window", at=0, width=None)):
         rows = assert_taps_are_rows(items, ref)
         assert 0 in rows
         windows = {ids["row"] for kind, role, ids, _ in items if role == "window"}
@@ -256,7 +256,7 @@ def test_matrix_matches_reference(params):
     if built is None:
         return
     op, ref = built
-    for items in both_formats(figure(op, "matrix")):
+    for items in both_formats(figure(op, "matrix", width=None)):
         entries = {(ids["row"], ids["col"]): ids["taps"] for kind, role, ids, _ in items
                    if role == "entry"}
         zeros = {(ids["row"], ids["col"]) for kind, role, ids, _ in items if role == "zero"}
@@ -276,8 +276,9 @@ def test_matrix_matches_reference(params):
             assert not _same(value, 0)
         if op.ndim == 1 and op.in_channels == op.out_channels == 1:
             m, n = op.shape
-            # the figure shows exactly the rows and columns of the printed matrix
-            layout = matrix_layout(op, 8, 10)
+            # the figure shows exactly the rows and columns of the printed matrix, at the
+            # limits every printed matrix has (drawn without a width to fit)
+            layout = matrix_layout(op, DEFAULT_MAX_ROWS, DEFAULT_MAX_COLS)
             assert rows == [r for r in layout.rows if r is not MARKER]
             assert cols == [c for c in layout.cols if c is not MARKER]
         # the legend names every colour used by a single-tap entry
@@ -364,3 +365,74 @@ def test_bad_arguments():
         figure(op, "matrix", max_rows=2)
     with pytest.raises(SymdilError, match="figure kind must be one of"):
         figure(op, "pie")
+
+
+# ----- issue 19: colours, focus, width, caption ---------------------------------------------
+
+
+@pytest.mark.parametrize("kernel", [3, 8, 9, 12, (3, 3), (2, 5), (4, 4), (12, 12)])
+def test_no_two_taps_of_a_kernel_share_a_colour(kernel):
+    from symdil.figures.model import tap_colour
+
+    count = math.prod(kernel) if isinstance(kernel, tuple) else kernel
+    per_row = kernel[-1] if isinstance(kernel, tuple) else kernel
+    colours = [tap_colour(t, count, per_row) for t in range(count)]
+    assert len(set(colours)) == count
+
+
+def test_a_3x3_kernel_has_nine_colours_in_cells_and_legend():
+    op = Conv((5, 5), (3, 3), stride=(2, 2), padding=1)
+    svg = to_svg(figure(op, "matrix", width=None))
+    root = ET.fromstring(svg)
+    fills: dict[int, set] = {}
+    legend: dict[int, str] = {}
+    for group in root.iter():
+        classes = (group.get("class") or "").split()
+        taps = [c for c in classes if c.startswith("tap-")]
+        rect = next((child for child in group if child.tag.endswith("rect")), None)
+        if group.tag.endswith("g") and len(taps) == 1 and rect is not None:
+            element, tap = rect, int(taps[0][4:])
+            if "legend" in classes:
+                legend[tap] = element.get("fill")
+            elif "entry" in classes:
+                fills.setdefault(tap, set()).add(element.get("fill"))
+    assert all(len(colours) == 1 for colours in fills.values())
+    by_tap = {tap: next(iter(colours)) for tap, colours in fills.items()}
+    assert len(set(by_tap.values())) == len(by_tap) == 9
+    assert legend == by_tap
+
+
+def test_default_window_focus_is_an_interior_output():
+    """Causal padding: outputs 0 and 1 read padding; the default figure shows 2 and 3."""
+    op = Conv(8, 3, padding="causal")
+    items = svg_items(to_svg(figure(op, "window")))
+    assert set(drawn_rows(items)) == {2, 3}
+    # no interior output at all: the first one
+    assert set(drawn_rows(svg_items(to_svg(figure(Conv(2, 3, padding=2), "window"))))) >= {0}
+
+
+@pytest.mark.parametrize("kind", ["window", "matrix"])
+@pytest.mark.parametrize("params", [dict(n=8, kernel=3, padding="causal"),
+                                    dict(n=40, kernel=3, dilation=2),
+                                    dict(n=(5, 5), kernel=(3, 3), stride=(2, 2), padding=1),
+                                    dict(n=7, kernel=3, stride=2, transposed=True)])
+def test_figures_are_drawn_for_a_column(kind, params):
+    from symdil.figures.tikz import UNIT_POINTS
+
+    drawn = figure(Conv(**params), kind)
+    assert drawn.width * UNIT_POINTS <= 229.5
+    wide = figure(Conv(**params), kind, width=None)
+    assert wide.width >= drawn.width
+
+
+def test_no_caption_unless_asked():
+    op = Conv((5, 5), (3, 3), stride=(2, 2), padding=1)
+    plain = to_svg(figure(op, "window"))
+    assert 'class="note caption"' not in plain
+    captioned = figure(op, "window", caption=True)
+    caption = [note for note in captioned.notes if note.role == "caption"]
+    assert len(caption) == 1
+    # under everything else drawn
+    others = [c.y + c.h for c in captioned.cells] + [n.y for n in captioned.notes
+                                                     if n.role != "caption"]
+    assert caption[0].y - 0.35 > max(others)

@@ -39,14 +39,17 @@ def test_t1_elision_names_the_rows_the_printed_matrix_shows():
     op = symdil.Conv(23, 4, stride=2, dilation=2)
     document = Derivation(op)
     elision = statement(document, "elision")
-    assert elision.params["rows"] == (0, None)  # row 0 and a vertical ellipsis only
+    # issue 19's elision keeps the first rows (at least two: the shift) when the last row's
+    # band does not fit beside them
+    assert elision.params["rows"] == (0, 1, 2, 3, None)
     ev = evidence(23, 4, s=2, d=2)
     assert elision.holds(ev)
     assert not changed(elision, rows=(0, None, 8)).holds(Evidence(
         ev.input_shape, ev.output_shape, ev.kernel, ev.taps[:-1]))  # a different shape
     assert not changed(elision, entries={(0, 0): sympy.Symbol("k_1")}).holds(ev)
     text = markdown(op)
-    assert "shown with its first row, and with its first $7$ columns and its last column" in text
+    assert ("shown with its first $4$ rows, and with its first $13$ columns and its last column"
+            in text)
     assert "last row" not in text
 
 

@@ -239,9 +239,22 @@ def test_no_number_outside_a_statement_in_stacks():
 # ----- the elision sentence against the printed matrix ----------------------------------------
 def printed_layout(text: str) -> tuple[list[bool], list[bool]]:
     """From the first matrix a derivation prints (M of "M a = y"): per printed row whether it is
-    an ellipsis row (\\vdots), per printed column whether it is an ellipsis column (\\cdots)."""
-    body = text.split(r"\begin{bmatrix}", 1)[1].split(r"\end{bmatrix}", 1)[0]
-    lines = [line.strip().removesuffix(r"\\").strip() for line in body.strip().splitlines()]
+    an ellipsis row (\\vdots), per printed column whether it is an ellipsis column (\\cdots).
+    M is a ``bmatrix``, an ``array`` in ``\\left[ \\right]``, or an array broken across two
+    lines (``\\left[ … \\right.`` then ``\\left. … \\right]``: its parts side by side)."""
+    bmatrix = text.find(r"\begin{bmatrix}")
+    array = text.find(r"\left[\begin{array}")
+    if array < 0 or 0 <= bmatrix < array:
+        parts = [text[bmatrix:].split(r"\begin{bmatrix}", 1)[1].split(r"\end{bmatrix}", 1)[0]]
+    else:
+        first = text[array:].split("}", 2)[2].split(r"\end{array}", 1)
+        parts = [first[0]]
+        if first[1].startswith(r"\right."):  # broken across lines: the second part follows
+            parts.append(first[1].split(r"\left.\begin{array}", 1)[1].split("}", 1)[1]
+                         .split(r"\end{array}", 1)[0])
+    tables = [[line.strip().removesuffix(r"\\").strip() for line in part.strip().splitlines()]
+              for part in parts]
+    lines = [" & ".join(cells) for cells in zip(*tables)]
     rows = [line.split(" & ")[0].strip() == r"\vdots" for line in lines]
     full = next(line for line, marker in zip(lines, rows) if not marker)
     cols = [cell.strip() == r"\cdots" for cell in full.split(" & ")]

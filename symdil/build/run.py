@@ -127,13 +127,15 @@ def _render_derivation(target: Target, compile_pdfs: bool,
         else:
             out[fmt] = render(fmt, target.standalone or fmt == "html")
     if target.figures:
-        out.update(_stage("figures", True, _figure_files, target, compile_pdfs))
+        out.update(_stage("figures", True, _figure_files, target, compile_pdfs, skip_pdf))
     return out
 
 
-def _figure_files(target: Target, compile_pdfs: bool) -> dict[str, str | bytes]:
+def _figure_files(target: Target, compile_pdfs: bool,
+                  skip_pdf: bool = False) -> dict[str, str | bytes]:
     """The figures as files of their own, keyed ``file:<name>``: SVG beside a Markdown document
-    (which links them), PDF beside a PDF (the documents themselves hold the figures too)."""
+    (which links them), PDF beside a PDF (the documents themselves hold the figures too; left
+    out with the other PDFs by ``skip_pdf``)."""
     from ..figures import available_kinds, figure, tikz_document, to_svg
 
     out: dict[str, str | bytes] = {}
@@ -141,7 +143,7 @@ def _figure_files(target: Target, compile_pdfs: bool) -> dict[str, str | bytes]:
         drawn = figure(target.op, kind)
         if "markdown" in target.formats:
             out[f"file:{target.name}-{kind}.svg"] = to_svg(drawn)
-        if "pdf" in target.formats:
+        if "pdf" in target.formats and not skip_pdf:
             tex = tikz_document(drawn)
             out[f"file:{target.name}-{kind}.pdf"] = compile_pdf(tex) if compile_pdfs else tex
     return out
@@ -225,10 +227,46 @@ def render_target(target: Target, compile_pdfs: bool = True,
             for key, data in rendered.items()}
 
 
+def planned_names(target: Target, skip_pdf: bool = False) -> list[str]:
+    """Every file name one entry writes, known before anything is rendered: its documents and,
+    with ``figures``, the figure files (``skip_pdf``: without the PDFs)."""
+    names = [name for key, name in target.files().items()
+             if not (skip_pdf and key.endswith("pdf"))]
+    if target.figures and target.kind == "derivation":
+        from ..figures import available_kinds
+
+        for kind in available_kinds(target.op):
+            if "markdown" in target.formats:
+                names.append(f"{target.name}-{kind}.svg")
+            if "pdf" in target.formats and not skip_pdf:
+                names.append(f"{target.name}-{kind}.pdf")
+    elif target.figures and target.kind == "stack":
+        names.append(f"{target.name}-stack.svg")
+    return names
+
+
 def pdf_names(plan: BuildPlan) -> list[str]:
-    """The PDF files of the plan (what ``--no-pdf`` leaves out)."""
-    return [name for target in plan.targets for key, name in target.files().items()
-            if key.endswith("pdf")]
+    """The PDF files of the plan, figures included (what ``--no-pdf`` leaves out)."""
+    return [name for target in plan.targets for name in planned_names(target)
+            if name.endswith(".pdf")]
+
+
+def check_plan_targets(plan: BuildPlan, out_dir: str | os.PathLike,
+                       skip_pdf: bool = False) -> None:
+    """Refuse, before anything is rendered, an out-dir that is not a folder and every file of
+    the plan that could not be written (a build renders for minutes before writing)."""
+    folder = Path(out_dir)
+    if folder.exists() and not folder.is_dir():
+        raise BuildFileError([f"--out-dir {str(folder)!r} is not a folder"])
+    problems = []
+    for target, label in zip(plan.targets, entry_labels(plan)):
+        for name in planned_names(target, skip_pdf):
+            try:
+                check_target(folder / name, "")
+            except SymdilError as error:
+                problems.append(f"{label}: {str(error).strip()}")
+    if problems:
+        raise BuildFileError(problems)
 
 
 def need_pdflatex(plan: BuildPlan) -> None:
@@ -324,6 +362,7 @@ def build(path: str | os.PathLike, out_dir: str | os.PathLike = "output",
     plan = load_build(path)
     if not skip_pdf:
         need_pdflatex(plan)
+    check_plan_targets(plan, out_dir, skip_pdf)
     try:
         documents = render_plan(plan, progress, skip_pdf=skip_pdf)
     except BuildFileError as error:

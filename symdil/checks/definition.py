@@ -92,6 +92,50 @@ def definition_rows(op: Conv) -> Rows:
     return sparse.to_rows(definition_entries(op))
 
 
+def definition_row(axis: Any, n: int, kernel: Sequence[Any], r: int) -> dict[int, Any]:
+    """Row ``r`` of a 1-D, one-channel operator with ``axis``'s geometry at input length ``n``
+    (which may differ from ``axis.n``: the general case's instances), from the defining sum alone
+    in O(K) -- the same entries as ``definition_rows`` of that instance, without building it.
+    Forward ``y_r = sum_t k_t x~[s*r + d*t]``, ``x~`` the padded input (``tools.padded_sources``'s
+    blocks, read one position at a time); transposed, the writes of the scatter
+    ``out[s*j + d*t - p] += k_t x[j]`` that land on ``r``."""
+    K, s, d = axis.kernel_size, axis.stride, axis.dilation
+    before, after = axis.pad_before, axis.pad_after
+    hits: dict[int, list[Any]] = {}
+    for t in range(K):
+        tap = kernel[K - 1 - t if axis.flip else t]
+        if axis.transposed:
+            j, rest = divmod(r + before - d * t, s)
+            source = j if rest == 0 and 0 <= j < n else None
+        else:
+            source = padded_source(n, before, after, axis.padding_mode, s * r + d * t)
+        if source is not None:
+            hits.setdefault(source, []).append(tap)
+    row = {}
+    for col, taps in hits.items():
+        coef = taps[0] if len(taps) == 1 else sympy.Add(*taps)
+        if not (coef.is_Number and coef == 0):  # only a number can be zero here
+            row[col] = coef
+    return row
+
+
+def padded_source(n: int, before: int, after: int, mode: str, q: int) -> int | None:
+    """``padded_sources(n, before, after, mode)[q]`` without listing the padded axis."""
+    if q < before:
+        block, k = "left", q
+    elif q < before + n:
+        return q - before
+    else:
+        block, k = "right", q - before - n
+    if mode == "zeros":
+        return None
+    if mode == "circular":
+        return n - before + k if block == "left" else k
+    if mode == "reflect":
+        return before - k if block == "left" else n - 2 - k
+    return 0 if block == "left" else n - 1  # replicate
+
+
 def definition_outputs(op: Conv) -> list[Any]:
     """The defining sums as expressions (sum of coefficient * input symbol per output)."""
     inputs = op.input

@@ -29,7 +29,9 @@ import sympy
 from sympy import KroneckerDelta, Lambda, Sum
 
 from ..core.conv import Conv
+from ..core.limits import MAX_STRIDE_RESIDUES
 from .result import CheckResult, not_applicable
+from .tools import num
 from .tools import same as _same
 
 NAME = "general_case"
@@ -298,7 +300,7 @@ def _forward(op: Conv, symbolic: Conv, dv: _Derivation, row_of: RowOf) -> Genera
             break
 
     statement, latex = _forward_statement(dv, i_min, n_min, left, right)
-    sizes = ", ".join(map(str, sorted(set(instance_sizes))))
+    sizes, sizes_latex = _sizes_text(sorted(set(instance_sizes)), s)
     if problems:
         return GeneralResult(NAME, False, "; ".join(problems[:3]), statement=statement,
                              statement_latex=latex)
@@ -308,13 +310,23 @@ def _forward(op: Conv, symbolic: Conv, dv: _Derivation, row_of: RowOf) -> Genera
     if not op.symbolic and axis.padding_word == "same" and s > 1:
         detail += (f" (padding 'same' resolved for n = {axis.n}; with stride {s} 'same' pads "
                    "differently for other residues of n, the proof keeps these numbers.)")
-    sizes_latex = ", ".join(f"${value}$" for value in sorted(set(instance_sizes)))
     # the statement itself, once, here (the verification section does not repeat it)
     detail_latex = (f"Proved with SymPy delta sums: {latex[:1].lower()}{latex[1:]} The "
                     f"library's rows agree: the symbolic operator's top rows and every row at "
                     f"$n =$ {sizes_latex}.")
     return GeneralResult(NAME, True, detail, statement=statement, statement_latex=latex,
                          detail_latex=detail_latex)
+
+
+def _sizes_text(values: list[int], stride: int) -> tuple[str, str]:
+    """The instance sizes as text and LaTeX: listed when few, else summarised (two per residue of
+    n mod s: 20,000 numbers at stride 10,000 would be the whole report)."""
+    if len(values) <= 8:
+        return ", ".join(map(str, values)), ", ".join(f"${value}$" for value in values)
+    return (f"{values[0]}, ..., {values[-1]} ({len(values):,} values, two per residue of n mod "
+            f"{stride:,})",
+            f"${num(values[0])}, \\dots, {num(values[-1])}$ (${num(len(values))}$ values, two "
+            f"per residue of $n \\bmod {num(stride)}$)")
 
 
 def _forward_statement(dv: _Derivation, i_min: int, n_min: int, left: dict,
@@ -457,7 +469,8 @@ def _transposed(op: Conv, symbolic: Conv, dv: _Derivation, row_of: RowOf) -> Gen
 #: and builds two small instances per residue of n mod s; past these it would run for more than
 #: about ten seconds (measured: K = 3 and 800 border rows, 2,400 sums, 12 s; stride 20,000, 3.5 s).
 MAX_DELTA_SUMS = 1_000
-MAX_RESIDUES = 50_000
+#: One case per residue of n mod s, as the derivation of a symbolic n (``MAX_STRIDE_RESIDUES``).
+MAX_RESIDUES = MAX_STRIDE_RESIDUES
 MAX_INSTANCE_ENTRIES = 400_000
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sympy
 
 from ..core.spec import ACCENTS, GREEK
-from .limits import MAX_EXPONENT, MAX_POWER_BITS
+from .limits import MAX_EXPONENT, MAX_NUMBER_DIGITS, MAX_POWER_BITS
 from .refs import CellError, Foreign, RawRef, raw_ref
 
 _ELISION_IN_RE = re.compile(
@@ -104,6 +104,10 @@ class _Lexer:
                 return None  # type: ignore[return-value]  (an elided entry)
             if char.isdigit() or (char == "." and text[self.pos + 1:self.pos + 2].isdigit()):
                 match = _NUMBER_RE.match(text, self.pos)
+                digits = sum(c.isdigit() for c in match[0])
+                if digits > MAX_NUMBER_DIGITS:
+                    raise self.error(f"a number of {digits:,} digits; at most "
+                                     f"{MAX_NUMBER_DIGITS:,} are read")
                 self.pos = match.end()
                 self.tokens.append(_Token("num", sympy.Rational(match[0])))
                 self.after_atom()

@@ -18,6 +18,8 @@ MAX_CELL_CHARS = 5_000
 #: Largest exponent evaluated, and the largest number of bits a power of a number may have.
 MAX_EXPONENT = 256
 MAX_POWER_BITS = 20_000
+#: Digits of one number written in a cell (Python's own limit for reading an integer).
+MAX_NUMBER_DIGITS = 4_300
 #: An object is compared only when neither side exceeds the operator's by this factor (+ margin).
 SHAPE_FACTOR, SHAPE_MARGIN = 4, 64
 

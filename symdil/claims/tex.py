@@ -250,8 +250,11 @@ def _cells(text, cleaned, rows, source, env, start):
             try:
                 cell = classify(raw, line, column)
             except CellError as error:
+                shown = " ".join(raw.split())
+                if len(shown) > 80:  # a cell may hold 5,000 characters: quote its start
+                    shown = shown[:60] + f"… ({len(shown):,} characters)"
                 raise ClaimParseError(
-                    f"{source}:{line}:{column}: cannot parse the cell {' '.join(raw.split())!r} "
+                    f"{source}:{line}:{column}: cannot parse the cell {shown!r} "
                     f"(row {r + 1}, column {c + 1}, 1-based, of the {env} at line {line0}): "
                     f"{error}") from None
             out.append(cell)

@@ -135,6 +135,25 @@ def _plain_values_without_pydantic() -> None:
 _plain_values_without_pydantic()
 
 
+def _stdout_failed(error: OSError) -> None:
+    """A write to stdout failed (``> /dev/full``, a closed pipe): one line, never a traceback.
+    Stdout is pointed at the null device so that the interpreter's own flush at exit does not
+    fail a second time."""
+    import errno
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    if error.errno == errno.EPIPE:  # the reader stopped (`symdil matrix … | head`): not an error
+        sys.exit(1)
+    reason = error.strerror or str(error)
+    typer.echo(f"Error: cannot write to standard output: {reason}", err=True)
+    sys.exit(2)
+
+
 def _stop(signum: int, _frame: object) -> None:
     # a normal exit: context managers run, so a PDF compilation removes its temporary folder
     raise SystemExit(128 + signum)
@@ -150,6 +169,9 @@ def main() -> None:
             signal.signal(getattr(signal, name), _stop)
     try:
         status = app(standalone_mode=False, prog_name="symdil")
+        sys.stdout.flush()  # here, not at exit: a full or closed stdout is reported below
+    except OSError as error:
+        _stdout_failed(error)
     except typer.Abort:
         typer.echo("Aborted.", err=True)
         sys.exit(1)

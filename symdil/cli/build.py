@@ -69,12 +69,20 @@ def build(
     from rich.console import Console
 
     from ..build.file import BuildFileError, load_build
-    from ..build.run import need_pdflatex, pdf_names, render_plan, write_documents, write_logs
+    from ..build.run import (
+        check_plan_targets,
+        need_pdflatex,
+        pdf_names,
+        render_plan,
+        write_documents,
+        write_logs,
+    )
 
     with user_errors():
         plan = load_build(build_file)
         if not no_pdf:
             need_pdflatex(plan)
+        check_plan_targets(plan, out_dir, no_pdf)
         console = Console(stderr=True)
         try:
             with progress_bar(console, len(plan.targets) > 1) as progress:

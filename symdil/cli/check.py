@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import check_extension, check_targets, emit, user_errors
+from .common import check_extension, check_targets, emit, output_file, user_errors
 
 
 class CheckFormat(str, Enum):
@@ -23,7 +23,9 @@ def check(
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", case_sensitive=False,
                                              help="Report format.")] = CheckFormat.text,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write to FILE (default: stdout).")
+        Optional[Path], typer.Option(
+        "--output", "-o", parser=output_file, metavar="FILE",
+        help="Write to FILE (default: stdout).")
     ] = None,
 ) -> None:
     """Check every display preceded by [bold]% symdil: --n 6 --kernel 2 --dilation 2[/]

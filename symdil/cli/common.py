@@ -6,6 +6,7 @@ Kept light (no SymPy, no Jinja2): every command module imports it when ``symdil 
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import Iterator, Optional, Sequence
@@ -36,6 +37,16 @@ def user_errors() -> Iterator[None]:
         typer.echo(f"Error: an integer has more than {limit:,} digits; symdil reads integers "
                    f"of at most {limit:,} digits", err=True)
         raise typer.Exit(2) from None
+
+
+def output_file(text: str) -> Path:
+    """The value of an option naming a file to write (``-o``, ``--solutions-file``,
+    ``--figure``): a name ending in ``/`` names a folder -- as a Path it would lose the slash and
+    become a file of that name -- so it is refused here, while the text is still whole."""
+    if text.endswith("/") or text.endswith(os.sep):
+        raise typer.BadParameter(f"{text!r} ends with {text[-1]!r}, so it names a folder; give a "
+                                 f"file name such as {text}out.tex")
+    return Path(text)
 
 
 def emit(text: str | bytes, output: Optional[Path], option: str = "-o/--output") -> None:
@@ -76,7 +87,9 @@ def check_targets(files: Sequence[tuple[Optional[Path], str]]) -> None:
 #: File extensions symdil knows, by what is written into the file.
 _EXTENSIONS = {"LaTeX": (".tex", ".ltx", ".latex"), "Markdown": (".md", ".markdown"),
                "PDF": (".pdf",), "JSON": (".json",), "HTML": (".html", ".htm"),
-               "SVG": (".svg",), "XML": (".xml",)}
+               "SVG": (".svg",), "XML": (".xml",), "PNG": (".png",), "JPEG": (".jpg", ".jpeg"),
+               "GIF": (".gif",), "WebP": (".webp",), "TIFF": (".tif", ".tiff"),
+               "PostScript": (".eps", ".ps")}
 #: what each --format writes
 _WRITES = {"latex": "LaTeX", "markdown": "Markdown", "json": "JSON", "text": "text",
            "html": "HTML", "tikz": "LaTeX", "svg": "SVG", "moodle": "XML"}

@@ -10,7 +10,7 @@ import typer
 
 from ..core.errors import SymdilError
 from . import options as o
-from .common import check_extension, check_targets, emit, user_errors, write_outputs
+from .common import check_extension, check_targets, emit, output_file, user_errors, write_outputs
 
 if TYPE_CHECKING:
     from ..checks.verify import VerificationReport
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 #: the defaults of --max-rows/--max-cols, those of ``symdil.printing`` (a test keeps them equal;
 #: importing printing here would make ``symdil --help`` import SymPy)
-DEFAULT_MAX_ROWS = 8
-DEFAULT_MAX_COLS = 10
+DEFAULT_MAX_ROWS = 16
+DEFAULT_MAX_COLS = 16
 
 def run_checks(op: Conv) -> VerificationReport:
     """``symdil.verify`` (imported when --verify asks for it)."""
@@ -57,7 +57,8 @@ def derive(
         "--standalone", help="A complete document (LaTeX: an article with preamble; Markdown: "
         "with its title) instead of a snippet.")] = False,
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write to FILE (default: stdout); folders are created, "
+        "--output", "-o", parser=output_file, metavar="FILE",
+        help="Write to FILE (default: stdout); folders are created, "
         "nothing is half-written.")] = None,
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="Also compile the standalone LaTeX document with pdflatex: "
@@ -77,6 +78,7 @@ def derive(
     ),
     title: Annotated[Optional[str], typer.Option(
         "--title", help="Title of a --standalone document (plain text; escaped).")] = None,
+    width: o.Width = None,
     figures: Annotated[bool, typer.Option(
         "--figures", help="Add the window and matrix figures: TikZ in LaTeX (a standalone "
         "document loads tikz; a snippet needs it), inline SVG in HTML, and for Markdown SVG "
@@ -125,7 +127,7 @@ def derive(
         cols = o.parse_int("--max-cols", max_cols)
         from ..derivation import Derivation
 
-        derivation = Derivation(op, rows, cols)
+        derivation = Derivation(op, rows, cols, width)
         verification = None
         if verify:
             from ..derivation import verification_section

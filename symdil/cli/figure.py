@@ -10,7 +10,7 @@ import typer
 
 from ..core.errors import SymdilError
 from . import options as o
-from .common import check_extension, check_targets, emit, user_errors, write_outputs
+from .common import check_extension, check_targets, emit, output_file, user_errors, write_outputs
 
 if TYPE_CHECKING:
     from ..core.conv import Conv
@@ -52,7 +52,7 @@ def figure(
         "--format", "-f", case_sensitive=False, help="[bold]tikz[/]: a tikzpicture for LaTeX "
         "(needs \\usepackage{tikz}); [bold]svg[/]: an SVG 1.1 image.")] = FigureFormat.svg,
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", metavar="FILE",
+        "--output", "-o", parser=output_file, metavar="FILE",
         help="Write to FILE (default: stdout; folders are created, nothing is "
         "half-written).")] = None,
     standalone: Annotated[bool, typer.Option(
@@ -64,15 +64,20 @@ def figure(
     at: Annotated[Optional[str], typer.Option(
         "--at", metavar="I[,J]",
         help="Window: the first of the two consecutive outputs drawn, one index per "
-        "axis (e.g. [bold]3[/] or [bold]0,2[/]; default 0).")] = None,
+        "axis (e.g. [bold]3[/] or [bold]0,2[/]; default: the first interior output, whose "
+        "window reads no padding).")] = None,
+    caption: Annotated[bool, typer.Option(
+        "--caption", help="Draw the parameters under the figure (off by default: the paper's "
+        "own \\caption says what it shows).")] = False,
+    width: o.Width = None,
     max_rows: Annotated[Optional[int], typer.Option(
         "--max-rows", metavar="INT",
         help="Matrix: rows shown before eliding, counting the ellipsis (>= 3; "
-        "default as the printed matrix: 8 in 1-D, 16 for N-D or channels).")] = None,
+        "default 16, as every printed matrix).")] = None,
     max_cols: Annotated[Optional[int], typer.Option(
         "--max-cols", metavar="INT",
-        help="Matrix: columns shown before eliding (>= 3; default 10 in 1-D, 16 "
-        "for N-D or channels).")] = None,
+        help="Matrix: columns shown before eliding (>= 3; default 16, as every printed "
+        "matrix).")] = None,
 ) -> None:
     """Draw a convolution: its window (which inputs each output reads) or its matrix.
 
@@ -104,7 +109,10 @@ def figure(
             check_targets([(tex_path, "-o/--output"), (pdf_path, "-o/--output (its PDF)")])
         else:
             check_targets([(output, "-o/--output")])
-        drawn = build_figure(op, kind.value, at=_at(at), max_rows=max_rows, max_cols=max_cols)
+        from ..layout.width import line_width
+
+        drawn = build_figure(op, kind.value, at=_at(at), max_rows=max_rows, max_cols=max_cols,
+                             caption=caption, width=line_width(width))
         if fmt is FigureFormat.svg:
             emit(to_svg(drawn), output)
         elif pdf:

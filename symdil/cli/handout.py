@@ -12,7 +12,7 @@ import typer
 
 from ..core.errors import SymdilError
 from ..core.options import parse_int
-from .common import check_extension, check_targets, emit, user_errors, write_outputs
+from .common import check_extension, check_targets, emit, output_file, user_errors, write_outputs
 from .derive import compile_with_log, pdf_target
 
 #: ``symdil.handout.exercises.MAX_EXERCISES`` (a test keeps them equal; importing it here would
@@ -73,7 +73,8 @@ def handout(
         "--solutions", help="Add the answer key to the handout as a last section, on pages of "
         "its own (not with --solutions-file, --variants or --roster).")] = False,
     solutions_file: Annotated[Optional[Path], typer.Option(
-        "--solutions-file", help="Write the answer key to FILE, a document of its own (with "
+        "--solutions-file", parser=output_file, metavar="FILE",
+        help="Write the answer key to FILE, a document of its own (with "
         "--variants/--roster: every student's answers; default <stem>-key.<ext>). With --pdf, "
         "[bold]key.pdf[/] writes the PDF only, [bold]key.tex[/] both.")] = None,
     fmt: Annotated[HandoutFormat, typer.Option(
@@ -83,7 +84,8 @@ def handout(
         HandoutFormat.latex
     ),
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write to FILE (default: stdout; folders are created, nothing is "
+        "--output", "-o", parser=output_file, metavar="FILE",
+        help="Write to FILE (default: stdout; folders are created, nothing is "
         "half-written); its extension, if any, must fit --format (.tex, or .pdf with --pdf; "
         ".md; .html; .xml). With --variants/--roster each student's sheet is "
         "<stem>-<id> beside it.")] = None,

@@ -13,6 +13,9 @@ import sympy
 
 from ..core.conv import Conv
 from ..core.spec import SymdilError
+from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
+from ..layout.matrices import fitted_matrix_equation
+from ..layout.width import COLUMN, estimate_units, using_width
 from ..statements.facts import basic_facts
 
 
@@ -27,9 +30,9 @@ class MatrixFormat(str, Enum):
 # The dense JSON matrix has m*n strings; past this many it is refused (the Python API's
 # ``Conv.rows`` is the sparse form).  4,000,000 entries is about 16 MB of JSON.
 JSON_MAX_ENTRIES = 4_000_000
-# Past these sizes the text rendering is elided (first rows/columns, ellipses, the last one).
-TEXT_MAX_ROWS = 16
-TEXT_MAX_COLS = 12
+# The text rendering's default limits: those of every printed matrix.
+TEXT_MAX_ROWS = DEFAULT_MAX_ROWS
+TEXT_MAX_COLS = DEFAULT_MAX_COLS
 
 
 def _json_str(expr: Any) -> str:
@@ -88,7 +91,8 @@ def _dump(document: dict) -> str:
     return "\n".join(lines)
 
 
-def matrix_text(op: Conv) -> str:
+def matrix_text(op: Conv, max_rows: int = DEFAULT_MAX_ROWS,
+                max_cols: int = DEFAULT_MAX_COLS) -> str:
     """A terminal rendering: SymPy's pretty matrix and every output when small; for a larger
     operator the rows and columns ``printing.elided_rows_cols`` chooses (built from those rows
     only, so the cost does not depend on n)."""
@@ -97,7 +101,7 @@ def matrix_text(op: Conv) -> str:
     from ..layout.elision import elided_rows_cols
 
     # the same elision rules as the LaTeX matrices: whole bands, no ellipsis hiding < 3 lines
-    shown_rows, shown_cols = elided_rows_cols(rows, cols, op.row, TEXT_MAX_ROWS, TEXT_MAX_COLS)
+    shown_rows, shown_cols = elided_rows_cols(rows, cols, op.row, max_rows, max_cols)
     if None not in shown_rows and None not in shown_cols:
         lines.append(sympy.pretty(op.matrix, use_unicode=True))
     else:
@@ -131,29 +135,33 @@ def _elided_table(op: Conv, rows: list, cols: list) -> str:
     )
 
 
-def matrix_html(op: Conv) -> str:
-    """A self-contained page: the elided matrix equation (MathML) and the matrix figure."""
+def matrix_html(op: Conv, max_rows: int = DEFAULT_MAX_ROWS, max_cols: int = DEFAULT_MAX_COLS,
+                width: float = COLUMN) -> str:
+    """A self-contained page: the matrix equation laid out for ``width`` points (MathML) and
+    the matrix figure, both elided at the same limits."""
     from ..figures import inline_svg, matrix_figure
-    from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
-    from ..layout.matrices import matrix_equation
     from ..render.environment import render_template
     from ..render.printer import latex
 
     rows, cols = op.shape
+    with using_width(width):
+        equation = fitted_matrix_equation(op, max_rows, max_cols)
     context = {
-        "rows": latex(rows), "cols": latex(cols),
-        "equation": matrix_equation(op, DEFAULT_MAX_ROWS, DEFAULT_MAX_COLS),
-        "figure": inline_svg(matrix_figure(op)),
+        "rows": latex(rows), "cols": latex(cols), "equation": equation,
+        "figure": inline_svg(matrix_figure(op, max_rows, max_cols)),
+        "line_width": estimate_units(width),
     }
     return render_template("html/matrix.html.j2", context)
 
 
-def matrix_equation_document(op: Conv, fmt: MatrixFormat) -> str:
-    from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
-    from ..layout.matrices import matrix_equation
+def matrix_equation_document(op: Conv, fmt: MatrixFormat, max_rows: int = DEFAULT_MAX_ROWS,
+                             max_cols: int = DEFAULT_MAX_COLS, width: float = COLUMN) -> str:
+    """``M a = y`` as one LaTeX or Markdown display laid out for ``width`` points, elided at the
+    limits like every printed matrix (only the visible entries are built)."""
+    from ..render.fit import fit_displays
 
-    # the same page-sized elision as derivations: only the visible entries are built
-    body = matrix_equation(op, DEFAULT_MAX_ROWS, DEFAULT_MAX_COLS)
+    with using_width(width):
+        body = fitted_matrix_equation(op, max_rows, max_cols)
     if fmt is MatrixFormat.latex:
         return "\\[\n" + body + "\n\\]\n"
-    return "$$\n" + body + "\n$$\n"
+    return fit_displays("$$\n" + body + "\n$$\n", "markdown", estimate_units(width))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, Callable
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Optional
 
 import typer
 
@@ -36,6 +36,14 @@ class PaddingMode(str, Enum):
     circular = "circular"
     reflect = "reflect"
     replicate = "replicate"
+
+
+Width = Annotated[Optional[str], typer.Option(
+    "--width", metavar="column|page|LENGTH",
+    help="The line a document is pasted into: [bold]column[/] (a two-column article, 229.5pt; "
+    "the default for snippets and figures), [bold]page[/] (a one-column article, 345pt; the "
+    "default for --standalone and HTML) or a length such as [bold]8cm[/]; every display and "
+    "figure is laid out to fit it.")]
 
 
 N = Annotated[str, typer.Option("--n", metavar="N", help="Input length (e.g. [bold]7[/]), "

@@ -20,7 +20,7 @@ import typer
 
 from ..core.errors import SymdilError
 from . import options as o
-from .common import check_extension, emit, user_errors, write_outputs
+from .common import check_extension, emit, output_file, user_errors, write_outputs
 
 
 class StackFormat(str, Enum):
@@ -180,10 +180,13 @@ def stack(
     title: Annotated[Optional[str], typer.Option(
         "--title", metavar="TEXT", help="Title of a --standalone document (plain text; "
         "escaped).")] = None,
+    width: o.Width = None,
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write to FILE atomically (default: stdout).")] = None,
+        "--output", "-o", parser=output_file, metavar="FILE",
+        help="Write to FILE atomically (default: stdout).")] = None,
     figure: Annotated[Optional[Path], typer.Option(
-        "--figure", metavar="FILE", help="Also draw the stack (layers as rows of nodes, the "
+        "--figure", parser=output_file, metavar="FILE",
+        help="Also draw the stack (layers as rows of nodes, the "
         "dependency tree of the last output, its receptive field): FILE.svg as SVG, FILE.tex "
         "as TikZ (1-D, one channel, forward layers).")] = None,
 ) -> None:
@@ -245,7 +248,7 @@ def stack(
                 raise typer.Exit(1)
             from ..stack.document import StackDocument
 
-            text = StackDocument(net).render(fmt.value, standalone, report, title)
+            text = StackDocument(net, width=width).render(fmt.value, standalone, report, title)
         if figure is not None:
             from ..figures import stack_figure, to_svg, to_tikz
 

@@ -12,7 +12,7 @@ import typer
 
 from ..core.errors import SymdilError
 from . import options as o
-from .common import check_extension, check_targets, emit, user_errors
+from .common import check_extension, check_targets, emit, output_file, user_errors
 
 if TYPE_CHECKING:  # imported when the command runs, so that --help stays fast
     from ..checks.verify import VerificationReport
@@ -124,7 +124,9 @@ def verify(
         VerifyFormat.text
     ),
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write to FILE (default: stdout).")
+        Optional[Path], typer.Option(
+        "--output", "-o", parser=output_file, metavar="FILE",
+        help="Write to FILE (default: stdout).")
     ] = None,
 ) -> None:
     """Verify a convolution: definition, identities, general case, numeric cross-check.

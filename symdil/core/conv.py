@@ -10,8 +10,20 @@ from typing import Any, Sequence
 import sympy
 
 from . import operator as _op
-from .limits import check_kernel_weights
-from .spec import SymdilError, make_axis, require_int, validate_symbol_name
+from .limits import (
+    check_input_symbols,
+    check_kernel_weights,
+    check_operator_entries,
+    check_output_terms,
+)
+from .spec import (
+    SymdilError,
+    make_axis,
+    plain_int,
+    require_int,
+    validate_symbol_name,
+    validate_tap_symbols,
+)
 from .symbols import indexed_symbol
 
 _PARAMS = (
@@ -83,6 +95,8 @@ def _tap_value(value: Any) -> sympy.Expr:
                               f"({type(value).__name__})")
         if tap.has(sympy.nan, sympy.oo, -sympy.oo, sympy.zoo):
             raise SymdilError(f"kernel taps must be finite, got {value!r}")
+        if not tap.is_Number:
+            validate_tap_symbols("kernel", tap)
         return tap
     raise SymdilError(f"kernel taps must be numbers or SymPy expressions, got {value!r}")
 
@@ -355,14 +369,14 @@ class Conv:
         """The input symbol of flat column ``col`` (channel-major, then row-major)."""
         if self.symbolic:  # the general case is 1-D with one channel
             return indexed_symbol(self.input_symbol, (_index("column", col, None),))
-        _index("column", col, self.shape[1])
+        col = _index("column", col, self.shape[1])
         return self._symbol_at(self.input_symbol, col, self.input_shape, self.in_channels > 1)
 
     def output_symbol_at(self, row: int) -> sympy.Symbol:
         """The symbol naming output ``row`` (y_i), for display."""
         if self.symbolic:
             return indexed_symbol(self.output_symbol, (_index("row", row, None),))
-        _index("row", row, self.shape[0])
+        row = _index("row", row, self.shape[0])
         return self._symbol_at(self.output_symbol, row, self.output_shape, self.out_channels > 1)
 
     @staticmethod
@@ -374,6 +388,7 @@ class Conv:
     def input(self) -> tuple:
         """The input symbols, flat in (C_in, *n) order."""
         self._need_concrete()
+        check_input_symbols(self)
         return tuple(self.input_symbol_at(c) for c in range(self.shape[1]))
 
     @cached_property
@@ -428,7 +443,7 @@ class Conv:
         can cut them.
         """
         rows, output_shape, taps_per_weight = self._row_layout
-        _index("row", r, rows)
+        r = _index("row", r, rows)
         index = _unflatten(r, output_shape) if not self.symbolic else (0, r)
         taps = [_op.axis_taps(axis, i) for axis, i in zip(self.axes, index[1:])]
         # the kernel once built (a verification builds it) is read directly: building a tap
@@ -476,6 +491,7 @@ class Conv:
         """(row, column, coefficient, lowest kernel index) NumPy arrays of the non-zeros, sorted
         by row then column."""
         self._need_concrete()
+        check_operator_entries(self, "Conv.rows/.matrix/.nonzeros")
         pairs = [self._channel_pairs(o) for o in range(self.out_channels)]
         return _op.all_entries(self.axes, pairs, _LazyKernel(self),
                                _prod(self._kernel_shape[2:]))
@@ -499,6 +515,8 @@ class Conv:
     @cached_property
     def output(self) -> tuple:
         """The output expressions, flat in (C_out, *m) order: sums of coefficient * input."""
+        self._need_concrete()
+        check_output_terms(self)
         inputs = self.input
         return tuple(_op.row_output(row, inputs) for row in self._rows)
 
@@ -558,6 +576,7 @@ def _freeze(value: Any) -> Any:
 
 
 def _index(name: str, value: Any, limit: int | None) -> int:
+    value = plain_int(value)  # numpy.int64(1) is row 1
     if isinstance(value, bool) or not isinstance(value, int) or value < 0 or (
         limit is not None and value >= limit
     ):

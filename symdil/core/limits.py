@@ -21,12 +21,20 @@ MAX_KERNEL_WEIGHTS = 100_000
 MAX_ROW_TAPS = 1_000
 #: Cells of one printed matrix (visible rows * visible columns, ellipses included).
 MAX_PRINTED_CELLS = 10_000
-#: Border rows (rows a border cuts or folds) that a derivation examines, times their taps.
-MAX_BORDER_WORK = 2_000_000
+#: Border rows (rows a border cuts or folds) that a derivation examines, times their taps:
+#: 16-30 µs and about 0.5 kB each, so at most a few seconds and 150 MB (2,000,000 allowed 30 s
+#: and 1 GB for ``derive --n 10**12 --kernel 3 --padding 300000``).
+MAX_BORDER_WORK = 150_000
 #: Residues modulo the stride that a derivation examines (transposed, or a symbolic n).
 MAX_STRIDE_RESIDUES = 10_000
 #: (output, input) channel pairs whose blocks a derivation describes (C_out * C_in/groups).
 MAX_CHANNEL_PAIRS = 4_096
+#: Entries ``Conv.rows``/``.matrix``/``.nonzeros`` build at once (rows x taps per row, an upper
+#: bound of the non-zeros), and input symbols ``Conv.input`` builds: the work ``verify`` accepts
+#: (``checks.cost.MAX_VERIFY_WORK``), about 2 GB and a minute.
+MAX_OPERATOR_ENTRIES = 8_000_000
+#: Terms of ``Conv.output`` (one SymPy sum per row, about 60 µs a term): about a minute.
+MAX_OUTPUT_TERMS = 1_000_000
 
 
 def _prod(values: Any) -> int:
@@ -142,3 +150,42 @@ def check_derivation(op: Any, max_rows: int | None, max_cols: int | None) -> Non
                 f"derivation examines at most {MAX_BORDER_WORK:,} border entries: use a smaller "
                 "padding, kernel or dilation"
             )
+
+
+def operator_entries(op: Any) -> int:
+    """An upper bound of the operator's non-zeros, from the geometry: rows x ``row_taps``."""
+    return op.shape[0] * row_taps(op)
+
+
+def check_operator_entries(op: Any, what: str) -> None:
+    """Refuse to build every row of an operator with more than ``MAX_OPERATOR_ENTRIES``
+    entries (``what``: the attribute asked for, e.g. ``Conv.rows``)."""
+    entries = operator_entries(op)
+    if entries > MAX_OPERATOR_ENTRIES:
+        raise _refuse(
+            f"{what} would build up to {entries:,} entries ({op.shape[0]:,} rows x "
+            f"{row_taps(op):,} taps); at most {MAX_OPERATOR_ENTRIES:,} are built at once: use "
+            "Conv.row(r) for single rows, or a smaller n"
+        )
+
+
+def check_input_symbols(op: Any) -> None:
+    """Refuse to build more than ``MAX_OPERATOR_ENTRIES`` input symbols (``Conv.input``)."""
+    columns = op.shape[1]
+    if columns > MAX_OPERATOR_ENTRIES:
+        raise _refuse(
+            f"Conv.input would build {columns:,} input symbols; at most "
+            f"{MAX_OPERATOR_ENTRIES:,} are built at once: use Conv.input_symbol_at(c), or a "
+            "smaller n"
+        )
+
+
+def check_output_terms(op: Any) -> None:
+    """Refuse ``Conv.output`` past ``MAX_OUTPUT_TERMS`` terms (one SymPy sum per row)."""
+    entries = operator_entries(op)
+    if entries > MAX_OUTPUT_TERMS:
+        raise _refuse(
+            f"Conv.output would build {op.shape[0]:,} sums of up to {row_taps(op):,} terms "
+            f"({entries:,}); at most {MAX_OUTPUT_TERMS:,} terms are built at once: use "
+            "Conv.row(r) for single rows, or a smaller n"
+        )

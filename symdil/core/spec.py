@@ -23,6 +23,15 @@ GREEK = (
     "tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
 ).split()
 _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
+#: A symbol inside a tap given through the API: a name as above, optionally with channel
+#: superscripts and a subscript (``w``, ``w_0``, ``k^{(1)}_2``, ``k_{0,1}``, ``theta_a``).
+_TAP_NAME_RE = re.compile(
+    r"[A-Za-z][A-Za-z0-9]*(\^\{\([0-9,]+\)\})?(_([A-Za-z0-9]+|\{[A-Za-z0-9,]+\}))?\Z")
+_TAP_PARTS_RE = re.compile(
+    r"(?P<base>.+?)(\^\{\([0-9,]+\)\})?(_([A-Za-z0-9]+|\{[A-Za-z0-9,]+\}))?\Z")
+#: Characters of a symbol name (a base such as ``alpha``, or a tap's name with its indices):
+#: 100,000 letters exceeded TeX's capacity and took 30 s in HTML.
+MAX_SYMBOL_NAME = 64
 #: Letters the derivations use for their own indices and sizes (row i, tap t, input j, output r
 #: of a transposed operator, output length m, stride s, dilation d, padding p, kernel size K, the
 #: general-case proof's A, B, W, q): a symbolic length with one of these names would print
@@ -32,6 +41,14 @@ DERIVATION_NAMES = ("i", "j", "t", "r", "m", "q", "s", "d", "p", "K", "A", "B", 
 
 def _fail(message: str) -> SymdilError:
     return SymdilError(message)
+
+
+def plain_int(value: Any) -> Any:
+    """An integer of any kind (``numpy.int64``, ``sympy.Integer``) as a Python int; anything
+    else (a bool included) unchanged, for the caller's own message."""
+    if isinstance(value, (numbers.Integral, sympy.Integer)) and not isinstance(value, bool):
+        return int(value)
+    return value
 
 
 def require_int(name: str, value: Any, minimum: int) -> int:
@@ -57,6 +74,9 @@ def validate_symbol_name(parameter: str, name: Any) -> str:
     """A symbol base: a letter followed by letters/digits, or a Greek letter name; optionally
     with one to three primes (``w'``) or under one accent (``\\tilde x``, ``\\hat{x}``, written
     back as ``\\hat{x}``).  Nothing else passes, so a name is safe to put in a document."""
+    if isinstance(name, str) and len(name) > MAX_SYMBOL_NAME:
+        raise _fail(f"{parameter} must have at most {MAX_SYMBOL_NAME} characters, got "
+                    f"{len(name):,} ({name[:20]!r}…)")
     if isinstance(name, str):
         if _NAME_RE.match(name) or name in GREEK:
             return name
@@ -75,13 +95,50 @@ def validate_symbol_name(parameter: str, name: Any) -> str:
     )
 
 
+def _tap_name_ok(name: str) -> bool:
+    """A tap's symbol name: a base ``validate_symbol_name`` accepts as it is (``w``, ``theta``,
+    ``w'``, ``\\hat{w}``), then optional channel superscripts and a subscript."""
+    if _TAP_NAME_RE.match(name):
+        return True
+    parts = _TAP_PARTS_RE.match(name)
+    if parts is None:
+        return False
+    try:
+        return validate_symbol_name("symbol", parts["base"]) == parts["base"]
+    except SymdilError:
+        return False
+
+
+def validate_tap_symbols(parameter: str, tap: Any) -> None:
+    """Every symbol and undefined function inside a tap expression has a name documents can
+    typeset as it is (``_TAP_NAME_RE``, at most ``MAX_SYMBOL_NAME`` characters): a name such as
+    ``\\input{/tmp/x}`` given through the API would otherwise reach LaTeX and TikZ verbatim."""
+    from sympy.core.function import AppliedUndef
+
+    for node in sympy.preorder_traversal(tap):
+        if isinstance(node, sympy.Symbol):
+            name = node.name
+        elif isinstance(node, AppliedUndef):
+            name = node.func.__name__
+        else:
+            continue
+        if len(name) > MAX_SYMBOL_NAME:
+            raise _fail(f"{parameter} holds a symbol of {len(name):,} characters "
+                        f"({name[:20]!r}…); at most {MAX_SYMBOL_NAME} are allowed")
+        if not _tap_name_ok(name):
+            raise _fail(f"{parameter} holds the symbol {name!r}: a symbol name must be a letter "
+                        "followed by letters/digits, with an optional subscript such as w_0 or "
+                        "k_{0,1}")
+
+
 def validate_length_name(parameter: str, name: str) -> str:
     """A symbolic input length: a name that is neither one of the derivation's own letters
     (``DERIVATION_NAMES``) nor a name SymPy defines (``pi``, ``E``, ``I``, ``oo``, ``N``,
     ``beta``...), which would print as a constant and read back as one."""
-    if not _NAME_RE.match(name):
-        raise _fail(f"{parameter} must be a positive integer or a symbol name such as 'n', "
-                    f"got {name!r}")
+    if not _NAME_RE.match(name) or len(name) > MAX_SYMBOL_NAME:
+        shown = repr(name) if len(name) <= MAX_SYMBOL_NAME else f"{len(name):,} characters"
+        raise _fail(f"{parameter} must be a positive integer or a symbol name such as 'n' (at "
+                    f"most {MAX_SYMBOL_NAME} characters), got {shown}")
     if name in DERIVATION_NAMES:
         raise _fail(f"{parameter} must not be one of the derivation's own letters "
                     f"({', '.join(DERIVATION_NAMES)}), got {name!r}; use another name such as "

@@ -14,17 +14,17 @@ import sympy
 from ..core.conv import Conv
 from ..layout.elision import MARKER, matrix_layout, visible_indices
 from ..layout.matrices import (
-    PAGE_WIDTH,
     TIGHT_COLUMN_GAP,
-    array_width,
     bracket_matrix,
+    fitted_partitioned,
     grid_matrix,
     marker_row,
     matrix_cells,
-    partitioned_array,
     partitioned_cells,
     partitioned_vector,
 )
+from ..layout.width import current_width
+from ..render.measure import array_width, display_width, estimated_width
 from ..render.printer import SymdilLatexPrinter, latex, latex_base, latex_index
 from ..statements.facts import structure_facts
 from .latex import (
@@ -41,6 +41,8 @@ from .latex import (
     _times,
     _toeplitz,
     _with_period,
+    parameter_title,
+    title_kinds,
 )
 from .line import LineContext
 
@@ -143,27 +145,9 @@ class BlockContext:
                 "sub": _axis_word(a, self.ndim)}
 
     def _default_title(self) -> dict[str, Any]:
-        op = self.op
-        kinds = []
-        if op.transposed:
-            kinds.append("transposed")
-        if any(axis.stride > 1 for axis in op.axes):
-            kinds.append("strided")
-        if any(axis.dilation > 1 for axis in op.axes):
-            kinds.append("dilated")
-        if op.groups > 1:
-            kinds.append("grouped")
         noun = f"{self.ndim}-D convolution" if self.ndim > 1 else "convolution"
-        math = (rf"n = {_times(a.n for a in op.axes)},\ "
-                rf"K = {_times(a.kernel_size for a in op.axes)}"
-                + self._per_axis_title("s", [a.stride for a in op.axes])
-                + self._per_axis_title("d", [a.dilation for a in op.axes]))
-        if self.channels:
-            math += (rf",\ C_{{\mathrm{{in}}}} = {op.in_channels},\ C_{{\mathrm{{out}}}} = "
-                     rf"{op.out_channels}")
-            if op.groups > 1:
-                math += rf",\ G = {op.groups}"
-        return {"kinds": kinds, "noun": noun, "math": math}
+        return {"kinds": title_kinds(self.op), "noun": noun,
+                "math": parameter_title(self.op)}
 
     def _per_axis_title(self, name: str, values: list[int]) -> str:
         if all(v == 1 for v in values):
@@ -239,7 +223,17 @@ class BlockContext:
             if sum(len(line) for line in lines) <= 4:
                 expanded = lhs + _join_terms([term for line in lines for term in line])
             else:
-                rows = [_join_terms(line) for line in lines]
+                # a line per kernel line, itself broken where it is wider than the page's line
+                room = current_width() - estimated_width(lhs) - 20.0
+                fitted: list[list[str]] = []
+                for line in lines:
+                    fitted.append([])
+                    for term in line:
+                        if fitted[-1] and estimated_width(
+                                _join_terms(fitted[-1] + [term])) > room:
+                            fitted.append([])
+                        fitted[-1].append(term)
+                rows = [_join_terms(line) for line in fitted]
                 rows = [row if index == 0 or row.startswith("-") else "+ " + row
                         for index, row in enumerate(rows)]
                 rows = [row if not row.startswith("-") or index == 0 else "- " + row[1:].lstrip()
@@ -332,6 +326,10 @@ class BlockContext:
             cases = (rf"{xt}{sup}_{{{', '.join(names)}}} = \begin{{cases}} "
                      rf"{x}{sup}_{{{', '.join(names)}}} & {inside} \\ "
                      r"0 & \text{otherwise} \end{cases}")
+            if display_width(cases) > current_width():  # one condition per axis, stacked
+                stacked = r" \\ ".join(rf"0 \le {names[a]} \le {latex_index(axis.n - 1)}"
+                                        for a, axis in enumerate(op.axes))
+                cases = cases.replace(inside, r"\begin{array}{l} " + stacked + r" \end{array}")
         else:
             phi = ", ".join(rf"\varphi{_axis_word(a, D)}({names[a]})" for a in range(D))
             cases = rf"{xt}{sup}_{{{', '.join(names)}}} = {x}{sup}_{{{phi}}}"
@@ -449,13 +447,13 @@ class BlockContext:
         op = self.op
         equation = None
         rows, cols = op.shape
-        # printed whole when small, or when the user's limits allow it (--max-rows 25
-        # --max-cols 25 gives a teacher the doubly block Toeplitz picture of a 5 x 5 input)
-        asked = rows <= self.max_rows and cols <= self.max_cols
-        if asked or (rows <= FULL_MATRIX_ROWS and cols <= FULL_MATRIX_COLS):
+        # printed whole when it is within the limits (--max-rows 25 --max-cols 25 gives a
+        # teacher the doubly block Toeplitz picture of a 5 x 5 input) and fits the width, in
+        # one piece or broken at a block line into two
+        if rows <= self.max_rows and cols <= self.max_cols:
             layout, cells = partitioned_cells(op, rows, cols)
-            if asked or array_width(cells, TIGHT_COLUMN_GAP) <= PAGE_WIDTH:
-                equation = partitioned_array(cells, layout.row_lines, layout.col_lines)
+            equation = fitted_partitioned(cells, layout.row_lines, layout.col_lines,
+                                          room=28.0, gap=TIGHT_COLUMN_GAP)
         first = op.row(0)
         y0 = self.printer._print(op.output_symbol_at(0))
         terms = [(coef, op.input_symbol_at(col)) for col, coef in first.items()]
@@ -472,7 +470,7 @@ class BlockContext:
         info = self.facts.channels
         for limit in range(self.max_cols, 2, -1):
             cells = self._channel_cells(info, self.max_rows, limit)
-            if array_width(cells) <= PAGE_WIDTH:
+            if array_width(cells) <= current_width():
                 break
         per_out, per_in = info.per_group
         linked_zero = info.zero_kernel_blocks
@@ -587,7 +585,7 @@ class BlockContext:
         for cols in range(self.max_cols, 2, -1):
             layout = matrix_layout(op1d, self.max_rows, cols)
             cells = matrix_cells(layout, self.printer)
-            if array_width(cells) <= PAGE_WIDTH:
+            if array_width(cells) + 45.0 <= current_width():  # its name, "=", brackets
                 break
         return layout, cells
 
@@ -676,7 +674,7 @@ class BlockContext:
         widths = sum(block.pop("width") for block in blocks)
         return {
             "blocks": blocks, "hidden": count - len(shown),
-            "together": widths <= PAGE_WIDTH,
+            "together": widths <= current_width(),
             "rows": latex(last.output_length), "cols": latex(last.n),
             "K": last.kernel_size, "s": last.stride, "d": last.dilation,
             "gap": last.dilation - 1,

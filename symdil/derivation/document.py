@@ -8,12 +8,12 @@ from typing import Any
 
 from ..core.conv import Conv
 from ..core.limits import check_derivation
-from ..core.spec import SymdilError
+from ..core.spec import SymdilError, plain_int
 from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
 from ..layout.matrices import matrix_equation
+from ..layout.width import estimate_units, line_width, using_width
 from ..render.printer import SymdilLatexPrinter
 from ..statements.facts import BlockFacts, Facts
-from .blocks import BlockContext
 from .line import LineContext
 from .report import normalize_verification
 
@@ -21,6 +21,7 @@ FORMATS = ("latex", "markdown", "html")
 
 
 def _check_limit(name: str, value: Any) -> int:
+    value = plain_int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 3:
         raise SymdilError(f"{name} must be an integer >= 3 (first entries, an ellipsis and the "
                           f"last entry), got {value!r}")
@@ -36,12 +37,15 @@ class Derivation:
     """
 
     def __init__(self, op: Conv, max_rows: int = DEFAULT_MAX_ROWS,
-                 max_cols: int = DEFAULT_MAX_COLS) -> None:
+                 max_cols: int = DEFAULT_MAX_COLS, width: Any = None) -> None:
         if not isinstance(op, Conv):
             raise SymdilError(f"derive needs a symdil.Conv, got {type(op).__name__}")
         self.op = op
         self.max_rows = _check_limit("max_rows", max_rows)
         self.max_cols = _check_limit("max_cols", max_cols)
+        # points: every display is laid out to fit it (None: a two-column paper's column for a
+        # snippet, a one-column page for a standalone document)
+        self.width = None if width is None else line_width(width)
         check_derivation(op, self.max_rows, self.max_cols)  # refuse oversized work up front
         self.printer = SymdilLatexPrinter()
         self.axis = op.axes[0]
@@ -49,6 +53,8 @@ class Derivation:
         self._blocks = None
         self._statement_results: list | None = None
         if op.ndim > 1 or op.in_channels > 1 or op.out_channels > 1:
+            from .blocks import BlockContext  # N-D only: kept off a 1-D derivation's start-up
+
             self._blocks = BlockContext(op, self.max_rows, self.max_cols)
             self.facts = self._blocks.facts  # a BlockFacts
             return
@@ -96,17 +102,25 @@ class Derivation:
         and matrix figures (``symdil.figures``) too -- TikZ in LaTeX, inline SVG in HTML, in
         Markdown links to ``<figure_stem>-window.svg`` and ``-matrix.svg``
         (``symdil.figures.embed.figure_files`` gives them)."""
-        from ..render.environment import latex_text_error, needs_latin_fonts, render_document
+        from ..render.environment import (
+            check_title,
+            latex_text_error,
+            needs_latin_fonts,
+            render_document,
+        )
 
         if fmt not in FORMATS:
             raise SymdilError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-        if title is not None and not isinstance(title, str):
-            raise SymdilError(f"title must be a string, got {title!r}")
+        check_title(title)
         if fmt == "latex" and title is not None:
             error = latex_text_error(title, "title")
             if error is not None:
                 raise error
-        context = self.context()
+        width = self.width if self.width is not None else line_width(
+            "page" if standalone or fmt == "html" else "column")
+        with using_width(width):
+            context = self.context()
+        context["line_width"] = estimate_units(width)
         section = normalize_verification(verification)
         if section is not None:
             # a verified document also evaluates every statement it makes
@@ -127,7 +141,7 @@ class Derivation:
         if figures:
             from ..figures.embed import figure_context
 
-            context["figures"] = figure_context(self.op, fmt, figure_stem)
+            context["figures"] = figure_context(self.op, fmt, figure_stem, width)
         prose = [title]
         if section is not None:
             prose += [section["statement"]] + [
@@ -143,6 +157,10 @@ class Derivation:
         return "$$\n" + self.math_matrix_equation() + "\n$$"
 
     def math_matrix_equation(self) -> str:
+        with using_width(line_width(self.width)):
+            return self._math_matrix_equation()
+
+    def _math_matrix_equation(self) -> str:
         if self._blocks is not None:
             return self._blocks.matrix_equation()
         return matrix_equation(self.op, self.max_rows, self.max_cols)
@@ -186,6 +204,7 @@ def derive(
     templates: Any = None,
     verification: Any = None,
     title: str | None = None,
+    width: Any = None,
 ) -> str:
     """The step-by-step derivation of ``op`` as LaTeX (``fmt="latex"``) or Markdown.
 
@@ -198,5 +217,5 @@ def derive(
     if title is not None and not standalone:
         raise SymdilError("title applies to standalone documents; pass standalone=True "
                           "(--standalone) with it")
-    return Derivation(op, max_rows, max_cols).render(fmt, standalone, templates, verification,
-                                                     title)
+    return Derivation(op, max_rows, max_cols, width).render(fmt, standalone, templates,
+                                                            verification, title)

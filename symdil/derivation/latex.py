@@ -7,7 +7,8 @@ from typing import Any, Iterable, Sequence
 import sympy
 
 from ..core.conv import Conv
-from ..layout.matrices import PAGE_WIDTH, estimated_width
+from ..layout.width import current_width
+from ..render.measure import estimated_width
 from ..render.printer import SymdilLatexPrinter, latex, latex_base, latex_index, sum_latex
 
 
@@ -51,11 +52,11 @@ def _chain(lhs: str, sides: Sequence[str]) -> str:
     """``lhs = a = b = c`` on one line when it fits a line, else on ``aligned`` lines, each
     ``= side`` joining the line above when it fits."""
     line = " = ".join([lhs, *sides])
-    if estimated_width(line) <= PAGE_WIDTH:
+    if estimated_width(line) <= current_width():
         return line
     lines = [[sides[0]]]
     for side in sides[1:]:  # each further side joins the line above when it fits
-        if estimated_width(lhs + " = " + " = ".join(lines[-1] + [side])) <= PAGE_WIDTH:
+        if estimated_width(lhs + " = " + " = ".join(lines[-1] + [side])) <= current_width():
             lines[-1].append(side)
         else:
             lines.append([side])
@@ -170,7 +171,7 @@ def _split_sum(lhs: str, terms: list, printer: SymdilLatexPrinter) -> str:
     lines: list[list] = [[]]
     for term in terms:
         trial = lines[-1] + [term]
-        if lines[-1] and estimated_width(sum_latex(trial, printer)) > PAGE_WIDTH - 60:
+        if lines[-1] and estimated_width(sum_latex(trial, printer)) > current_width() - 80:
             lines.append([term])
         else:
             lines[-1] = trial
@@ -187,3 +188,55 @@ def _prod(values: Iterable[Any]) -> Any:
     for value in values:
         result *= value
     return result
+
+
+def parameter_title(op: Any) -> str:
+    """Every parameter of ``op`` for a title, as TeX: ``n, K, s, d`` and the padding (per axis
+    in N-D), the output padding of a transposed operator, and the channels and groups."""
+    def per_axis(values: list) -> str:
+        return latex(values[0]) if len(values) == 1 else r" \times ".join(
+            latex(v) for v in values)
+
+    def pairs(values: list) -> str:
+        text = ", ".join(f"({b}, {a})" for b, a in values)
+        return text if len(values) == 1 else "(" + text + ")"
+
+    axes = op.axes
+    parts = [] if axes[0].symbolic else [f"n = {per_axis([a.n for a in axes])}"]
+    parts += [f"K = {per_axis([a.kernel_size for a in axes])}",
+              "s = " + pairs_or_one([a.stride for a in axes]),
+              "d = " + pairs_or_one([a.dilation for a in axes]),
+              "p = " + pairs([(a.pad_before, a.pad_after) for a in axes])]
+    if axes[0].transposed and any(a.output_padding for a in axes):
+        parts.append(r"p_{\mathrm{out}} = " + pairs_or_one([a.output_padding for a in axes]))
+    if op.in_channels > 1 or op.out_channels > 1:
+        parts += [rf"C_{{\mathrm{{in}}}} = {op.in_channels}",
+                  rf"C_{{\mathrm{{out}}}} = {op.out_channels}"]
+        if op.groups > 1:
+            parts.append(f"G = {op.groups}")
+    return r",\ ".join(parts)
+
+
+def pairs_or_one(values: list) -> str:
+    """``2`` for one axis, ``(2, 1)`` for several."""
+    return str(values[0]) if len(values) == 1 else "(" + ", ".join(map(str, values)) + ")"
+
+
+def title_kinds(op: Any) -> list[str]:
+    """The words before ``convolution`` in a title: what sets the operator apart, including
+    the padding mode and a flipped kernel (every parameter is in the title)."""
+    axes = op.axes
+    kinds = []
+    if op.transposed:
+        kinds.append("transposed")
+    if any(a.stride > 1 for a in axes):
+        kinds.append("strided")
+    if any(a.dilation > 1 for a in axes):
+        kinds.append("dilated")
+    if op.groups > 1:
+        kinds.append("grouped")
+    if axes[0].padding_mode != "zeros" and any(a.pad_before or a.pad_after for a in axes):
+        kinds.append(f"{axes[0].padding_mode}-padded")
+    if axes[0].flip:
+        kinds.append("flipped-kernel")
+    return kinds

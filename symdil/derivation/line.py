@@ -10,8 +10,8 @@ from typing import Any
 import sympy
 
 from ..core.conv import Conv
-from ..layout.elision import MARKER, matrix_layout, visible_indices
-from ..layout.matrices import bracket_matrix, fitted_matrix, matrix_cells
+from ..layout.elision import MARKER, visible_indices
+from ..layout.matrices import fitted_lone_matrix, fitted_matrix
 from ..render.printer import (
     SymdilLatexPrinter,
     general_symbol,
@@ -33,6 +33,8 @@ from .latex import (
     _range,
     _sym,
     _term,
+    parameter_title,
+    title_kinds,
 )
 
 #: How far above the borders' bound the printed general-case sketch may move ``valid_from``.
@@ -93,20 +95,8 @@ class LineContext:
         return context
 
     def _default_title(self) -> dict[str, Any]:
-        axis = self.axis
-        kinds = []
-        if axis.transposed:
-            kinds.append("transposed")
-        if axis.stride > 1:
-            kinds.append("strided")
-        if axis.dilation > 1:
-            kinds.append("dilated")
-        return {"kinds": kinds, "noun": "convolution", "math": (
-            ("" if axis.symbolic else f"n = {latex(axis.n)},\\ ") +
-            f"K = {axis.kernel_size},\\ s = {axis.stride},\\ "
-            f"d = {axis.dilation}" + (
-                f",\\ p = ({axis.pad_before}, {axis.pad_after})" if (
-                    axis.pad_before or axis.pad_after) else ""))}
+        return {"kinds": title_kinds(self.op), "noun": "convolution",
+                "math": parameter_title(self.op)}
 
     def _kernel_values(self) -> str | None:
         if self.op._kernel_values is None:
@@ -291,6 +281,7 @@ class LineContext:
         return [raised if st is valid else st for st in statements]
 
     def _matrix(self) -> dict[str, Any]:
+        # the layout the printed equation shows (fewer columns when the width asks for it)
         layout = self.printed[1]
         elided = MARKER in layout.rows or MARKER in layout.cols
         return {"equation": self.printed[0],
@@ -478,8 +469,8 @@ class LineContext:
                              op.args["n"], output_padding=0)
         forward_matrix = None
         if not op.symbolic:
-            layout = matrix_layout(forward, self.max_rows, self.max_cols)
-            forward_matrix = bracket_matrix(matrix_cells(layout, self.printer))
+            _, forward_matrix = fitted_lone_matrix(forward, self.max_rows, self.max_cols,
+                                                   self.printer)
         upsampled = self._upsampled(x)
         q = info["equivalent_padding"]
         flipped = ", ".join(rf"{k}_{{{self._tap(K - 1 - t)}}}" for t in range(K))

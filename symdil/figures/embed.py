@@ -22,7 +22,8 @@ def _need_stem(stem: str | None) -> str:
     return stem
 
 
-def figure_context(op: Any, fmt: str, stem: str | None = None) -> dict[str, dict[str, str]]:
+def figure_context(op: Any, fmt: str, stem: str | None = None,
+                   width: float | None = None) -> dict[str, dict[str, str]]:
     """``{kind: {"kind": kind, "body": …}}`` for the figures drawn for ``op`` in ``fmt``:
     the TikZ source (latex), the linked file name (markdown) or the inline SVG (html)."""
     if op.symbolic:
@@ -30,7 +31,7 @@ def figure_context(op: Any, fmt: str, stem: str | None = None) -> dict[str, dict
                           f"got n = {op.axes[0].n}")
     out = {}
     for kind in available_kinds(op):
-        drawn = figure(op, kind)
+        drawn = figure(op, kind) if width is None else figure(op, kind, width=width)
         if fmt == "latex":
             body = to_tikz(drawn)
         elif fmt == "markdown":

@@ -17,19 +17,17 @@ from typing import Any
 import sympy
 
 from ..core.conv import Conv
-from ..core.spec import SymdilError
+from ..core.spec import SymdilError, plain_int
 from ..layout.elision import (
     DEFAULT_MAX_COLS,
     DEFAULT_MAX_ROWS,
     MARKER,
-    PARTITION_MAX_COLS,
-    PARTITION_MAX_ROWS,
     matrix_layout,
     partitioned_layout,
 )
 from ..layout.matrices import marker_row
 from ..render.printer import SymdilLatexPrinter, latex
-from .model import Cell, Edge, Figure, Label, Note, tap_fill
+from .model import SMALL_RATIO, Cell, Edge, Figure, Label, Note, tap_fill
 from .window import EM, _fit
 
 HEADER = 0.9  # the header row (inputs) and column (outputs)
@@ -52,29 +50,40 @@ def entry_taps(index: dict, coefficient: Any) -> tuple[int, ...]:
     return tuple(sorted(index[s] for s in coefficient.free_symbols))
 
 
-def matrix_figure(op: Conv, max_rows: int | None = None, max_cols: int | None = None) -> Figure:
-    """The matrix figure of ``op`` (concrete n).  Limits default to the derivation's: 8 x 10 for a
-    1-D operator, 16 x 16 for the partitioned N-D/channel matrix (both count the ellipses)."""
+def matrix_figure(op: Conv, max_rows: int | None = None, max_cols: int | None = None,
+                  width: float | None = None) -> Figure:
+    """The matrix figure of ``op`` (concrete n).  Limits default to every printed matrix's (16
+    x 16, counting the ellipses); ``width`` (cell units): fewer columns until the figure fits
+    it, never scaled down."""
     if op.symbolic:
         raise SymdilError("figures need a concrete n (the general case has no finite picture), "
                           f"got n = {op.axes[0].n}")
+    max_rows, max_cols = plain_int(max_rows), plain_int(max_cols)
     for name, value in (("max_rows", max_rows), ("max_cols", max_cols)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                                   or value < 3):
             raise SymdilError(f"{name} must be an integer >= 3 (first entries, an ellipsis and "
                               f"the last entry), got {value!r}")
+    cols_limit = max_cols or DEFAULT_MAX_COLS
+    while True:
+        drawn = _matrix_figure(op, max_rows or DEFAULT_MAX_ROWS, cols_limit, width)
+        if width is None or drawn.width <= width or cols_limit <= 3:
+            return drawn
+        cols_limit -= 1
+
+
+def _matrix_figure(op: Conv, max_rows: int, max_cols: int, width: float | None) -> Figure:
     partitioned = op.ndim > 1 or op.in_channels > 1 or op.out_channels > 1
     if partitioned:
-        layout = partitioned_layout(op, max_rows or PARTITION_MAX_ROWS,
-                                    max_cols or PARTITION_MAX_COLS)
+        layout = partitioned_layout(op, max_rows, max_cols)
         rows = [_flat_slot(slot, layout.row_sizes) for slot in layout.rows]
         cols = [_flat_slot(slot, layout.col_sizes) for slot in layout.cols]
         row_lines, col_lines = layout.row_lines, layout.col_lines
     else:
-        layout = matrix_layout(op, max_rows or DEFAULT_MAX_ROWS, max_cols or DEFAULT_MAX_COLS)
+        layout = matrix_layout(op, max_rows, max_cols)
         rows, cols = list(layout.rows), list(layout.cols)
         row_lines = col_lines = (0,) * max(len(rows), len(cols))
-    return _draw(op, rows, cols, row_lines, col_lines)
+    return _draw(op, rows, cols, row_lines, col_lines, width)
 
 
 def _flat_slot(slot: tuple, sizes: tuple) -> Any:
@@ -87,13 +96,15 @@ def _flat_slot(slot: tuple, sizes: tuple) -> Any:
     return flat
 
 
-def _draw(op: Conv, rows: list, cols: list, row_lines: Any, col_lines: Any) -> Figure:
+def _draw(op: Conv, rows: list, cols: list, row_lines: Any, col_lines: Any,
+          width: float | None = None) -> Figure:
     twin = symbolic_twin(op)
     kernel_index = {symbol: i for i, symbol in enumerate(twin.kernel)}
     printer = SymdilLatexPrinter()
     taps_per_channel = 1
     for size in op.kernel_shape[2:]:
         taps_per_channel *= size
+    grid = (taps_per_channel, op.kernel_shape[-1])  # the colouring's numbers
     entries: dict[int, dict] = {}
     symbolic: dict[int, dict] = {}
     for r in rows:
@@ -105,10 +116,10 @@ def _draw(op: Conv, rows: list, cols: list, row_lines: Any, col_lines: Any) -> F
     widest = max([label.width(EM) for label in labels.values()] + [0.0])
     headers_in = {c: Label(latex(op.input_symbol_at(c))) for c in cols if c is not MARKER}
     headers_out = {r: Label(latex(op.output_symbol_at(r))) for r in rows if r is not MARKER}
-    widest = max([widest] + [label.width(EM * 0.8) for label in headers_in.values()])
+    widest = max([widest] + [label.width(EM * SMALL_RATIO) for label in headers_in.values()])
     w = max(1.0, round(widest + 0.35, 2))
     h = 1.0
-    row_w = max([label.width(EM * 0.8) for label in headers_out.values()] + [0.5]) + 0.3
+    row_w = max([label.width(EM * SMALL_RATIO) for label in headers_out.values()] + [0.5]) + 0.3
     cells: list[Cell] = []
     edges: list[Edge] = []
     notes: list[Note] = []
@@ -147,7 +158,7 @@ def _draw(op: Conv, rows: list, cols: list, row_lines: Any, col_lines: Any) -> F
             taps = entry_taps(kernel_index, symbolic[r][c])
             spatial = sorted({t % taps_per_channel for t in taps})
             if len(taps) == 1:
-                fill = tap_fill(spatial[0])
+                fill = tap_fill(spatial[0], *grid)
                 used_taps.add(spatial[0])
             else:
                 fill = "mixed"
@@ -166,16 +177,24 @@ def _draw(op: Conv, rows: list, cols: list, row_lines: Any, col_lines: Any) -> F
             y = y0 + (k + 1) * h
             edges.append(Edge(x0, y, width, y, "block", arrow=False, thick=lines > 1))
     # the legend: one swatch per tap that appears
+    # (in lines as wide as the matrix, or as the width the figure is drawn for)
     legend_y = height + 0.6
     x = x0
     names = _tap_names(op, taps_per_channel)
+    right = max(width if width is not None else 0.0, x0 + len(cols) * w)
     for t in sorted(used_taps):
-        cells.append(Cell(x, legend_y, 0.7, 0.7, "legend", None, tap_fill(t),
-                          ids=(("tap", t),)))
         label = names[t]
+        step = 0.85 + label.width(EM * SMALL_RATIO) + 0.5
+        if x > x0 and x + step - 0.5 > right:
+            x, legend_y = x0, legend_y + 1.0
+        cells.append(Cell(x, legend_y, 0.7, 0.7, "legend", None, tap_fill(t, *grid),
+                          ids=(("tap", t),)))
         notes.append(Note(x + 0.85, legend_y + 0.5, label, "legend-label", "start", small=True))
-        x += 0.85 + label.width(EM * 0.8) + 0.5
+        x += step
     if mixed:
+        mixed_label = Label("several taps (padding folds them)", math=False)
+        if x > x0 and x + 0.85 + mixed_label.width(EM * SMALL_RATIO) > right:
+            x, legend_y = x0, legend_y + 1.0
         cells.append(Cell(x, legend_y, 0.7, 0.7, "legend", None, "mixed", ids=(("tap", "sum"),)))
         notes.append(Note(x + 0.85, legend_y + 0.5, Label("several taps (padding folds them)",
                                                           math=False),
@@ -184,11 +203,9 @@ def _draw(op: Conv, rows: list, cols: list, row_lines: Any, col_lines: Any) -> F
     shown = f"{m} × {n} operator matrix"
     if MARKER in rows or MARKER in cols:
         shown += " (elided)"
-    notes.append(Note(0, legend_y + 1.55, Label(shown, math=False), "caption", "start",
-                      small=True))
     title = f"matrix figure: {shown}, non-zero entries coloured by kernel tap"
     return _fit(Figure("matrix", 0, 0, title, tuple(cells), tuple(edges), tuple(notes),
-                       {"rows": rows, "cols": cols}))
+                       {"rows": rows, "cols": cols, "caption": shown}))
 
 
 def _tap_names(op: Conv, taps_per_channel: int) -> dict[int, Label]:

@@ -13,6 +13,7 @@ SVG, so both formats show the same label by construction.
 
 from __future__ import annotations
 
+import colorsys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,17 +36,38 @@ FILLS = {
     "plain": "FFFFFF",
 }
 INK = "222222"
+#: Small text (kernel labels, words, legends) beside the labels: TikZ's \\small beside
+#: \\normalsize (9 pt of 10) -- the size of a document's figure caption, never smaller.
+SMALL_RATIO = 0.9
 GRID = "999999"
 
 
-def tap_fill(tap: int) -> str:
-    return f"tap{tap % len(TAP_COLOURS)}"
+def tap_colour(tap: int, count: int, per_row: int) -> str:
+    """The colour of flat tap ``tap`` of a kernel of ``count`` taps, ``per_row`` to a row of
+    its grid (the last axis): the palette by position when the kernel has at most as many
+    taps as the palette colours (no two can collide); else one hue per kernel row, evenly
+    around the colour wheel, in shades from dark to pale along the row -- so no two taps of one
+    kernel share a colour, and every shade stays pale enough for a black label."""
+    if count <= len(TAP_COLOURS):
+        return TAP_COLOURS[tap]
+    rows = -(-count // per_row)
+    row, column = divmod(tap, per_row)
+    hue = ((210.0 + 360.0 * row / rows) % 360.0) / 360.0
+    lightness = 0.55 + 0.35 * (column / (per_row - 1)) if per_row > 1 else 0.72
+    red, green, blue = colorsys.hls_to_rgb(hue, lightness, 0.65)
+    return "".join(f"{round(value * 255):02X}" for value in (red, green, blue))
+
+
+def tap_fill(tap: int, count: int, per_row: int) -> str:
+    """The fill name of a tap: ``tap`` and its colour (``tap77AADD``), so writers need no
+    palette of their own and a legend swatch is the same fill as its cells."""
+    return "tap" + tap_colour(tap, count, per_row)
 
 
 def colour(fill: str) -> str:
-    """The RGB hex of a fill name (``tap3``, ``pad``, …)."""
-    if fill.startswith("tap"):
-        return TAP_COLOURS[int(fill[3:]) % len(TAP_COLOURS)]
+    """The RGB hex of a fill name (``tap77AADD``, ``pad``, …)."""
+    if fill.startswith("tap") and len(fill) == 9:
+        return fill[3:]
     return FILLS[fill]
 
 
@@ -138,3 +160,13 @@ class Figure:
 def id_tokens(ids: tuple[tuple[str, Any], ...]) -> list[str]:
     """``row-3 col-5 tap-1`` tokens (``col-none`` for a tap that meets a zero)."""
     return [f"{key}-{'none' if value is None else value}" for key, value in ids]
+
+
+def with_caption(figure: Figure) -> Figure:
+    """``figure`` with its caption (``meta["caption"]``) written under everything drawn."""
+    note = Note(0.3, figure.height + 0.45, Label(figure.meta["caption"], math=False), "caption",
+                "start", small=True)
+    # the caption's own width, at the small size (0.8 of the 0.4 em per cell unit)
+    width = max(figure.width, 0.3 + note.label.width(0.4 * SMALL_RATIO) + 0.3)
+    return Figure(figure.kind, round(width, 3), round(figure.height + 0.75, 3), figure.title,
+                  figure.cells, figure.edges, figure.notes + (note,), figure.meta)

@@ -19,7 +19,7 @@ from ..core.spec import SymdilError
 from ..layout.elision import MARKER
 from ..render.printer import latex
 from .matrix import entry_taps, symbolic_twin
-from .model import Cell, Edge, Figure, Label, Note
+from .model import Cell, Edge, Figure, Label, Note, tap_fill
 from .window import _fit, visible_positions
 
 #: Nodes of the tree in one row of the figure at most (the picture draws every one).
@@ -157,7 +157,7 @@ def stack_figure(stack: Any, at: int | None = None) -> Figure:
             cx = x * spacing + 0.5
             centre[(level, i)] = (cx, y)
             ids = (("level", level), ("node", i)) + ((("tree", "yes"),) if in_tree else ())
-            fill = ("focus" if level == count else "tap0") if in_tree else "plain"
+            fill = ("focus" if level == count else tap_fill(0, 1, 1)) if in_tree else "plain"
             cells.append(Cell(cx - NODE / 2, y - NODE / 2, NODE, NODE, "node", None, fill,
                               strong=in_tree, ids=ids))
         for k, u in enumerate(slots):

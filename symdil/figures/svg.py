@@ -12,12 +12,12 @@ from __future__ import annotations
 import math
 from xml.sax.saxutils import escape, quoteattr
 
-from .model import GRID, INK, Cell, Edge, Figure, Label, Note, colour, id_tokens
+from .model import GRID, INK, SMALL_RATIO, Cell, Edge, Figure, Label, Note, colour, id_tokens
 
 #: Pixels per cell unit, and font sizes (px).
 UNIT = 36.0
 FONT = 14.0
-SMALL = 11.0
+SMALL = FONT * SMALL_RATIO  # \small beside \normalsize, as in TikZ
 MATH_FONT = "serif"
 TEXT_FONT = "sans-serif"
 

@@ -9,10 +9,12 @@ LaTeX as printed by symdil; words are escaped with ``latex_escape``.
 from __future__ import annotations
 
 from ..render.environment import latex_escape
-from .model import FILLS, GRID, INK, TAP_COLOURS, Cell, Edge, Figure, Label, Note
+from .model import GRID, INK, Cell, Edge, Figure, Label, Note, colour
 
 #: Centimetres per cell unit (SVG's 36 px).
 UNIT_CM = 0.95
+#: The same in points (a figure drawn for a width of W points is at most W / UNIT_POINTS units).
+UNIT_POINTS = UNIT_CM * 72.27 / 2.54
 _WORD_MATH = {"−": "$-$", "×": r"$\times$"}
 
 
@@ -69,7 +71,7 @@ def _cell(cell: Cell) -> list[str]:
         upper = ("layout", "upper") in cell.ids
         y = cell.y + (cell.h * 0.36 if upper else cell.h / 2)
         ink = "muted" if cell.role in ("pad", "inserted") else "ink"
-        font = r"\footnotesize" if cell.small else r"\normalsize"
+        font = r"\small" if cell.small else r"\normalsize"
         lines.append(f"\\node[font={font}, text={_colour_name(ink)}, inner sep=0pt] at "
                      f"({_n(cell.x + cell.w / 2)},{_n(y)}) {{{label_tex(cell.label)}}};")
     return lines
@@ -90,7 +92,7 @@ def _edge(edge: Edge) -> list[str]:
 
 def _note(note: Note) -> list[str]:
     anchor = {"start": "base west", "middle": "base", "end": "base east"}[note.anchor]
-    font = r"\footnotesize" if note.small else r"\normalsize"
+    font = r"\small" if note.small else r"\normalsize"
     return [_comment("note", note.role, ()),
             f"\\node[anchor={anchor}, font={font}, inner sep=0pt] at "
             f"({_n(note.x)},{_n(note.y)}) {{{label_tex(note.label)}}};"]
@@ -103,8 +105,7 @@ def to_tikz(figure: Figure) -> str:
              f"\\begin{{tikzpicture}}[x={UNIT_CM}cm, y=-{UNIT_CM}cm]"]
     named = {"ink": INK, "grid": GRID, "zero": "CCCCCC", "muted": "555555"}
     for fill in fills:
-        named[fill] = TAP_COLOURS[int(fill[3:]) % len(TAP_COLOURS)] if fill.startswith(
-            "tap") else FILLS[fill]
+        named[fill] = colour(fill)
     for name in sorted(named):
         lines.append(f"\\definecolor{{{_colour_name(name)}}}{{HTML}}{{{named[name]}}}")
     lines.append(f"\\useasboundingbox (0,0) rectangle ({_n(figure.width)},{_n(figure.height)});")

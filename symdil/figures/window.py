@@ -25,10 +25,10 @@ import sympy
 
 from ..core.conv import Conv
 from ..core.operator import fold_index
-from ..core.spec import Axis, SymdilError
+from ..core.spec import Axis, SymdilError, plain_int
 from ..layout.elision import MARKER
 from ..render.printer import latex, sum_latex
-from .model import Cell, Edge, Figure, Label, Note, tap_fill
+from .model import SMALL_RATIO, Cell, Edge, Figure, Label, Note, tap_fill
 
 #: Visible positions of the input view per axis (counting ellipses) when it must be elided.
 LIMIT_1D = 18
@@ -36,6 +36,11 @@ LIMIT_2D = 11
 #: Outputs shown per axis in the output row/grid (counting ellipses).
 OUTPUT_LIMIT_1D = 9
 OUTPUT_LIMIT_2D = 6
+#: The fewest positions per axis a window figure drawn for a narrow width shows.
+MIN_LIMIT = 5
+#: The narrowest cell (units; a cell is one unit high): room for ``a_{10}`` at full size, and
+#: nine cells to a two-column paper's column.
+MIN_CELL = 0.85
 #: Window figures draw every tap: kernels larger than this per axis are refused.
 MAX_TAPS = 12
 
@@ -136,13 +141,18 @@ def check_window(op: Conv) -> None:
 
 def _focus(op: Conv, at: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The two consecutive outputs drawn: ``at`` and the next one along the last axis (or along
-    the first axis when the last has a single output).  ``at`` defaults to 0 on every axis."""
+    the first axis when the last has a single output).  ``at`` defaults, on every axis, to the
+    first output whose window and the next one's read only inputs (an interior output; 0 when
+    there is none), so the default figure shows the pattern rather than the border."""
     lengths = [axis.output_length for axis in op.axes]
+    at = plain_int(at)  # numpy.int64(2) is output 2
     if at is None:
-        at = (0,) * op.ndim
+        at = tuple(_interior_output(axis) for axis in op.axes)
     elif isinstance(at, int):
         at = (at,) * op.ndim
-    at = tuple(at)
+    elif not isinstance(at, (tuple, list)):
+        raise SymdilError(f"at must be an output index or one per axis, got {at!r}")
+    at = tuple(plain_int(i) for i in at)
     shown = ",".join(map(str, at))
     if len(at) != op.ndim or any(isinstance(i, bool) or not isinstance(i, int) for i in at):
         raise SymdilError(f"at must be {op.ndim} output index(es) (one per axis), got {shown}")
@@ -161,6 +171,32 @@ def _focus(op: Conv, at: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
             second[axis] -= 1
             return tuple(second), at
     return at, at
+
+
+#: Outputs examined for an interior default focus: the first interior output of a forward axis
+#: is at most ceil(p_before / s); a transposed one's within the kernel span of the start.
+INTERIOR_SEARCH = 64
+
+
+def _interior_output(axis: Axis) -> int:
+    """The first output ``o`` (O(1) candidates, each O(K)) whose taps, and output ``o + 1``'s
+    when there is one, read no padding; else the first that reads none; else 0."""
+    view = AxisView.of(axis)
+    last = axis.output_length - 1
+
+    def inside(o: int) -> bool:  # no padding read (inserted zeros are the transposed reading)
+        return all(0 <= u < view.length and view.content(u)[0] in ("input", "inserted")
+                   for u in view.taps(o))
+
+    start = 0 if axis.transposed else -(-view.offset // view.step)
+    candidates = range(start, min(last, start + INTERIOR_SEARCH) + 1)
+    single = None
+    for o in candidates:
+        if inside(o):
+            if o == last or inside(o + 1):
+                return o
+            single = o if single is None else single
+    return 0 if single is None else single
 
 
 def _flat(index: Sequence[int], sizes: Sequence[int]) -> int:
@@ -184,15 +220,27 @@ def _check_against_row(op: Conv, row: int, hits: dict[int, list[int]]) -> None:
         raise AssertionError(f"window figure disagrees with Conv.row({row}): {drawn} vs {actual}")
 
 
-def window_figure(op: Conv, at: Any = None) -> Figure:
+def window_figure(op: Conv, at: Any = None, width: float | None = None) -> Figure:
     """The window figure of ``op`` (1-D or 2-D, one channel, concrete n).  ``at``: the first of
-    the two consecutive outputs drawn (an int, or one index per axis; default 0)."""
+    the two consecutive outputs drawn (an int, or one index per axis; default an interior
+    output).  ``width`` (cell units): the figure is drawn for it -- fewer positions shown
+    (elided around the windows), 2-D panels one above the other -- never scaled down."""
     check_window(op)
     first, second = _focus(op, at)
     outputs = [first] if first == second else [first, second]
+    drawn = None
     if op.ndim == 1:
-        return _window_1d(op, [o[0] for o in outputs])
-    return _window_2d(op, outputs)
+        for limit in range(LIMIT_1D, MIN_LIMIT - 1, -1):
+            drawn = _window_1d(op, [o[0] for o in outputs], limit)
+            if width is None or drawn.width <= width:
+                return drawn
+        return drawn
+    for single in (False, True):
+        for limit in range(LIMIT_2D, MIN_LIMIT - 1, -1):
+            drawn = _window_2d(op, outputs, limit, single)
+            if width is None or drawn.width <= width:
+                return drawn
+    return drawn
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,7 +316,7 @@ def _input_cell(op: Conv, x: float, y: float, w: float, h: float, kind: str,
     if tap is not None:
         row, k = tap
         ids = (("row", row),) + (ids or (("col", None),)) + (("tap", k),)
-        fill, strong = tap_fill(k), True
+        fill, strong = tap_fill(k, *_kernel_grid(op)), True
     role = "tap" if tap is not None else _ROLE[kind]
     cells = [Cell(x, y, w, h, role, label, fill, dashed=kind != "input", strong=strong,
                   ids=ids + (("view", kind),)
@@ -276,10 +324,35 @@ def _input_cell(op: Conv, x: float, y: float, w: float, h: float, kind: str,
     return cells
 
 
-def _row_equation(op: Conv, row: int) -> Label:
-    """``y_0 = k_0 a_0 + k_1 a_2``: output ``row`` from ``Conv.row``, terms in column order."""
+def _kernel_grid(op: Conv) -> tuple[int, int]:
+    """Taps of one kernel and taps per row of its grid (the colouring's two numbers)."""
+    count = 1
+    for axis in op.axes:
+        count *= axis.kernel_size
+    return count, op.axes[-1].kernel_size
+
+
+def _row_equation(op: Conv, row: int, room: float | None = None) -> list[Label]:
+    """``y_0 = k_0 a_0 + k_1 a_2``: output ``row`` from ``Conv.row``, terms in column order;
+    on several lines (each but the first starting with its ``+``) when wider than ``room``
+    cell units."""
     terms = [(coef, op.input_symbol_at(col)) for col, coef in op.row(row).items()]
-    return Label(latex(op.output_symbol_at(row)) + " = " + sum_latex(terms))
+    head = latex(op.output_symbol_at(row)) + " = "
+    if room is None or Label(head + sum_latex(terms)).width(EM) <= room:
+        return [Label(head + sum_latex(terms))]
+    lines: list[list] = [[]]
+    for term in terms:
+        trial = lines[-1] + [term]
+        text = (head if len(lines) == 1 else "+ ") + sum_latex(trial)
+        if lines[-1] and Label(text).width(EM) > room:
+            lines.append([term])
+        else:
+            lines[-1] = trial
+    out = [Label(head + sum_latex(lines[0]))]
+    for line in lines[1:]:
+        text = sum_latex(line)
+        out.append(Label(text if text.startswith("-") else "+ " + text))
+    return out
 
 
 def _cell_width(op: Conv, views: Sequence[AxisView], slots: Sequence[list],
@@ -292,26 +365,27 @@ def _cell_width(op: Conv, views: Sequence[AxisView], slots: Sequence[list],
             widest = max(widest, _input_label(op, index).width(EM))
     for o in itertools.product(*[[o for o in axis if o is not MARKER] for axis in out_slots]):
         widest = max(widest, _output_label(op, o).width(EM))
-    return max(1.0, round(widest + 0.3, 2))
+    return max(MIN_CELL, round(widest + 0.3, 2))
 
 
 def _ellipsis(x: float, y: float, w: float, h: float, glyph: str = r"\cdots") -> Cell:
     return Cell(x, y, w, h, "ellipsis", Label(glyph), border=False)
 
 
-def _window_1d(op: Conv, outputs: list[int]) -> Figure:
+def _window_1d(op: Conv, outputs: list[int], limit: int = LIMIT_1D) -> Figure:
     view = AxisView.of(op.axes[0])
     m = op.axes[0].output_length
     wanted = [u for o in outputs for u in view.taps(o)]
-    slots = visible_positions(view.length, wanted, LIMIT_1D)
+    slots = visible_positions(view.length, wanted, limit)
     x_of = {u: k for k, u in enumerate(slots) if u is not MARKER}
-    out_slots = _around(m, outputs, OUTPUT_LIMIT_1D)
+    out_slots = _around(m, outputs, min(OUTPUT_LIMIT_1D, limit))
     cells: list[Cell] = []
     edges: list[Edge] = []
     notes: list[Note] = []
     h = 1.0
     w = _cell_width(op, [view], [slots], [out_slots])
-    panel_height = 5.4
+    lines = max(len(_row_equation(op, o, max(len(slots) * w, 5.0))) for o in outputs)
+    panel_height = 7.2 + 0.9 * (lines - 1)
     input_word = "zero-inserted input" if view.axis.transposed else "input"
     # outputs sit under the middle of the two windows: the focus pair centred there
     centres = [(sum(x_of[u] for u in view.taps(o)) / len(view.taps(o)) + 0.5) * w
@@ -326,9 +400,12 @@ def _window_1d(op: Conv, outputs: list[int]) -> Figure:
         tap_at = {u: t for t, u in enumerate(taps)}
         hits: dict[int, list[int]] = {}
         if panel:
-            edges.append(Edge(-2.5, top - 0.7, len(slots) * w, top - 0.7, "separator",
+            edges.append(Edge(0, top - 1.0, len(slots) * w, top - 1.0, "separator",
                               arrow=False, dashed=True))
-        notes.append(Note(-0.4, top + 0.68, Label(input_word, math=False), "axis-label", "end"))
+        # the words above their rows, the equation under the outputs: the figure is as wide
+        # as its cells, so that it fits a column
+        notes.append(Note(0, top - 0.25, Label(input_word, math=False), "axis-label", "start",
+                          small=True))
         for k, u in enumerate(slots):
             if u is MARKER:
                 cells.append(_ellipsis(k * w, top, w, h))
@@ -343,8 +420,6 @@ def _window_1d(op: Conv, outputs: list[int]) -> Figure:
             cells.extend(_input_cell(op, k * w, top, w, h, kind, index, tap, (u,)))
         _check_against_row(op, o, hits)
         out_top = top + 3.0
-        notes.append(Note(-0.4, out_top + 0.68, Label("output", math=False), "axis-label",
-                          "end"))
         target_x = (out_index[o] + 0.5) * w + out_shift
         for t, u in enumerate(taps):
             kernel_index = view.kernel_index(t)
@@ -366,15 +441,15 @@ def _window_1d(op: Conv, outputs: list[int]) -> Figure:
                               "focus" if focus else "out", strong=focus,
                               ids=(("row", oo),) + ((("focus", "yes"),) if focus else ())))
         # the output's equation, printed from the same row the checks examine
-        right = max(len(out_slots) * w + out_shift, len(slots) * w)
-        notes.append(Note(right + 0.5, out_top + 0.68, _row_equation(op, o), "equation",
-                          "start"))
+        left = min(0.0, out_shift)
+        notes.append(Note(left, out_top + h + 0.6, Label("output", math=False), "axis-label",
+                          "start", small=True))
+        room = max(len(slots) * w, len(out_slots) * w + out_shift - left, 5.0)
+        for line, label in enumerate(_row_equation(op, o, room)):
+            notes.append(Note(left, out_top + h + 1.5 + 0.9 * line, label, "equation", "start"))
     caption = _caption(op)
-    height = len(outputs) * panel_height - 0.8
-    notes.append(Note(0, height + 0.2, Label(caption, math=False), "caption", "start",
-                      small=True))
     return _fit(Figure("window", 0, 0, f"window figure: {caption}", tuple(cells), tuple(edges),
-                       tuple(notes), {"outputs": outputs}))
+                       tuple(notes), {"outputs": outputs, "caption": caption}))
 
 
 # --------------------------------------------------------------------------------------------
@@ -382,15 +457,30 @@ def _window_1d(op: Conv, outputs: list[int]) -> Figure:
 # --------------------------------------------------------------------------------------------
 
 
-def _window_2d(op: Conv, outputs: list[tuple[int, ...]]) -> Figure:
+def _frame(views: Sequence[AxisView], slots: Sequence[list], o: Sequence[int], left: float,
+           top: float, size: float, tall: float) -> tuple[float, float, float, float]:
+    """x, y, width, height of output ``o``'s window on the drawn input grid (holes included)."""
+    u0s, u1s = views[0].taps(o[0]), views[1].taps(o[1])
+    xs = [c for c, u in enumerate(slots[1]) if u is not MARKER and u1s[0] <= u <= u1s[-1]]
+    ys = [r for r, u in enumerate(slots[0]) if u is not MARKER and u0s[0] <= u <= u0s[-1]]
+    return (left + xs[0] * size, top + ys[0] * tall, (xs[-1] - xs[0] + 1) * size,
+            (ys[-1] - ys[0] + 1) * tall)
+
+
+def _window_2d(op: Conv, outputs: list[tuple[int, ...]], limit: int = LIMIT_2D,
+               single: bool = False) -> Figure:
+    """Two panels side by side, one per output; ``single`` (a narrow width): the first
+    output's panel, with the next output's window framed dashed on the same input grid."""
     views = [AxisView.of(axis) for axis in op.axes]
     lengths = [axis.output_length for axis in op.axes]
     slots = [visible_positions(view.length, [u for o in outputs for u in view.taps(o[a])],
-                               LIMIT_2D) for a, view in enumerate(views)]
-    out_slots = [_around(lengths[a], [o[a] for o in outputs], OUTPUT_LIMIT_2D)
+                               limit) for a, view in enumerate(views)]
+    out_slots = [_around(lengths[a], [o[a] for o in outputs], min(OUTPUT_LIMIT_2D, limit))
                  for a in range(2)]
     # cells hold a sample label and, for taps, a kernel label
-    size = max(1.25, _cell_width(op, views, slots, out_slots))
+    # cells as wide as the widest label, tall enough for a sample label over a kernel label
+    size = max(MIN_CELL, _cell_width(op, views, slots, out_slots))
+    tall = max(1.25, size)
     grid_w = len(slots[1]) * size
     out_w = len(out_slots[1]) * size
     panel_w = max(grid_w, out_w) + 1.6
@@ -398,7 +488,7 @@ def _window_2d(op: Conv, outputs: list[tuple[int, ...]]) -> Figure:
     edges: list[Edge] = []
     notes: list[Note] = []
     k1 = op.axes[1].kernel_size
-    for panel, o in enumerate(outputs):
+    for panel, o in enumerate(outputs[:1] if single else outputs):
         left = panel * panel_w
         top = 0.9
         row = _flat(o, lengths)
@@ -411,11 +501,11 @@ def _window_2d(op: Conv, outputs: list[tuple[int, ...]]) -> Figure:
         notes.append(Note(left, top - 0.3, Label(word, math=False), "axis-label", "start"))
         for r, u0 in enumerate(slots[0]):
             for c, u1 in enumerate(slots[1]):
-                x, y = left + c * size, top + r * size
+                x, y = left + c * size, top + r * tall
                 if u0 is MARKER or u1 is MARKER:
                     glyph = (r"\ddots" if u0 is MARKER and u1 is MARKER
                              else r"\vdots" if u0 is MARKER else r"\cdots")
-                    cells.append(_ellipsis(x, y, size, size, glyph))
+                    cells.append(_ellipsis(x, y, size, tall, glyph))
                     continue
                 kind, index = _view_cell(op, views, (u0, u1))
                 tap = None
@@ -424,21 +514,22 @@ def _window_2d(op: Conv, outputs: list[tuple[int, ...]]) -> Figure:
                     if index is not None:
                         col = _flat(index, [a.n for a in op.axes])
                         hits.setdefault(col, []).append(tap[1])
-                cells.extend(_input_cell(op, x, y, size, size, kind, index, tap, (u0, u1)))
+                cells.extend(_input_cell(op, x, y, size, tall, kind, index, tap, (u0, u1)))
                 if tap is not None:
                     cells[-1] = _with_kernel_label(cells[-1])
-                    notes.append(Note(x + size / 2, y + size - 0.18, _kernel_label(op, tap[1]),
+                    notes.append(Note(x + size / 2, y + tall - 0.18, _kernel_label(op, tap[1]),
                                       "kernel-label", small=True))
         _check_against_row(op, row, hits)
         # the footprint: a frame around the window, holes included
-        u0s, u1s = views[0].taps(o[0]), views[1].taps(o[1])
-        xs = [c for c, u in enumerate(slots[1]) if u is not MARKER and u1s[0] <= u <= u1s[-1]]
-        ys = [r for r, u in enumerate(slots[0]) if u is not MARKER and u0s[0] <= u <= u0s[-1]]
-        fx, fy = left + xs[0] * size, top + ys[0] * size
-        fw, fh = (xs[-1] - xs[0] + 1) * size, (ys[-1] - ys[0] + 1) * size
+        fx, fy, fw, fh = _frame(views, slots, o, left, top, size, tall)
         cells.append(Cell(fx - 0.06, fy - 0.06, fw + 0.12, fh + 0.12, "footprint", None, "none",
                           strong=True, ids=(("row", row),)))
-        out_top = top + len(slots[0]) * size + 1.6
+        if single and len(outputs) > 1:  # the next output's window, dashed
+            nx, ny, nw, nh = _frame(views, slots, outputs[1], left, top, size, tall)
+            cells.append(Cell(nx - 0.14, ny - 0.14, nw + 0.28, nh + 0.28, "footprint-next",
+                              None, "none", dashed=True,
+                              ids=(("row", _flat(outputs[1], lengths)),)))
+        out_top = top + len(slots[0]) * tall + 1.6
         # below the output grid: the arrow comes in from above
         notes.append(Note(left, out_top + len(out_slots[0]) * size + 0.5,
                           Label("output", math=False), "axis-label", "start"))
@@ -449,7 +540,7 @@ def _window_2d(op: Conv, outputs: list[tuple[int, ...]]) -> Figure:
                 if i0 is MARKER or i1 is MARKER:
                     glyph = (r"\ddots" if i0 is MARKER and i1 is MARKER
                              else r"\vdots" if i0 is MARKER else r"\cdots")
-                    cells.append(_ellipsis(x, y, size, size, glyph))
+                    cells.append(_ellipsis(x, y, size, tall, glyph))
                     continue
                 focus = (i0, i1) == tuple(o)
                 flat = _flat((i0, i1), lengths)
@@ -459,15 +550,12 @@ def _window_2d(op: Conv, outputs: list[tuple[int, ...]]) -> Figure:
                 if focus:
                     target = (x + size / 2, y)
         # the arrow leaves the grid under the footprint's centre (it never crosses cells)
-        grid_bottom = top + len(slots[0]) * size
+        grid_bottom = top + len(slots[0]) * tall
         edges.append(Edge(fx + fw / 2, grid_bottom + 0.12, target[0], target[1] - 0.08,
                           "window", ids=(("row", row),), thick=True))
     caption = _caption(op)
-    bottom = max(c.y + c.h for c in cells)
-    notes.append(Note(0, bottom + 0.75, Label(caption, math=False), "caption", "start",
-                      small=True))
     return _fit(Figure("window", 0, 0, f"window figure: {caption}", tuple(cells), tuple(edges),
-                       tuple(notes), {"outputs": outputs}))
+                       tuple(notes), {"outputs": outputs, "caption": caption}))
 
 
 def _with_kernel_label(cell: Cell) -> Cell:
@@ -486,7 +574,7 @@ MARGIN = 0.3
 
 
 def _note_box(note: Note) -> tuple[float, float, float, float]:
-    width = note.label.width(EM * (0.8 if note.small else 1.0))
+    width = note.label.width(EM * (SMALL_RATIO if note.small else 1.0))
     if note.anchor == "start":
         left = note.x
     elif note.anchor == "end":

@@ -26,7 +26,7 @@ from typing import Any, Sequence
 import sympy
 
 from ..core.conv import Conv
-from ..core.spec import SymdilError
+from ..core.spec import SymdilError, plain_int
 from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS
 from ..layout.matrices import bracket_matrix, matrix_equation
 from ..render.printer import SymdilLatexPrinter, latex, sum_latex
@@ -99,6 +99,7 @@ _TITLES = {
 
 
 def _check_limit(name: str, value: Any) -> int:
+    value = plain_int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < 3:
         raise SymdilError(f"{name} must be an integer >= 3, got {value!r}")
     return value
@@ -460,8 +461,9 @@ class Handout:
                  max_cols: int = DEFAULT_MAX_COLS, *, kinds: Any = None,
                  level: int = DEFAULT_LEVEL, figures: bool = False,
                  student: Any = None) -> None:
-        if title is not None and not isinstance(title, str):
-            raise SymdilError(f"title must be a string, got {title!r}")
+        from ..render.environment import check_title
+
+        check_title(title)
         for name, flag in (("solutions", solutions), ("figures", figures)):
             if not isinstance(flag, bool):
                 raise SymdilError(f"{name} must be true or false, got {flag!r}")

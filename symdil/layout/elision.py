@@ -14,11 +14,13 @@ from typing import Any, Sequence
 
 from ..render.printer import general_symbol
 
-#: Default limits of the derivation's matrices: they fit a page and amsmath's 10 columns.
-
-#: Default limits of the derivation's matrices: they fit a page and amsmath's 10 columns.
-DEFAULT_MAX_ROWS = 8
-DEFAULT_MAX_COLS = 10
+#: Default limits of every printed matrix -- ``matrix`` (text, LaTeX, HTML), ``derive``,
+#: ``figure --kind matrix``, 1-D and N-D alike (``--max-rows``/``--max-cols``, counting the
+#: ellipses).  The width decides the rest: a matrix within the limits that does not fit the
+#: line gives up columns until it does (``layout.matrices``), so a 4 x 16 matrix is whole on a
+#: page and elided in a column.
+DEFAULT_MAX_ROWS = 16
+DEFAULT_MAX_COLS = 16
 
 MARKER = None  # an elided stretch of rows or columns
 
@@ -112,13 +114,17 @@ def elided_rows_cols(n_rows: int, n_cols: int, row: Any, max_rows: int | None,
             cache[r] = row(r)
         return cache[r]
 
-    def columns(rows: list, ends: int | None) -> list:
-        """Whole bands (``ends`` None) or the first and last ``ends`` columns of each band."""
+    def columns(rows: list, ends: int | None) -> list | None:
+        """Whole bands (``ends`` None) or the first and last ``ends`` columns of each band; None
+        when a whole band is wider than the limit (it cannot fit, and listing it would cost its
+        width: a circular row spans all n columns, a 3-D row about two planes)."""
         wanted = {0, n_cols - 1}
         for r in rows:
             if r is MARKER:
                 continue
             band = _band(entries(r))
+            if ends is None and band.stop - band.start > col_limit:
+                return None
             wanted.update(band if ends is None else (*band[:ends], *band[-ends:]))
         return visible_set(wanted, n_cols)
 
@@ -131,16 +137,19 @@ def elided_rows_cols(n_rows: int, n_cols: int, row: Any, max_rows: int | None,
     if n_rows >= 1 + MIN_HIDDEN:
         for h in range(min(row_limit - 1, n_rows - MIN_HIDDEN), 0, -1):
             without_last.append(list(range(h)) + [MARKER])
+    # at least the first two rows (the shift) and the last row whenever they fit; then the
+    # first two rows; then the first and the last; then the first alone
     many = [rows for rows in with_last if len(rows) > 3] + [
         rows for rows in without_last if len(rows) > 3]
-    few = [rows for rows in with_last if len(rows) <= 3] + [
-        rows for rows in without_last if len(rows) <= 3]
+    few = ([rows for rows in without_last if len(rows) == 3]
+           + [rows for rows in with_last if len(rows) <= 3]
+           + [rows for rows in without_last if len(rows) < 3])
     candidates = whole + many + few
     if n_cols < col_limit + MIN_HIDDEN:
         return candidates[0], list(range(n_cols))
     for rows in candidates:
         cols = columns(rows, None)
-        if len(cols) <= col_limit:
+        if cols is not None and len(cols) <= col_limit:
             return rows, cols
     # a band wider than the limit: the classic cut -- the first columns, an ellipsis, the last
     # row's band (at most half the columns) -- showing only rows with a visible non-zero
@@ -240,9 +249,9 @@ def matrix_layout(op: Any, max_rows: int | None = None, max_cols: int | None = N
 # level but the last groups consecutive rows/columns into blocks.  A *slot* is a visible row or
 # column: a full index tuple, or a prefix ending in MARKER (an elided stretch at that level).
 
-#: Visible rows/columns of a partitioned matrix (counting ellipses): it fits a page at 11pt.
-PARTITION_MAX_ROWS = 16
-PARTITION_MAX_COLS = 16
+#: Visible rows/columns of a partitioned matrix (counting ellipses): the same defaults.
+PARTITION_MAX_ROWS = DEFAULT_MAX_ROWS
+PARTITION_MAX_COLS = DEFAULT_MAX_COLS
 
 
 def _visible(size: int, limit: int) -> list:

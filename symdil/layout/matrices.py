@@ -9,9 +9,9 @@ is replaced by its block views.  The output is valid in LaTeX (amsmath) and KaTe
 
 from __future__ import annotations
 
-import re
 from typing import Any, Sequence
 
+from ..render.measure import array_width, estimated_width
 from ..render.printer import ZERO_STYLES, SymdilLatexPrinter, sum_latex
 from .elision import (
     DEFAULT_MAX_COLS,
@@ -28,6 +28,7 @@ from .elision import (
     partitioned_layout,
     visible_indices,
 )
+from .width import current_width
 
 #: Default limits of the derivation's matrices: they fit a page and amsmath's 10 columns.
 #: amsmath's ``MaxMatrixCols``: wider matrices are typeset as ``array`` inside ``\\left[ \\right]``.
@@ -112,33 +113,143 @@ def _equation_cells(op: Any, max_rows: int | None, max_cols: int | None,
     return matrix_cells(layout, printer), inputs, outputs
 
 
+def _output_names(op: Any, max_rows: int | None, max_cols: int | None) -> list[str | None]:
+    """The output symbol of every visible row (None for an ellipsis)."""
+    printer = SymdilLatexPrinter()
+    layout = matrix_layout(op, max_rows, max_cols)
+    return [None if r is MARKER else printer._print(op.output_symbol_at(r)) if not op.symbolic
+            else None for r in layout.rows]
+
+
 #: Room (points) that brackets and ``=`` take around the three arrays of ``M a = y``.
 EQUATION_SPACING = 40.0
+#: Column gaps (twice ``\\arraycolsep``): amsmath's 5 pt, and the tight 2 pt a display sets
+#: before it gives up columns.
+NORMAL_COLUMN_GAP = 10.0
+TIGHTEST_COLUMN_GAP = 4.0
+TIGHT_SPACING = "\\setlength{\\arraycolsep}{2pt}\n"
+
+
+def equation_forms(matrix: list, inputs: list, outputs: list, width: float,
+                   names: Sequence[str | None] = ()) -> str | None:
+    """``M a = y`` laid out to fit ``width`` points, or None.  In this order: on one line; ``M a``
+    and ``= y`` on two lines (each first with amsmath's column gap, then with the tight one);
+    then, tight, ``M`` on a line of its own -- whole, else its columns in two parts on two
+    lines -- with the vectors below it (``a`` and ``y = M a`` side by side, else one under the
+    other, else ``a`` and one line per visible output)."""
+    m_tex, a_tex, y_tex = (bracket_matrix(matrix), bracket_matrix(inputs),
+                           bracket_matrix(outputs))
+    for gap, spacing in ((NORMAL_COLUMN_GAP, ""), (TIGHTEST_COLUMN_GAP, TIGHT_SPACING)):
+        m_w, a_w, y_w = (array_width(matrix, gap), array_width(inputs, gap),
+                         array_width(outputs, gap))
+        if m_w + a_w + y_w + EQUATION_SPACING <= width:
+            return spacing + m_tex + "\n" + a_tex + "\n=\n" + y_tex
+        if max(m_w + a_w, y_w + 20.0) + EQUATION_SPACING <= width:
+            return (spacing + "\\begin{aligned}\n&" + m_tex + "\n" + a_tex
+                    + " \\\\\n&\\qquad = " + y_tex + "\n\\end{aligned}")
+    gap = TIGHTEST_COLUMN_GAP
+    a_w, y_w = array_width(inputs, gap), array_width(outputs, gap)
+    matrices = [(array_width(matrix, gap) + 15.0, "M &= " + m_tex)]
+    half = (max(len(line) for line in matrix) + 1) // 2
+    if half >= 3:
+        # the brackets open on the first line and close on the second
+        left, right = [line[:half] for line in matrix], [line[half:] for line in matrix]
+        matrices.append((max(array_width(left, gap), array_width(right, gap)) + 35.0,
+                         "M &= " + _open_array(left, "[", ".") + " \\\\\n&\\qquad "
+                         + _open_array(right, ".", "]")))
+    # (the allowances: the names, "=", ",\\quad y = M a =" and the brackets, measured)
+    vectors = [(a_w + y_w + 72.0, "a &= " + a_tex + ",\\quad y = M a = " + y_tex),
+               (max(a_w + 20.0, y_w + 60.0), "a &= " + a_tex + ", \\\\\ny &= M a = " + y_tex)]
+    if names:
+        vectors.append((a_w + 60.0, "a &= " + a_tex + ",\\quad y = M a: \\\\\n"
+                        + _output_lines(names, outputs, width)))
+    for matrix_width, matrix_lines in matrices:
+        for vector_width, vector_lines in vectors:
+            if max(matrix_width, vector_width) + EQUATION_SPACING <= width:
+                return (TIGHT_SPACING + "\\begin{aligned}\n" + matrix_lines + ", \\\\\n"
+                        + vector_lines + "\n\\end{aligned}")
+    return None
+
+
+def _output_lines(names: Sequence[str | None], outputs: Sequence[Sequence[str]],
+                  width: float) -> str:
+    """``y_r &= sum`` for every visible output (``\\vdots`` for an ellipsis), a sum too wide
+    for the line continued on the next at a ``+`` or ``-``."""
+    lines = []
+    for name, (total,) in zip(names, outputs):
+        if name is None:
+            lines.append("&\\;\\vdots")
+            continue
+        room = width - EQUATION_SPACING - estimated_width(name)
+        pieces = total.replace(" - ", " + - ").split(" + ")
+        current = pieces[0]
+        first = True
+        for piece in pieces[1:]:
+            joiner = " - " + piece[2:] if piece.startswith("- ") else " + " + piece
+            if estimated_width(current + joiner) > room:
+                lines.append((name + " &= " if first else "&\\quad ") + current)
+                first = False
+                current = joiner.strip()
+            else:
+                current += joiner
+        lines.append((name + " &= " if first else "&\\quad ") + current)
+    return " \\\\\n".join(lines)
+
+
+def _open_array(cells: Sequence[Sequence[str]], left: str, right: str) -> str:
+    """``\\left[ array \\right.`` (or ``\\left. … \\right]``): one part of a matrix broken
+    across lines, with the same column spacing as the other part."""
+    cols = max(len(line) for line in cells)
+    body = " \\\\\n".join(" & ".join(line) for line in cells)
+    return ("\\left" + left + "\\begin{array}{" + "c" * cols + "}\n" + body
+            + "\n\\end{array}\\right" + right)
 
 
 def fitted_matrix_equation(op: Any, max_rows: int, max_cols: int,
                            width: float | None = None) -> str:
-    """``matrix_equation`` made to fit a line of ``width`` points (default ``PAGE_WIDTH``): on one
-    line when it fits; else ``M a`` on one line and ``= y`` on the next (``aligned``), with fewer
-    columns (down to 3) when ``M a`` alone is still too wide."""
-    return fitted_matrix(op, max_rows, max_cols, width)[0]
+    """``matrix_equation`` made to fit a line of ``width`` points (default: the document's,
+    ``current_width``): the forms of ``equation_forms`` with all the columns the limits allow,
+    and only then fewer columns (down to 3, where the narrowest form is taken)."""
+    return fitted_equation(op, max_rows, max_cols, width)[1]
+
+
+def fitted_equation(op: Any, max_rows: int, max_cols: int,
+                    width: float | None = None) -> tuple[Layout, str]:
+    """The ``Layout`` that ``fitted_matrix_equation`` prints -- the record of which rows and
+    columns are shown, for the words about them -- and its TeX."""
+    width = current_width() if width is None else width
+    for cols in range(max_cols, 2, -1):
+        matrix, inputs, outputs = _equation_cells(op, max_rows, cols)
+        fitted = equation_forms(matrix, inputs, outputs, width,
+                                _output_names(op, max_rows, cols))
+        if fitted is not None:
+            return matrix_layout(op, max_rows, cols), fitted
+    return matrix_layout(op, max_rows, 3), (
+        TIGHT_SPACING + "\\begin{aligned}\nM &= " + bracket_matrix(matrix) + ", \\\\\na &= "
+        + bracket_matrix(inputs) + ", \\\\\ny &= M a = " + bracket_matrix(outputs)
+        + "\n\\end{aligned}")
 
 
 def fitted_matrix(op: Any, max_rows: int, max_cols: int,
                   width: float | None = None) -> tuple[str, Layout]:
     """``fitted_matrix_equation`` and the layout it prints (the rows and columns shown), from
     which a document's sentence about what is shown is phrased."""
-    width = PAGE_WIDTH if width is None else width
+    layout, tex = fitted_equation(op, max_rows, max_cols, width)
+    return tex, layout
+
+
+def fitted_lone_matrix(op: Any, max_rows: int, max_cols: int, printer: SymdilLatexPrinter,
+                       room: float = 30.0) -> tuple[Layout, str]:
+    """One operator matrix (no vectors) that fits the document's width less ``room`` points
+    (a name and ``=`` before it): all the columns the limits allow with amsmath's gap, then
+    the tight gap, and only then fewer columns."""
+    width = current_width() - room
     for cols in range(max_cols, 2, -1):
-        matrix, inputs, outputs = _equation_cells(op, max_rows, cols)
-        left = array_width(matrix) + array_width(inputs) + EQUATION_SPACING
-        if left + array_width(outputs) <= width:
-            return (bracket_matrix(matrix) + "\n" + bracket_matrix(inputs) + "\n=\n"
-                    + bracket_matrix(outputs)), matrix_layout(op, max_rows, cols)
-        if left <= width or cols == 3:
-            return ("\\begin{aligned}\n&" + bracket_matrix(matrix) + "\n" + bracket_matrix(inputs)
-                    + " \\\\\n&\\qquad = " + bracket_matrix(outputs) + "\n\\end{aligned}"
-                    ), matrix_layout(op, max_rows, cols)
+        layout = matrix_layout(op, max_rows, cols)
+        cells = matrix_cells(layout, printer)
+        for gap, spacing in ((NORMAL_COLUMN_GAP, ""), (TIGHTEST_COLUMN_GAP, TIGHT_SPACING)):
+            if array_width(cells, gap) + 12.0 <= width or cols == 3:
+                return layout, spacing.rstrip("\n") + bracket_matrix(cells)
     raise AssertionError("unreachable: cols == 3 returns")
 
 
@@ -158,8 +269,10 @@ STRUT = r"\rule{0pt}{2.6ex}"
 
 
 def partitioned_array(cells: Sequence[Sequence[str]], row_lines: Sequence[int],
-                      col_lines: Sequence[int], transpose_mark: bool = False) -> str:
-    """``array`` in ``\\left[ \\right]`` with ``lines`` (0, 1 or 2) after each row/column."""
+                      col_lines: Sequence[int], transpose_mark: bool = False, left: str = "[",
+                      right: str = "]") -> str:
+    """``array`` in ``\\left[ \\right]`` with ``lines`` (0, 1 or 2) after each row/column
+    (``left``/``right``: ``.`` for a part of a matrix broken across lines)."""
     spec = "c"
     for lines in col_lines:
         spec += "|" * lines + "c"
@@ -172,8 +285,30 @@ def partitioned_array(cells: Sequence[Sequence[str]], row_lines: Sequence[int],
             text += " \\\\" + (" \\hline" * row_lines[k])
         body.append(text)
     mark = "^{\\mathsf{T}}" if transpose_mark else ""
-    return ("\\left[\\begin{array}{" + spec + "}\n" + "\n".join(body) + "\n\\end{array}\\right]"
-            + mark)
+    return ("\\left" + left + "\\begin{array}{" + spec + "}\n" + "\n".join(body)
+            + "\n\\end{array}\\right" + right + mark)
+
+
+def fitted_partitioned(cells: Sequence[Sequence[str]], row_lines: Sequence[int],
+                       col_lines: Sequence[int], room: float = 30.0,
+                       gap: float = 6.0) -> str | None:
+    """A partitioned matrix that fits the document's width less ``room`` points: in one piece,
+    else its columns in two parts on two lines, broken at the block line nearest the middle
+    (the bracket opens on the first line and closes on the second); None when neither fits."""
+    width = current_width() - room
+    if array_width(cells, gap) + 12.0 <= width:
+        return partitioned_array(cells, row_lines, col_lines)
+    cols = max(len(line) for line in cells)
+    boundaries = [k + 1 for k, lines in enumerate(col_lines) if lines] or [cols // 2]
+    cut = min(boundaries, key=lambda k: abs(2 * k - cols))
+    left, right = [line[:cut] for line in cells], [line[cut:] for line in cells]
+    gap = min(gap, TIGHTEST_COLUMN_GAP)  # the broken form sets the tightest gap itself
+    if max(array_width(left, gap), array_width(right, gap) + 24.0) + 12.0 > width:
+        return None
+    first = partitioned_array(left, row_lines, col_lines[:cut - 1], right=".")
+    second = partitioned_array(right, row_lines, col_lines[cut:], left=".")
+    return (TIGHT_SPACING + "\\begin{aligned}\n&" + first + " \\\\\n&\\qquad " + second
+            + "\n\\end{aligned}")
 
 
 def partitioned_matrix(op: Any, max_rows: int = PARTITION_MAX_ROWS,
@@ -220,7 +355,7 @@ def partitioned_vector(op: Any, side: str, max_entries: int = PARTITION_MAX_COLS
     (``"output"``, aligned with its rows) as a partitioned row vector, transposed.  At most
     ``max_entries`` entries (counting ellipses), fewer if their estimated width exceeds
     ``max_width`` points (default: a page line) with ``column_gap`` points between entries."""
-    max_width = PAGE_WIDTH if max_width is None else max_width
+    max_width = current_width() - 40.0 if max_width is None else max_width
     printer = SymdilLatexPrinter()
     symbol_at = op.input_symbol_at if side == "input" else op.output_symbol_at
     for budget in range(max_entries, 2, -1):
@@ -236,76 +371,10 @@ def partitioned_vector(op: Any, side: str, max_entries: int = PARTITION_MAX_COLS
     return partitioned_array([cells], (), lines, transpose_mark=True)
 
 
-#: The width (points, as ``estimated_width`` counts them) a displayed array may take: the line
-#: of a default ``article`` (345 pt at 10 pt, where a snippet is most often ``\\input``) less the
-#: ``M = `` before it and the brackets -- so standalone documents (A4, 11 pt) fit with room.
-PAGE_WIDTH = 330.0
 #: The gap between the columns of the flattened vectors and of the full partitioned matrix: the
 #: LaTeX templates set ``\\arraycolsep`` to 3 pt in those displays (amsmath's 5 pt leaves a
 #: 12-column matrix a few points too wide for a default article).
 TIGHT_COLUMN_GAP = 6.0
-_COMMAND_RE = re.compile(r"\\([A-Za-z]+)")
-_STACKED_RE = re.compile(r"\^\{([^{}]*)\}_\{([^{}]*)\}")
-_GLYPH_COMMANDS = {"cdots": 2.5, "ldots": 2.5, "dots": 2.5, "vdots": 1, "ddots": 2.5, "cdot": 0.5,
-                   "alpha": 1}
-
-
-#: Baseline widths (points, 11 pt) that differ from the 6 pt of a lowercase letter or digit:
-#: capitals, and binary operators and relations with the space around them.
-_GLYPH_WIDTHS = {**{letter: 8.0 for letter in "ABCDEFGHIJKLNOPQRSTUVXYZ"}, "M": 10.5, "W": 10.5,
-                 "+": 11.0, "-": 11.0, "=": 12.0}
-
-
-def estimated_width(cell: str) -> float:
-    """A rough width in points (11pt) of a simple math cell such as ``k^{(0,1)}_{2,3}``: 6 pt per
-    lowercase glyph on the baseline (8 to 10.5 for a capital, 11 to 12 for ``+``, ``-``, ``=``
-    with their spacing), 0.7 of that in a sub- or superscript."""
-    # a superscript and a subscript on the same base stack: the wider one counts
-    cell = _STACKED_RE.sub(lambda m: "_{" + max(m.group(1), m.group(2), key=len) + "}", cell)
-    width = 0.0
-    depth = 0  # script nesting: braces opened right after ^ or _
-    stack: list[bool] = []
-    index = 0
-    script_next = False
-    while index < len(cell):
-        char = cell[index]
-        if char == "\\":
-            match = _COMMAND_RE.match(cell, index)
-            name = match.group(1) if match else ""
-            index += len(name) + 1 if match else 2
-            glyphs = _GLYPH_COMMANDS.get(name, 1 if name not in ("left", "right", "mathrm",
-                                                                  "tilde", "hat", "mathsf")
-                                         else 0)
-            width += glyphs * (4.2 if depth or script_next else 6.0)
-            script_next = False
-            continue
-        if char in "^_":
-            script_next = True
-        elif char == "{":
-            stack.append(script_next)
-            depth += script_next
-            script_next = False
-        elif char == "}":
-            depth -= stack.pop() if stack else 0
-        elif not char.isspace() and char != "&":
-            scripted = depth or script_next
-            glyph = _GLYPH_WIDTHS.get(char, 6.0)
-            if scripted and char in "+-=":
-                glyph = 6.0  # no spacing around operators in scripts
-            width += glyph * 0.7 if scripted else glyph
-            script_next = False
-        index += 1
-    return width
-
-
-def array_width(cells: Sequence[Sequence[str]], column_gap: float = 10.0) -> float:
-    """Estimated width of an array: the widest cell of every column plus the column gaps."""
-    cols = max((len(line) for line in cells), default=0)
-    widths = [max((estimated_width(line[c]) for line in cells if c < len(line)), default=0.0)
-              for c in range(cols)]
-    return sum(widths) + column_gap * cols
-
-
 def grid_matrix(cells: Sequence[Sequence[str]]) -> str:
     """A block matrix with a line between every two block rows and block columns (``array``
     inside ``\\left[ \\right]``, valid in LaTeX and KaTeX)."""

@@ -126,6 +126,23 @@ def latex_text_error(text: Any, what: str = "text") -> SymdilError | None:
     return None
 
 
+def check_title(title: Any) -> None:
+    """A document title, for every format: a string without control characters (NUL, BEL, ESC,
+    DEL, the C1 controls), surrogates or non-characters -- code points no HTML page may hold and
+    no reader would see; a tab or a line break is spacing."""
+    if title is None:
+        return
+    if not isinstance(title, str):
+        raise SymdilError(f"title must be a string, got {title!r}")
+    for char in title:
+        code = ord(char)
+        if char in "\t\n" or not (code < 32 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000
+                                   or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE):
+            continue
+        raise SymdilError(f"title has the character {char!r} (U+{code:04X}), a control or "
+                          "non-character code point that no document format may hold: remove it")
+
+
 def needs_latin_fonts(*texts: Any) -> bool:
     """Whether prose holds characters beyond ASCII, for which a standalone document loads T1
     fonts and UTF-8 input (ASCII-only documents keep LaTeX's default fonts)."""
@@ -242,6 +259,27 @@ class _Sandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (compiling them is most of a small derivation's
+    time): a folder of the temporary directory private to this user (created 0700; refused if
+    someone else owns it, it is a link or others may write it), keyed by the Jinja2 version and
+    symdil's delimiters; None when no such folder can be had -- templates are then compiled."""
+    import stat
+    import tempfile
+
+    name = f"symdil-jinja2-{os.getuid() if hasattr(os, 'getuid') else 0}-{jinja2.__version__}"
+    folder = os.path.join(tempfile.gettempdir(), name)
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
+        if (not stat.S_ISDIR(info.st_mode) or info.st_mode & 0o077
+                or (hasattr(os, "getuid") and info.st_uid != os.getuid())):
+            return None
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(folder, "%s.cache")
+
+
 def _make_environment(user_dir: str | None) -> jinja2.Environment:
     # Templates are code: a user's folder (or a build file's) must not run any, so every
     # environment is sandboxed -- no attribute starting with "_", no unsafe callables, bounded
@@ -264,6 +302,7 @@ def _make_environment(user_dir: str | None) -> jinja2.Environment:
         autoescape=False,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["latex_escape"] = latex_escape
     env.filters["latex_code"] = latex_code
@@ -319,6 +358,11 @@ def render_template(name: str, context: dict[str, Any], templates: Any = None) -
     roots = [r for r in (user, str(builtin_templates())) if r]
     try:
         text = env.get_template(name).render(**context)
+        if context.get("line_width"):  # every display made to fit the document's width
+            from .fit import fit_displays
+
+            fmt = "latex" if name.endswith(".tex.j2") else "dollars"
+            text = fit_displays(text, fmt, context["line_width"])
         if name.endswith(".html.j2"):  # math to MathML, blocks to paragraphs
             from .html import finish_html
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..core.spec import SymdilError
+from .mathml_css import drawable
 
 _DISPLAY_RE = re.compile(r"\$\$(.+?)\$\$", re.S)
 _INLINE_RE = re.compile(r"\$([^$]+?)\$")
@@ -23,6 +24,9 @@ _UNREAD_RE = re.compile(r"<m(?:i|o|n|text)\b[^>]*>(?:&(?!#?\w+;)|\\)")
 _BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "div", "figure", "header",
                "hr", "p", "section", "table", "svg", "nav", "footer", "math")
 _BLOCK_RE = re.compile(r"<(?:%s)\b" % "|".join(_BLOCK_TAGS))
+#: A block element opening a line inside a paragraph's text (inline math is not one).
+_BLOCK_LINE_RE = re.compile(r"(?<=\n)[ \t]*<(?:(?:%s)\b|math\b[^>]*display=\"block\")" % "|".join(
+    tag for tag in _BLOCK_TAGS if tag != "math"))
 _HTML_SPECIALS = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
                   "$": "&#36;", "\\": "&#92;"}
 
@@ -51,7 +55,7 @@ def mathml(tex: str, display: bool) -> str:
     if _UNREAD_RE.search(out):  # TeX the converter did not understand, left as text
         raise SymdilError(f"math cannot be converted to MathML (unsupported TeX): "
                           f"{tex.strip()[:80]}")
-    return out
+    return drawable(out)  # boxes and lines as CSS, prefix minus, brackets per matrix
 
 
 def text_only(text: Any) -> str:
@@ -77,8 +81,15 @@ def _paragraphs(body: str) -> str:
             continue
         if _BLOCK_RE.match(chunk.lstrip()) or chunk.lstrip().startswith("</"):
             out.append(chunk)
-        else:
+            continue
+        # a block element on a line of its own ends the paragraph (a <div> inside <p> is
+        # invalid HTML: the browser closes the <p> before it and leaves a stray </p>)
+        block = _BLOCK_LINE_RE.search(chunk)
+        if block is None:
             out.append("<p>" + chunk + "</p>")
+        else:
+            out.append("<p>" + chunk[:block.start()].rstrip("\n") + "</p>")
+            out.append(_paragraphs(chunk[block.start():]))
     return "\n".join(out)
 
 

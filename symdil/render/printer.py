@@ -46,6 +46,21 @@ def latex_base(name: str) -> str:
     return "{" + name + "}"
 
 
+#: What a symbol or function name may hold when the printer writes it out: every name symdil
+#: makes, and nothing TeX reads as a command, a comment, a parameter or an alignment.
+_TYPESETTABLE_RE = re.compile(r"[A-Za-z0-9_^{}(), +\-]*\Z")
+
+
+def _check_typesettable(name: str) -> None:
+    """The last guard before a name reaches a document (``Conv`` validates names at the door;
+    this catches any other way in): refuse a backslash, ``%``, ``#``, ``$``, ``&``..."""
+    if not _TYPESETTABLE_RE.match(name) or name.count("{") != name.count("}"):
+        from ..core.errors import SymdilError
+
+        raise SymdilError(f"the symbol {name[:40]!r} cannot be typeset: a symbol name holds "
+                          "letters, digits and a subscript such as w_0 or k_{0,1}")
+
+
 class SymdilLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer, with symdil's symbol names and bmatrix matrices.
 
@@ -71,6 +86,7 @@ class SymdilLatexPrinter(LatexPrinter):
     def _print_Symbol(self, expr: sympy.Symbol, style: str = "plain") -> str:
         parts = split_name(expr.name)
         if parts is None:
+            _check_typesettable(expr.name)
             if expr.name in GREEK or len(expr.name) == 1 or expr.name.isalnum():
                 return latex_base(expr.name)
             general = _GENERAL_RE.match(expr.name)
@@ -82,6 +98,10 @@ class SymdilLatexPrinter(LatexPrinter):
         if sup:
             text += "^{(" + ",".join(sup) + ")}"
         return text + "_{" + ",".join(sub) + "}"
+
+    def _hprint_Function(self, func: str) -> str:
+        _check_typesettable(func)
+        return super()._hprint_Function(func)
 
     def _print_Indexed(self, expr: sympy.Indexed) -> str:
         base = latex_base(str(expr.base.label))

@@ -21,6 +21,7 @@ import sympy
 
 from ..checks import TORCH_INSTALL, CheckResult, numpy_reference, same
 from ..checks.numeric import evaluate_rows
+from ..checks.result import not_applicable
 from ..checks.verify import VerificationReport, torch_available
 from ..core.spec import SymdilError
 from .model import MAX_PRODUCT_NONZEROS, Stack, _prod, _unflatten
@@ -319,6 +320,7 @@ def check_single_conv(stack: Stack, rows: Sequence[dict] | None = None) -> Check
 # ----- 4. numeric -----------------------------------------------------------------------------
 
 def _random_weights(stack: Stack, rng: random.Random) -> tuple[dict, list[np.ndarray]]:
+    """Symbol -> random integer, and each layer's weights as exact numbers (object arrays)."""
     values: dict = {}
     arrays = []
     for layer in stack.layers:
@@ -326,23 +328,48 @@ def _random_weights(stack: Stack, rng: random.Random) -> tuple[dict, list[np.nda
         for tap in layer.kernel:
             if tap.free_symbols:
                 for symbol in sorted(tap.free_symbols, key=str):
-                    values.setdefault(symbol, rng.randint(-3, 3))
-                flat.append(float(tap.xreplace(values)))
+                    values.setdefault(symbol, sympy.Integer(rng.randint(-3, 3)))
+                flat.append(tap.xreplace(values))
             else:
-                flat.append(float(tap))
-        arrays.append(np.array(flat, dtype=np.float64).reshape(layer.kernel_shape))
+                flat.append(tap)
+        arrays.append(np.array(flat, dtype=object).reshape(layer.kernel_shape))
     return values, arrays
+
+
+def _as_floats(arrays: Sequence[np.ndarray]) -> list[np.ndarray] | None:
+    """The weights in float64, or None when one is not finite there (a 400-digit tap)."""
+    try:
+        floats = [np.array([float(v) for v in array.reshape(-1)],
+                           dtype=np.float64).reshape(array.shape) for array in arrays]
+    except (OverflowError, TypeError):
+        return None
+    return floats if all(np.isfinite(array).all() for array in floats) else None
 
 
 def check_numeric(stack: Stack, against: str | None = None, seed: int = 0) -> CheckResult:
     """Random integer taps and inputs: the composed rows against each layer's NumPy reference
-    (or ``torch.nn.Sequential``) applied in turn."""
+    (or ``torch.nn.Sequential``) applied in turn.  When a value is not finite in float64 the
+    NumPy comparison is made in exact arithmetic and PyTorch's is not applicable."""
     name = "numeric" if against is None else "numeric_torch"
     title = None
     rng = random.Random(seed)
-    values, arrays = _random_weights(stack, rng)
-    x = np.array([rng.randint(-5, 5) for _ in range(stack.shape[1])], dtype=np.float64)
-    got = evaluate_rows(stack.rows, x, values)
+    values, exact_arrays = _random_weights(stack, rng)
+    inputs = [rng.randint(-5, 5) for _ in range(stack.shape[1])]
+    arrays = _as_floats(exact_arrays)
+    exact = arrays is None
+    if not exact:
+        x = np.array(inputs, dtype=np.float64)
+        float_values = {symbol: float(value) for symbol, value in values.items()}
+        got = evaluate_rows(stack.rows, x, float_values)
+        exact = not np.isfinite(got).all()
+    if exact:
+        if against is not None:
+            return not_applicable(name, "the values overflow float64, which torch.nn.Sequential "
+                                        "computes in; the NumPy check compares the stack in "
+                                        "exact arithmetic")
+        arrays = exact_arrays
+        x = np.array([sympy.Integer(v) for v in inputs], dtype=object)
+        got = evaluate_rows(stack.rows, x, values, exact=True)
     signal = x.reshape(stack.input_shape)
     if against is None:
         for layer, weights in zip(stack.layers, arrays):
@@ -352,15 +379,23 @@ def check_numeric(stack: Stack, against: str | None = None, seed: int = 0) -> Ch
     else:
         want = torch_sequential_output(stack, signal, arrays)
         source = "torch.nn.Sequential"
-    # integer taps and inputs: float64 is exact; a non-integer tap (weights="exact" from a
-    # model) rounds in both computations, so they are compared to 1e-9 relative
-    integers = all(float(v).is_integer() for array in arrays for v in array.reshape(-1))
-    agree = (np.array_equal(got, want) if integers
-             else np.allclose(got, want, rtol=1e-9, atol=1e-9 * max(1.0, np.abs(want).max())))
-    if want.shape != got.shape or not agree:
-        bad = int(np.argmax(np.abs(got - want))) if want.shape == got.shape else -1
+    if exact:
+        agree = want.shape == got.shape and all(a == b for a, b in zip(got, want))
+        how = "exactly (exact arithmetic: the values overflow float64)"
+    else:
+        # integer taps and inputs: float64 is exact; a non-integer tap (weights="exact" from a
+        # model) rounds in both computations, so they are compared to 1e-9 relative
+        integers = all(float(v).is_integer() for array in arrays for v in array.reshape(-1))
+        agree = want.shape == got.shape and (
+            np.array_equal(got, want) if integers
+            else np.allclose(got, want, rtol=1e-9, atol=1e-9 * max(1.0, np.abs(want).max())))
+        how = "exactly" if integers else "to 1e-9 relative (non-integer taps)"
+    if not agree:
+        if want.shape != got.shape:
+            bad = -1
+        else:
+            bad = next(i for i, (a, b) in enumerate(zip(got.tolist(), want.tolist())) if a != b)
         return _result(name, title, False, f"{source} differs (output {bad})")
-    how = "exactly" if integers else "to 1e-9 relative (non-integer taps)"
     return _result(name, title, True, f"{len(got)} outputs equal {source} {how} on random "
                                    f"integer inputs (seed {seed}); the linear part M")
 

@@ -13,12 +13,17 @@ from ..core.spec import SymdilError
 from ..layout.elision import DEFAULT_MAX_COLS, DEFAULT_MAX_ROWS, matrix_layout
 from ..layout.matrices import (
     EQUATION_SPACING,
-    PAGE_WIDTH,
-    array_width,
     bracket_matrix,
     matrix_cells,
 )
-from ..render.environment import latex_text_error, needs_latin_fonts, render_template
+from ..layout.width import current_width, estimate_units, line_width, using_width
+from ..render.environment import (
+    check_title,
+    latex_text_error,
+    needs_latin_fonts,
+    render_template,
+)
+from ..render.measure import array_width
 from ..render.printer import SymdilLatexPrinter
 from .checks import MAX_CHECK_OUTPUTS
 from .model import MAX_PRODUCT_NONZEROS, Stack
@@ -116,9 +121,11 @@ class StackDocument:
     """A derivation of a ``Stack``: ``render(fmt, standalone, report)`` and ``check()``."""
 
     def __init__(self, stack: Stack, max_rows: int = DEFAULT_MAX_ROWS,
-                 max_cols: int = DEFAULT_MAX_COLS) -> None:
+                 max_cols: int = DEFAULT_MAX_COLS, width: Any = None) -> None:
         self.stack = stack
         self.max_rows, self.max_cols = max_rows, max_cols
+        # points (None: a column for a snippet, a page for a standalone document)
+        self.width = None if width is None else line_width(width)
         self.statements = stack_statements(stack)
 
     def check(self) -> list[tuple[StackStatement, bool]]:
@@ -218,12 +225,12 @@ class StackDocument:
         while True:
             if rows > 3 and self.max_cols >= 3:
                 narrowest = matrix_cells(matrix_layout(self.stack, rows, 3), printer)
-                if array_width(narrowest) + EQUATION_SPACING > PAGE_WIDTH:
+                if array_width(narrowest) + EQUATION_SPACING > current_width():
                     rows -= 1  # not even three columns fit: no wider choice does
                     continue
             for cols in range(self.max_cols, 2, -1):
                 cells = matrix_cells(matrix_layout(self.stack, rows, cols), printer)
-                if array_width(cells) + EQUATION_SPACING <= PAGE_WIDTH or (cols == 3
+                if array_width(cells) + EQUATION_SPACING <= current_width() or (cols == 3
                                                                            and rows == 3):
                     return "M = " + bracket_matrix(cells)
             rows -= 1
@@ -317,11 +324,16 @@ class StackDocument:
         every statement is evaluated too (a false one raises ``SymdilError``)."""
         if fmt not in FORMATS:
             raise SymdilError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        check_title(title)
         if title is not None and fmt == "latex":
             error = latex_text_error(title, "title")
             if error is not None:
                 raise error
-        context = self.context()
+        width = self.width if self.width is not None else line_width(
+            "page" if standalone or fmt == "html" else "column")
+        with using_width(width):
+            context = self.context()
+        context["line_width"] = estimate_units(width)
         checks = None
         if report is not None:
             statements = kinds = None

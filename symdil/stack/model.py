@@ -41,7 +41,7 @@ import sympy
 
 from ..core.conv import Conv
 from ..core.limits import check_kernel_weights
-from ..core.spec import SymdilError, require_int, validate_symbol_name
+from ..core.spec import SymdilError, plain_int, require_int, validate_symbol_name
 from ..core.symbols import indexed_symbol
 
 #: The composed operator is refused when an upper bound of its non-zeros (computed before
@@ -530,6 +530,7 @@ class Stack:
     def row(self, r: int) -> dict[int, Any]:
         """Row ``r`` of the composed matrix alone, without the product: the unit row vector
         carried down through the layers' rows (work ~ the row's cone), for elided printing."""
+        r = plain_int(r)
         if not isinstance(r, int) or isinstance(r, bool) or not 0 <= r < self.shape[0]:
             raise SymdilError(f"row must be an integer in [0, {self.shape[0]}), got {r!r}")
         if "_rows" in self.__dict__:

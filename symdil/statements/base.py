@@ -30,6 +30,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import sympy
 
+from ..core.errors import SymdilError
+
 Predicate = Callable[[Mapping[str, Any], "Evidence"], bool]
 
 
@@ -96,7 +98,12 @@ class Statement:
         object.__setattr__(self, "params", _freeze(dict(self.params)))
 
     def holds(self, evidence: Any) -> bool:
-        """True when the claim is true of ``evidence``'s rows (instance bindings substituted)."""
+        """True when the claim is true of ``evidence``'s rows (instance bindings substituted).
+        ``evidence`` is an ``Evidence`` (``evidence_of(op)``, or rows built by a reference)."""
+        # the evidence protocol (an Evidence, a stack's evidence): shapes and rows to read
+        if not (hasattr(evidence, "input_shape") and hasattr(evidence, "output_shape")):
+            raise SymdilError(f"holds needs an Evidence (symdil.statements.evidence_of(conv)), "
+                              f"got {type(evidence).__name__}")
         params = bind(self.params, getattr(evidence, "bindings", None) or {})
         return bool(KINDS[self.kind].predicate(params, evidence))
 

@@ -17,7 +17,15 @@ from ..core.conv import Conv
 from ..core.operator import axis_taps
 from ..core.spec import Axis
 from .base import Statement
-from .facts import Facts, _ceil_div, _clamped, _stand_in_size, _uncovered, structure_facts
+from .facts import (
+    Facts,
+    _ceil_div,
+    _clamped,
+    _first_between,
+    _stand_in_size,
+    _uncovered,
+    structure_facts,
+)
 
 M_SYMBOL = sympy.Symbol("m", integer=True, positive=True)
 LISTED = 4
@@ -41,21 +49,6 @@ def _offset_ranges(axis: Axis, lines: int, reach: int) -> dict[int, tuple[int, i
 
 def _nonzero_offsets(op: Conv, axis: Axis) -> list[int]:
     return [t for t in range(axis.kernel_size) if op.kernel[_tap(axis, t)] != 0]
-
-
-def _member(step: int, progressions: list[tuple[int, int]], extra: set[int]) -> Any:
-    """A membership test for the union of progressions (start, count) with ``step`` and extra."""
-
-    def member(c: int) -> bool:
-        if c in extra:
-            return True
-        for start, count in progressions:
-            q, rem = divmod(c - start, step)
-            if rem == 0 and 0 <= q < count:
-                return True
-        return False
-
-    return member
 
 
 # --------------------------------------------------------------------------------------------
@@ -89,14 +82,13 @@ def _untouched(op: Conv, facts: Facts) -> list[Statement]:
     s = axis.stride
     every = list(range(axis.kernel_size))
     reach_all, extra_all = _progressions(op, facts, every)
-    read = _member(s, reach_all, extra_all)
     unread = _uncovered(size, s, reach_all, extra_all)
     if axis.transposed:
         reach_nz, extra_nz = _progressions(op, facts, _nonzero_offsets(op, axis))
     else:  # border rows: what is left after folding and cancelling
         reach_nz, _ = _progressions(op, facts, _nonzero_offsets(op, axis))
         extra_nz = {c for row in facts.border_rows for c in row.entries}
-    zero_columns = _uncovered(size, s, reach_nz, extra_nz, listed=unread.count + LISTED)
+    zero_columns = _uncovered(size, s, reach_nz, extra_nz, listed=0)
     zero_weight = zero_columns.count - unread.count
     first_kind, second_kind = (("empty_outputs", "zero_weight_outputs") if axis.transposed
                                else ("unread_inputs", "zero_weight_inputs"))
@@ -104,7 +96,8 @@ def _untouched(op: Conv, facts: Facts) -> list[Statement]:
     if unread.count:
         out.append(Statement(first_kind, {"count": unread.count, "first": unread.first}))
     if zero_weight:
-        first = tuple(c for c in zero_columns.first if read(c))[:LISTED]
+        # read, but only by zero weights: in the union of all taps' reach, not the non-zero ones'
+        first = _first_between(s, (reach_all, extra_all), (reach_nz, extra_nz), LISTED)
         out.append(Statement(second_kind, {"count": zero_weight, "first": first}))
     return out
 

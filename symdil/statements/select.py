@@ -6,7 +6,6 @@ from __future__ import annotations
 from ..core.conv import Conv
 from ..core.spec import SymdilError
 from .base import Statement
-from .blocks import block_statements
 from .build import one_dimensional
 
 
@@ -16,4 +15,6 @@ def statements(op: Conv) -> list[Statement]:
         raise SymdilError(f"statements needs a symdil.Conv, got {type(op).__name__}")
     if op.ndim == 1 and op.in_channels == 1 and op.out_channels == 1:
         return one_dimensional(op)
+    from .blocks import block_statements  # N-D only: kept off a 1-D derivation's start-up
+
     return block_statements(op)
