@@ -5,7 +5,8 @@ seed, byte-identical documents) and turns each one into pre-printed LaTeX math f
 (``latex/handout*.tex.j2``, ``markdown/handout*.md.j2``); the templates hold layout and words only.
 Every answer is read from the exercise's answer data, which symdil computed from the operator, and
 ``render`` refuses to print a handout when an exercise's ``check()`` (an independent recomputation)
-fails.
+fails, or when its answer statement (``answer_<kind>``, ``symdil.handout.statements``: what the key
+says, with a predicate on the operator's rows) is false; the key phrases each answer from it.
 
 ``render(fmt, part)``: ``part="handout"`` is the students' sheet (with the answer key as a last
 section on its own page when ``solutions`` is set); ``part="solutions"`` is the answer key alone,
@@ -39,6 +40,7 @@ from .exercises import (
     worked_examples,
 )
 from .grading import graded_fields
+from .statements import answer_evidence, answer_statement
 
 FORMATS = ("latex", "markdown", "html", "moodle")
 PARTS = ("handout", "solutions")
@@ -259,7 +261,10 @@ def exercise_context(number: int, exercise: Exercise,
                   else None}
     return {"number": number, "kind": exercise.kind, "title": _TITLES[exercise.kind],
             "given": question.pop("given"), "asked": asked, "question": question,
-            "answer": answer, "fields": graded_fields(exercise), "figure": figure}
+            "answer": answer, "fields": graded_fields(exercise), "figure": figure,
+            # what the answer's phrased span names (symdil.render.phrasing): the exercise's
+            # answer statement, the handout's statement number - 1 (``Handout.statements``)
+            "statement": {"id": number - 1}}
 
 
 def _output_length(e: Exercise, printer: SymdilLatexPrinter) -> tuple[dict, dict, str]:
@@ -488,10 +493,18 @@ class Handout:
     def check(self) -> None:
         """Raise ``SymdilError`` unless every exercise's answer passes its independent check."""
         failed = [f"{number} ({exercise.kind})" for number, exercise in
-                  enumerate(self.exercises, start=1) if not exercise.check()]
+                  enumerate(self.exercises, start=1) if not exercise.check()
+                  or not answer_statement(exercise).holds(answer_evidence(exercise))]
         if failed:
             raise SymdilError(f"the answer of exercise {', '.join(failed)} failed its check; "
                               "the handout is not rendered with an unverified answer")
+
+    @property
+    def statements(self) -> list:
+        """The answer key's statements, one per exercise (``answer_<kind>``, see
+        ``symdil.handout.statements``), in exercise order: the key phrases exercise i's answer
+        from statement i - 1."""
+        return [answer_statement(exercise) for exercise in self.exercises]
 
     @property
     def command(self) -> str:
