@@ -9,7 +9,7 @@ import re
 
 import pytest
 import sympy
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from reference import Invalid, reference
 
@@ -225,8 +225,14 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+_ZERO_M = {"n": (2, 1), "K": (1, 1), "s": (2, 1), "d": (1, 1), "padding": (1, 0), "mode": "zeros",
+           "flip": False, "transposed": True, "output_padding": (0, 0), "c_in": 1, "c_out": 1,
+           "groups": 1, "values": None}
+
+
 @settings(max_examples=30, deadline=None)
 @given(configs(ndim=2))
+@example(_ZERO_M)  # no tap lands along axis 0: M is zero, its 1 x 2 grid still counted
 def test_document_sentences_state_the_counted_structure(cfg):
     """The numbers in the rendered sentences are the numbers counted in the dense matrix."""
     built = build(cfg)

@@ -192,6 +192,10 @@ def block_statements(op: Conv) -> list[Statement]:
             out.append(Statement("nonzero_blocks", {"axis": level.axis,
                                                     "count": level.nonzero_blocks}))
             out += _level_statements(op, level)
+    if not visible and facts.levels:
+        # M is zero: its own grid (axis 0) still counts its blocks, all of them zero
+        out.append(Statement("nonzero_blocks", {"axis": facts.levels[0].axis,
+                                                "count": facts.levels[0].nonzero_blocks}))
     if facts.channels is not None:
         info = facts.channels
         zero_kernel = _zero_kernel_blocks(op)
