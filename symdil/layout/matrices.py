@@ -300,10 +300,17 @@ def fitted_partitioned(cells: Sequence[Sequence[str]], row_lines: Sequence[int],
         return partitioned_array(cells, row_lines, col_lines)
     cols = max(len(line) for line in cells)
     boundaries = [k + 1 for k, lines in enumerate(col_lines) if lines] or [cols // 2]
-    cut = min(boundaries, key=lambda k: abs(2 * k - cols))
-    left, right = [line[:cut] for line in cells], [line[cut:] for line in cells]
     gap = min(gap, TIGHTEST_COLUMN_GAP)  # the broken form sets the tightest gap itself
-    if max(array_width(left, gap), array_width(right, gap) + 24.0) + 12.0 > width:
+
+    def widest(k: int) -> float:  # the wider line when broken before column k
+        return max(array_width([line[:k] for line in cells], gap),
+                   array_width([line[k:] for line in cells], gap) + 24.0)  # its \qquad
+
+    # the block line that makes the wider line narrowest (the second line starts indented,
+    # so the middle is not always best); nearest the middle on a tie
+    cut = min(boundaries, key=lambda k: (widest(k), abs(2 * k - cols)))
+    left, right = [line[:cut] for line in cells], [line[cut:] for line in cells]
+    if widest(cut) + 12.0 > width:
         return None
     first = partitioned_array(left, row_lines, col_lines[:cut - 1], right=".")
     second = partitioned_array(right, row_lines, col_lines[cut:], left=".")
