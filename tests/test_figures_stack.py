@@ -28,11 +28,11 @@ def _tree_edges(items):
             for kind, role, ids, _ in items if kind == "edge" and role == "dependency"}
 
 
-def check_tree(stack, at):
+def check_tree(stack, at, width=None):
     from symdil.figures import to_svg, to_tikz
     from symdil.figures.stack import stack_figure
 
-    drawn = stack_figure(stack, at)
+    drawn = stack_figure(stack, at, width)
     for items in (svg_items(to_svg(drawn)), tikz_items(to_tikz(drawn))):
         edges = _tree_edges(items)
         # walk the tree top down with the reference matrices of the layers
@@ -78,6 +78,22 @@ def test_wavenet_tree():
     assert leaves == set(range(16))
 
 
+def test_stack_figure_drawn_for_a_width():
+    # a handout's stack (level 3): 29 units wide drawn freely, its input row elided and its
+    # nodes closer together for the handout's 17 cm (17.9 units), the tree unchanged
+    from symdil.figures import stack_figure as in_points
+    from symdil.figures.stack import stack_figure
+    from symdil.figures.tikz import UNIT_POINTS
+
+    stack = _stack(24, [dict(kernel=3, stride=2, padding="same"), dict(kernel=3, padding="same"),
+                        dict(kernel=2, dilation=2, stride=2, padding="causal")])
+    assert stack_figure(stack).width > 25
+    assert stack_figure(stack, width=17.9).width <= 17.9
+    assert in_points(stack, width=17.9 * UNIT_POINTS).width <= 17.9
+    check_tree(stack, 5, 17.9)
+    check_tree(stack, 5, 8.0)  # nothing fits a column: the narrowest drawing, still right
+
+
 @st.composite
 def stacks(draw):
     count = draw(st.integers(1, 3))
@@ -90,8 +106,8 @@ def stacks(draw):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(stacks(), st.integers(0, 100))
-def test_stack_tree_matches_reference(spec, at):
+@given(stacks(), st.integers(0, 100), st.sampled_from([None, 8.0, 17.9]))
+def test_stack_tree_matches_reference(spec, at, width):
     from symdil import SymdilError
 
     n, layers = spec
@@ -101,7 +117,7 @@ def test_stack_tree_matches_reference(spec, at):
         return
     m = stack.layers[-1].axes[0].output_length
     try:
-        check_tree(stack, min(at, m - 1))
+        check_tree(stack, min(at, m - 1), width)  # elided or closer for a width: still right
     except SymdilError as error:
         assert "at most" in str(error)  # a tree too large to draw is refused, not drawn wrong
 

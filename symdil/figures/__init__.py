@@ -65,12 +65,13 @@ def guard_matrix_figure(op: Any, max_rows: Any, max_cols: Any) -> None:
     check_printed_cells(op.shape[0], op.shape[1], rows or default_rows, cols or default_cols)
 
 
-def stack_figure(stack: Any, at: int | None = None) -> Figure:
+def stack_figure(stack: Any, at: int | None = None, width: float | None = None) -> Figure:
     """The stack figure (layers as rows of nodes, the dependency tree of output ``at``, its
-    receptive field bracketed); see ``symdil.figures.stack``."""
+    receptive field bracketed); see ``symdil.figures.stack``.  ``width`` (points; None: no
+    limit): the input row is elided until the figure fits it, where the tree allows."""
     from .stack import stack_figure as draw
 
-    return draw(stack, at)
+    return draw(stack, at, None if width is None else width / UNIT_POINTS)
 
 
 def available_kinds(op: Any) -> tuple[str, ...]:

@@ -55,9 +55,37 @@ def _levels(stack: Any) -> list[tuple[int, int, int]]:
     return out
 
 
-def stack_figure(stack: Any, at: int | None = None) -> Figure:
-    """The stack figure of output ``at`` (default: the last output)."""
+#: The fewest input positions the input row is elided to when a width asks for a narrower figure
+#: (the tree's nodes and their neighbours are always drawn).
+MIN_INPUT_LIMIT = 8
+#: Distances between neighbouring positions tried, after eliding, for a tree wider than the line
+#: (the nodes, NODE wide, stay apart; the type keeps its size).
+SPACINGS = (0.85, 0.75)
+
+
+def stack_figure(stack: Any, at: int | None = None, width: float | None = None) -> Figure:
+    """The stack figure of output ``at`` (default: the last output).  ``width`` (cell units; None:
+    no limit): the input row is elided further (down to the tree's own positions) until the
+    figure fits it -- never scaled down; the narrowest drawing when none fits."""
     _refuse(stack)
+    drawn = _stack_figure(stack, at, INPUT_LIMIT, 1.0)
+    limit = min(INPUT_LIMIT, stack.input_shape[-1])
+    while width is not None and drawn.width > width and limit > MIN_INPUT_LIMIT:
+        limit -= 1
+        narrower = _stack_figure(stack, at, limit, 1.0)
+        if narrower.width < drawn.width:
+            drawn = narrower
+    for spacing in SPACINGS:  # a tree wider than the line: its nodes closer together
+        if width is None or drawn.width <= width:
+            break
+        drawn = min(drawn, _stack_figure(stack, at, limit, spacing), key=lambda f: f.width)
+    return drawn
+
+
+def _stack_figure(stack: Any, at: int | None, input_limit: int, spacing: float) -> Figure:
+    """The stack figure with at most ``input_limit`` input positions shown (the tree's own
+    positions and their neighbours are shown whatever the limit), ``spacing`` cell units
+    between neighbouring positions."""
     layers = stack.layers
     count = len(layers)
     m = layers[-1].axes[0].output_length
@@ -96,8 +124,10 @@ def stack_figure(stack: Any, at: int | None = None) -> Figure:
     region = stack.receptive_field_region(at)
     wanted = sorted({round(anchor(level, i)) for level in range(count + 1) for i in tree[level]}
                     | set(tree[0]))
-    wanted = [u for u in wanted if 0 <= u < n]
-    slots = visible_positions(n, wanted, INPUT_LIMIT)
+    if region is not None:  # the bracket's ends, however far the input row is elided
+        wanted += [min(max(end, 0), n - 1) for end in region]
+    wanted = sorted({u for u in wanted if 0 <= u < n})
+    slots = visible_positions(n, wanted, input_limit)
     slot_of = {u: k for k, u in enumerate(slots) if u is not MARKER}
 
     def x_of(position: float) -> float | None:
@@ -134,7 +164,6 @@ def stack_figure(stack: Any, at: int | None = None) -> Figure:
     cells: list[Cell] = []
     edges: list[Edge] = []
     notes: list[Note] = []
-    spacing = 1.0
     centre: dict[tuple[int, int], tuple[float, float]] = {}
     for level in range(count + 1):
         y = (count - level) * ROW
@@ -154,7 +183,7 @@ def stack_figure(stack: Any, at: int | None = None) -> Figure:
                 continue
             if not in_tree and level and abs(anchor(level, i) - round(anchor(level, i))) > 0:
                 continue
-            cx = x * spacing + 0.5
+            cx = (x + 0.5) * spacing
             centre[(level, i)] = (cx, y)
             ids = (("level", level), ("node", i)) + ((("tree", "yes"),) if in_tree else ())
             fill = ("focus" if level == count else tap_fill(0, 1, 1)) if in_tree else "plain"
@@ -181,7 +210,7 @@ def stack_figure(stack: Any, at: int | None = None) -> Figure:
         left, right = x_of(max(u, 0)), x_of(min(v, n - 1))
         if left is not None and right is not None:
             y = bottom + 0.75
-            x1, x2 = left * spacing + 0.2, right * spacing + 0.8
+            x1, x2 = (left + 0.5) * spacing - 0.3, (right + 0.5) * spacing + 0.3
             # a bracket: a line with end ticks, labelled with the region's length
             edges.append(Edge(x1, y, x2, y, "bracket", arrow=False, ids=(("from", u),
                                                                          ("to", v))))

@@ -230,11 +230,17 @@ def window_figure(op: Conv, at: Any = None, width: float | None = None) -> Figur
     outputs = [first] if first == second else [first, second]
     drawn = None
     if op.ndim == 1:
-        for limit in range(LIMIT_1D, MIN_LIMIT - 1, -1):
-            drawn = _window_1d(op, [o[0] for o in outputs], limit)
-            if width is None or drawn.width <= width:
-                return drawn
-        return drawn
+        narrowest = None
+        asked = None if at is None else plain_int(at[0] if isinstance(at, (tuple, list)) else at)
+        lone = [second] if asked == second[0] else [first]  # the output asked for, if any
+        for shown in (outputs, lone):  # two outputs, else one alone
+            for limit in range(LIMIT_1D, MIN_LIMIT - 1, -1):
+                drawn = _window_1d(op, [o[0] for o in shown], limit)
+                if width is None or drawn.width <= width:
+                    return drawn
+                if narrowest is None or drawn.width < narrowest.width:
+                    narrowest = drawn
+        return narrowest
     for single in (False, True):
         for limit in range(LIMIT_2D, MIN_LIMIT - 1, -1):
             drawn = _window_2d(op, outputs, limit, single)

@@ -13,6 +13,10 @@ from typing import Any
 from ..figures import available_kinds, figure, stack_figure, to_svg, to_tikz
 from ..figures.svg import inline_svg
 
+#: The handout's text width in points (templates/latex/handout.tex.j2: a4paper, margin=2cm);
+#: stack figures are drawn for it (the window and matrix figures for a column, as in papers).
+TEXT_WIDTH = (21.0 - 2 * 2.0) * 72.27 / 2.54
+
 #: Kinds whose answer is about the whole matrix: its picture, not one output's window.
 _MATRIX_KINDS = {"fill_matrix", "zero_diagonals", "transposed_shape", "block_structure",
                  "transposed_length", "which_parameters", "find_wrong_entry"}
@@ -24,7 +28,7 @@ def exercise_figure(exercise: Any) -> tuple[str, Any]:
     row = exercise.question.get("row")
     at = row if isinstance(row, int) and not isinstance(row, bool) else None
     if hasattr(op, "layers"):
-        return "stack", stack_figure(op, at)
+        return "stack", stack_figure(op, at, TEXT_WIDTH)
     kinds = available_kinds(op)
     if exercise.kind in _MATRIX_KINDS or "window" not in kinds:
         return "matrix", figure(op, "matrix")
