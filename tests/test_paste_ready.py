@@ -41,6 +41,16 @@ SNIPPETS = {
                   "1", "--format", "tikz"],
     "figures": ["derive", "--n", "6", "--kernel", "3", "--stride", "2", "--padding", "same",
                 "--figures"],
+    # the hostile review's list (seed and general above are two of it): long formulas, the
+    # flattened input vector of a 3-D input, long rational kernel values, a 4-layer stack table
+    "dilated_same_2d": ["derive", "--n", "5,5", "--kernel", "3,3", "--dilation", "2,1",
+                        "--padding", "same"],
+    "grouped_wide": ["derive", "--n", "6", "--kernel", "2", "--in-channels", "2",
+                     "--out-channels", "4", "--groups", "2"],
+    "cube": ["derive", "--n", "4,4,4", "--kernel", "2,2,2"],
+    "circular_values": ["derive", "--n", "12", "--kernel", "1/3,-22/7,1234567", "--padding",
+                        "5:5", "--padding-mode", "circular"],
+    "wavenet_32": ["stack", "--n", "32", "--wavenet", "4", "--format", "latex"],
 }
 _OVERFULL_RE = re.compile(r"Overfull \\hbox \(([0-9.]+)pt too wide\)")
 
