@@ -8,7 +8,7 @@ from .cells import ENTRY, FOREIGN, CellError, classify, raw_ref
 from .errors import ClaimParseError
 from .limits import check_size
 from .model import Claim, ClaimMatrix
-from .tex import clean, displays, find_objects, line_col
+from .tex import TRANSPOSE_MARK, clean, displays, find_objects, line_col
 
 _LABEL_RE = re.compile(r"((?:\\[A-Za-z]+\s*\{[^{}=]*\}|[A-Za-z{}\\]+)(?:\s*[_^]\s*(?:\{[^{}=]*\}|"
                        r"\{[^{}=]*\{[^{}=]*\}[^{}=]*\}|\w))*)\s*=\s*(?:\\left\s*[\[(.]\s*)?$")
@@ -65,8 +65,6 @@ def parse_claim(text: str, source: str = "<claim>", markdown: bool | None = None
     return Claim(source, tuple(matrices))
 
 
-_TRANSPOSE_MARK = (r"\s*\^\s*\{?\s*(?:T\b|\\top\b|\\intercal\b|\\mathsf\s*\{\s*T\s*\}"
-                   r"|\\mathrm\s*\{\s*T\s*\})")
 
 
 def _transposed_elsewhere(label: str, text: str) -> bool:
@@ -75,7 +73,7 @@ def _transposed_elsewhere(label: str, text: str) -> bool:
     if not label or not re.fullmatch(r"[A-Za-z]|\\(?:mathbf|bm|boldsymbol)\{[A-Za-z]\}|"
                                      r"\\[A-Za-z]+", label):
         return False
-    return re.search(r"(?<![A-Za-z\\])" + re.escape(label) + _TRANSPOSE_MARK, text) is not None
+    return re.search(r"(?<![A-Za-z\\])" + re.escape(label) + TRANSPOSE_MARK, text) is not None
 
 
 _ROW_END_RE = re.compile(r"\\\\(?:\s*\[[^\]\n]*\])?|\\cr(?![A-Za-z])")
