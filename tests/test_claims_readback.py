@@ -69,6 +69,9 @@ def test_matrix_output_reads_back_and_a_changed_entry_is_found(op, fmt):
                  if c.kind == "entry" and c.expr != 0), None)
     if cell is None:  # every visible entry is 0 (a sparse corner of an elided matrix)
         return
+    if all(c is cell or c.kind != "entry" or c.expr == 0
+           for row in claim.matrices[0].cells for c in row):
+        return  # [7 0] a = [k_0 a_0]: a numeric matrix states the kernel k_0 = 7, consistently
     start = _offset(text, cell.line, cell.column)
     assert text[start:start + len(cell.text)] == cell.text
     # a value the operator never holds: with whole-band elision an N-D row may show two separate

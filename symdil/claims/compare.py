@@ -234,6 +234,11 @@ def _check_objects(claim: Claim, op: Conv, convention: Convention,
                  if kind == "matrix"}
     numeric_inputs = {obj.display for obj, kind in zip(claim.matrices, kinds) if kind == "numeric"
                       and (obj.display, obj.side, obj.position - 1) in operators}
+    read_from: ClaimMatrix | None = None
+    if values is None:
+        read_from, read = _written_input(claim, kinds, operators, op)
+        if read_from is not None:
+            context.values = values = read
     reports: list = [None] * len(kinds)
     # operators first: a numeric matrix's kernel is then known to the columns that follow it
     order = sorted(range(len(kinds)), key=lambda i: kinds[i] != "matrix")
@@ -247,7 +252,34 @@ def _check_objects(claim: Claim, op: Conv, convention: Convention,
                     cell.expr == 0 for row in obj.cells for cell in row if cell.kind == ENTRY):
                 kind = "output"  # zeros after = with symbolic inputs: outputs that vanish
         reports[index] = _check_object(claim, obj, kind, context)
+        if obj is read_from:
+            reports[index] = replace(reports[index], detail=reports[index].detail + (
+                "; the input values are read from it (as --input-values would give them), "
+                "so the outputs written with them are checked"))
     return reports
+
+
+def _written_input(claim: Claim, kinds: list[str], operators: set, op: Conv):
+    """The numbers of the input column written right after the operator (``M [1, 1, 1, 1]^T =
+    …``), one per input, as ``--input-values`` would give them: (the column, its values), or
+    (None, None) when no such column is written or two of them disagree.  A column after a
+    transposed operator (``W^T g``) holds output-space values and is not taken."""
+    found: list = []
+    for obj, kind in zip(claim.matrices, kinds):
+        before = next((m for m in claim.matrices if (m.display, m.side, m.position) ==
+                       (obj.display, obj.side, obj.position - 1)), None)
+        if kind != "numeric" or before is None or obj.elided or \
+                (obj.display, obj.side, obj.position - 1) not in operators or \
+                before.transposed or before.named_transpose:
+            continue
+        cells = [cell for row in _grid(obj) for cell in row]
+        if len(cells) == op.shape[1] and all(cell.kind == ENTRY and cell.expr.is_number
+                                             for cell in cells) and \
+                all(len(row) == 1 for row in _grid(obj)):
+            found.append((obj, [cell.expr for cell in cells]))
+    if not found or any(values != found[0][1] for _, values in found):
+        return None, None
+    return found[0]
 
 
 def _lists_values(obj: ClaimMatrix, values: list) -> bool:
