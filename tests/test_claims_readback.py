@@ -139,3 +139,32 @@ def test_a_fitted_matrix_reads_back_and_a_wrong_entry_of_either_part_fails(op):
         line = text.index("&= ", text.index("y = M a:")) + 3
         broken = text[:line] + "2 " + text[line:]
         assert compare_claim(parse_claim(broken, "own.tex"), op).verdict == "FAIL"
+
+
+WHOLE = [Conv(6, 2, dilation=2), Conv(15, 2, dilation=2, padding=1, transposed=True),
+         Conv(5, 2, in_channels=2, out_channels=2), Conv((3, 4), (2, 2), dilation=(1, 2)),
+         Conv(30, 3, in_channels=2, out_channels=2), Conv(40, 3, dilation=3, padding="full")]
+
+
+@pytest.mark.parametrize("op", WHOLE, ids=repr)
+def test_a_whole_derivation_passes_verify_claim(op):
+    """Issue 18: a whole derivation written by symdil, read as ``verify --claim`` reads it, is
+    PASS -- its fitted matrices (broken at a column), its output lines, its equations continued
+    on a second line, and (square operator) the forward matrix C with M = C^T."""
+    text = derive(op)
+    result = compare_claim(parse_claim(text, "derive.tex"), op)
+    assert result.verdict == "PASS", result.detail
+
+
+def test_a_square_forward_matrix_named_transposed_is_checked_both_ways():
+    """C with ``M = C^{\\mathsf{T}}`` for a square operator: compared with the transpose (the
+    reading that agrees), and a wrong entry of C still fails."""
+    op = Conv(15, 2, dilation=2, padding=1, transposed=True)
+    text = derive(op)
+    start = text.index("C = ")
+    assert "the text writes C^T" in compare_claim(parse_claim(text, "derive.tex"), op).detail
+    row = text.index("0 & k_{1} & 0", start)
+    broken = text[:row] + "0 & k_{0} & 0" + text[row + len("0 & k_{1} & 0"):]
+    result = compare_claim(parse_claim(broken, "derive.tex"), op)
+    assert result.verdict == "FAIL" and any(m.claimed_latex == "k_{0}" and m.object.startswith("transpose")
+                                            for m in result.mismatches), result.detail

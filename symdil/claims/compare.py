@@ -396,6 +396,18 @@ _SKIP_REASONS = {
 
 
 def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) -> ObjectReport:
+    rows, cols = context.op.shape
+    if kind == "matrix" and obj.named_transpose and not obj.transposed and rows == cols:
+        # square: C with M = C^T elsewhere may be the operator or its transpose (the text may
+        # also write M^T g for the operator M itself); either reading that agrees passes
+        plain = _check_object(claim, replace(obj, named_transpose=False), kind, context)
+        if plain.status == "passed":
+            return plain
+        flipped = _check_object(claim, replace(obj, transposed=True), kind, context)
+        if flipped.status != "passed":  # wrong either way: the reading closer to the text
+            return plain if len(plain.mismatches) < len(flipped.mismatches) else flipped
+        return replace(flipped, detail=flipped.detail.replace(
+            "(it is marked ^T: compared", f"(the text writes {obj.label}^T: compared"))
     where = _where(claim, obj)
     label = f"object {obj.position}" + (f" of display {obj.display + 1}" if obj.display >= 0
                                         else "")
