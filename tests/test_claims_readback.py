@@ -143,7 +143,8 @@ def test_a_fitted_matrix_reads_back_and_a_wrong_entry_of_either_part_fails(op):
 
 WHOLE = [Conv(6, 2, dilation=2), Conv(15, 2, dilation=2, padding=1, transposed=True),
          Conv(5, 2, in_channels=2, out_channels=2), Conv((3, 4), (2, 2), dilation=(1, 2)),
-         Conv(30, 3, in_channels=2, out_channels=2), Conv(40, 3, dilation=3, padding="full")]
+         Conv(30, 3, in_channels=2, out_channels=2), Conv(40, 3, dilation=3, padding="full"),
+         Conv(14, 3, dilation=3, padding="same", padding_mode="replicate", out_channels=2)]
 
 
 @pytest.mark.parametrize("op", WHOLE, ids=repr)

@@ -15,7 +15,7 @@ from ..core.symbols import split_name
 from ..render.printer import sstr, sum_text
 from . import layouts, sketch
 from . import numeric as numeric_kernel
-from .cells import BLANK, ENTRY, Cell, RawRef, raw_ref
+from .cells import BLANK, ENTRY, Cell, CellError, RawRef, classify, raw_ref
 from .conventions import (
     INPUT,
     KERNEL,
@@ -337,6 +337,9 @@ def _classify(obj: ClaimMatrix, context: _Context) -> str:
     if entries and all(bare) and len(letters_used) == 1 and all(rs == [None] for rs in roles) \
             and not obj.elided and layouts.block_grid_dims(op) == shape != op.shape:
         return layouts.BLOCK_GRID  # M = [T_1 & T_2 & 0 \\ T_0 & T_1 & T_2 …]
+    if entries and all(bare) and letters_used and all(rs == [None] for rs in roles) and \
+            letters_used == {raw_ref(e).letter for e in _label_refs(obj.label)}:
+        return "own blocks"  # M = [M^{(0,0)} \\ M^{(1,0)}]: the channel blocks of M
     if entries and all(bare) and all(rs == [INPUT] for rs in roles):
         if width == 1:
             return "input"
@@ -392,7 +395,21 @@ _SKIP_REASONS = {
                       "input's grid nor the data matrix of windows)",
     "reshaped output": "a reshaped output (its cells are outputs, in a shape that is not the "
                        "output's grid)",
+    "own blocks": "a matrix of blocks named after itself (M = [M^{(0,0)} … ]), each block "
+                  "written elsewhere",
 }
+
+
+def _label_refs(label: str) -> list:
+    """The indexed symbol a label names (``M`` -> [M]), or [] when it names none."""
+    if not label:
+        return []
+    try:
+        cell = classify(label, 1, 1)
+    except CellError:
+        return []
+    ref = raw_ref(cell.expr) if cell.kind == ENTRY else None
+    return [cell.expr] if ref is not None else []
 
 
 def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) -> ObjectReport:
