@@ -157,6 +157,19 @@ def test_a_whole_derivation_passes_verify_claim(op):
     assert result.verdict == "PASS", result.detail
 
 
+@pytest.mark.parametrize("width", ["200pt", "column", "page"])
+def test_a_sketched_forward_matrix_named_transposed_passes_at_every_width(width):
+    """A transposed convolution's C (16×34), sketched so its shape does not tell it from M: read
+    as M's transpose because the text writes M = C^T; a wrong tap in C still fails."""
+    op = Conv(16, 4, transposed=True, stride=2)
+    text = derive(op, width=width)
+    assert compare_claim(parse_claim(text, "derive.tex"), op).verdict == "PASS"
+    row = text.index("k_{0} & k_{1} & k_{2} & k_{3}", text.index("C = "))
+    broken = text[:row] + "k_{0} & k_{2} & k_{1} & k_{3}" + text[row + 29:]
+    result = compare_claim(parse_claim(broken, "derive.tex"), op)
+    assert result.verdict == "FAIL" and result.mismatches[0].object.startswith("transpose")
+
+
 def test_a_square_forward_matrix_named_transposed_is_checked_both_ways():
     """C with ``M = C^{\\mathsf{T}}`` for a square operator: compared with the transpose (the
     reading that agrees), and a wrong entry of C still fails."""

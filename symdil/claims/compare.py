@@ -414,9 +414,11 @@ def _label_refs(label: str) -> list:
 
 def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) -> ObjectReport:
     rows, cols = context.op.shape
-    if kind == "matrix" and obj.named_transpose and not obj.transposed and rows == cols:
-        # square: C with M = C^T elsewhere may be the operator or its transpose (the text may
-        # also write M^T g for the operator M itself); either reading that agrees passes
+    if kind == "matrix" and obj.named_transpose and not obj.transposed and (
+            rows == cols or obj.elided):
+        # square or sketched (the shape does not tell): C with M = C^T elsewhere may be the
+        # operator or its transpose (the text may also write M^T g for the operator M itself);
+        # either reading that agrees passes
         plain = _check_object(claim, replace(obj, named_transpose=False), kind, context)
         if plain.status == "passed":
             return plain
