@@ -48,11 +48,13 @@ def cases(folder: Path) -> list[tuple[str, list[str], list[str]]]:
     """(label, small arguments, large arguments); ``{n}`` is replaced by the size."""
     out: list[tuple[str, list[str], list[str]]] = []
 
-    def add(label: str, args: list[str], small: str = SMALL, large: str = LARGE) -> None:
-        def fill(size: str) -> list[str]:
-            return [a.replace("{n}", size).replace("{dir}", str(folder)) for a in args]
+    def add(label: str, args: list[str], small: str = SMALL, large: str = LARGE,
+            gaps: tuple[str, str] = ("1", "1")) -> None:
+        def fill(size: str, gap: str) -> list[str]:
+            return [a.replace("{n}", size).replace("{d}", gap).replace("{dir}", str(folder))
+                    for a in args]
 
-        out.append((label, fill(small), fill(large)))
+        out.append((label, fill(small, gaps[0]), fill(large, gaps[1])))
 
     base = ["--n", "{n}", "--kernel", "3", "--dilation", "2"]
     for mode in MODES:
@@ -68,6 +70,19 @@ def cases(folder: Path) -> list[tuple[str, list[str], list[str]]]:
     add("derive --stride 1000", ["derive", "--n", "{n}", "--kernel", "3", "--stride", "1000"])
     add("derive --transposed --stride 3", ["derive", "--n", "{n}", "--kernel", "3",
                                            "--stride", "3", "--transposed"])
+    # taps far apart (issue 22's review): a row's band spans (K - 1) d + 1 columns, K of them
+    # non-zero; d = 5 at n = 16, d = 10^6 and 10^9 at n = 10^12, d = 10^3 per axis in 2-D
+    wide = ["--n", "{n}", "--kernel", "3", "--dilation", "{d}"]
+    for gap in (str(10**6), str(10**9)):
+        for command in (["matrix"], ["derive"], ["figure", "--kind", "matrix"]):
+            add(f"{' '.join(command)} --dilation {gap}", [*command, *wide], gaps=("5", gap))
+    add("matrix 2-D --dilation 1000,1000 (16^2 / 3000^2)",
+        ["matrix", "--n", "{n},{n}", "--kernel", "3,3", "--dilation", "{d},{d}"], SMALL, "3000",
+        ("5", "1000"))
+    add("stack --wavenet 10", ["stack", "--n", "{n}", "--wavenet", "10"], "2048", LARGE)
+    add("stack --dilations 1,2 / 10^6,2*10^6", ["stack", "--n", "{n}", "--kernel", "3",
+                                               "--dilations", "{d}"],
+        gaps=("1,2", "1000000,2000000"))
     add("verify (guard)", ["verify", *base])
     add("derive --verify (guard)", ["derive", *base, "--verify"])
     add("matrix 3-D (16^3 / 10^4 per axis)", ["matrix", "--n", "{n},{n},{n}", "--kernel",

@@ -180,3 +180,20 @@ def test_the_reported_cases() -> None:
     transposed = Conv(5, 1, stride=2, transposed=True)  # 9 x 5
     assert transposed.shape == (9, 5)
     assert MARKER not in matrix_layout(transposed, 8, 10).rows
+
+
+def test_wide_gaps_between_taps_show_true_entries() -> None:
+    """Issue 22's review: taps 10^9 apart (small stand-ins here, the same path): every visible
+    entry equals the reference, the limits hold and no visible row is zero by elision."""
+    for n, K, d, s in [(300, 3, 100, 1), (301, 3, 100, 7), (400, 4, 50, 1), (120, 2, 100, 3)]:
+        op = Conv(n=n, kernel=K, dilation=d, stride=s)
+        dense = reference(n=n, kernel=K, dilation=d, stride=s).matrix
+        layout = matrix_layout(op, 16, 16)
+        assert len(layout.rows) <= 16 and len(layout.cols) <= 16
+        _stretches(list(layout.rows), len(dense))
+        _stretches(list(layout.cols), n)
+        shown = [c for c in layout.cols if c is not MARKER]
+        for r in (r for r in layout.rows if r is not MARKER):
+            entries = layout.entries["full"][r]
+            assert all(sympy.expand(entries.get(c, 0) - dense[r][c]) == 0 for c in range(n))
+            assert any(dense[r][c] != 0 for c in shown), (r, layout.cols)

@@ -118,3 +118,77 @@ def test_wide_borders_are_refused_before_the_work(options: list[str]) -> None:
     result = run_bounded("derive", "--n", TERA, "--kernel", "3", *options)
     assert_answer_or_refusal(result)
     assert result.returncode == 2 and "border entries" in result.stderr
+
+
+# --- hostile review (issue 22): dilations with huge gaps between taps, 2-D, build errors -------
+
+WIDE_DILATION_1D = [
+    ["matrix", "--n", TERA, "--kernel", "3", "--dilation", str(10**9)],
+    ["matrix", "--n", TERA, "--kernel", "3", "--dilation", str(10**5)],
+    ["matrix", "--n", TERA, "--kernel", "3", "--dilation", str(10**6), "-f", "latex"],
+    ["matrix", "--n", TERA, "--kernel", "3", "--dilation", str(10**9), "-f", "html"],
+    ["matrix", "--n", str(3 * 10**6), "--kernel", "3", "--dilation", str(10**6)],
+    ["derive", "--n", TERA, "--kernel", "3", "--dilation", str(10**11), "--stride", "99999",
+     "--format", "markdown"],
+    ["derive", "--n", TERA, "--kernel", "3", "--dilation", str(10**5)],
+    ["derive", "--n", TERA, "--kernel", "3", "--dilation", str(10**6)],
+    ["figure", "--kind", "matrix", "--n", TERA, "--kernel", "3", "--dilation", str(10**5)],
+    ["figure", "--kind", "matrix", "--n", TERA, "--kernel", "3", "--dilation", str(10**6)],
+    ["matrix", "--n", TERA, "--kernel", "3", "--dilation", str(10**5), "--max-rows", "3",
+     "--max-cols", str(10**6)],
+]
+
+WIDE_DILATION_2D = [
+    ["matrix", "--n", "100000,100000", "--kernel", "3,3", "--dilation", "10000,10000"],
+    ["matrix", "--n", "3000,3000", "--kernel", "3,3", "--dilation", "1000,1000"],
+    ["matrix", "--n", "3000,3000", "--kernel", "3,3", "--dilation", "1000,1000", "-f", "latex"],
+    ["derive", "--n", "3000,3000", "--kernel", "3,3", "--dilation", "1000,1000"],
+    ["figure", "--kind", "matrix", "--n", "3000,3000", "--kernel", "3,3", "--dilation",
+     "1000,1000"],
+]
+
+
+@pytest.mark.parametrize("args", WIDE_DILATION_1D + WIDE_DILATION_2D,
+                         ids=lambda args: " ".join(args)[:70])
+def test_wide_dilations_answer_or_refuse(args: list[str]) -> None:
+    # the band of a row spans (K - 1) d + 1 columns with K non-zeros: listing the span took
+    # 13.6 GB at d = 10^9 and > 60 s at d = 10^6; what is shown must cost what the taps cost
+    assert_answer_or_refusal(run_bounded(*args))
+
+
+def test_wide_dilation_matrix_shows_the_true_last_row() -> None:
+    result = run_bounded("matrix", "--n", str(3 * 10**6), "--kernel", "3", "--dilation",
+                         str(10**6))
+    assert result.returncode == 0, result.stderr[-2000:]
+    # m = n - (K - 1) d = 1,000,000 outputs; the last reads a_999999, a_1999999, a_2999999
+    assert "y_999999 = k_0*a_999999 + k_1*a_1999999 + k_2*a_2999999" in result.stdout
+    assert "y_1000000 " not in result.stdout
+
+
+def test_wide_dilation_in_a_build_is_bounded(tmp_path) -> None:
+    (tmp_path / "wide.toml").write_text(
+        f'[[derivation]]\nname = "wide"\nn = {TERA}\nkernel = 3\ndilation = 1000000\n'
+        'formats = ["latex", "markdown", "html"]\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "symdil", "build", "wide.toml", "--no-pdf", "-O", "out"],
+        capture_output=True, text=True, timeout=TIMEOUT, cwd=tmp_path,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP)),
+        env={**os.environ, "PYTHONPATH": ROOT})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "out" / "wide.tex").exists()
+
+
+def test_every_line_of_a_build_error_is_an_error_line(tmp_path) -> None:
+    # a build file with several problems printed the second and later ones without "Error:"
+    (tmp_path / "b1.toml").write_text(
+        '[[derivation]]\nname = "a"\nn = 5\nkernel = "3"\n\n'
+        '[[derivation]]\nname = "b"\nn = "x\\u0000"\nkernel = 3\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "symdil", "build", "b1.toml", "--no-pdf"], capture_output=True,
+        text=True, timeout=TIMEOUT, cwd=tmp_path, env={**os.environ, "PYTHONPATH": ROOT})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2, result.stderr
+    assert all(line.startswith("Error: b1.toml: derivation[") for line in lines), result.stderr
+    assert "'n' must be" in lines[1] and "x\\u0000" in lines[1]
+    assert not (tmp_path / "output").exists()  # nothing half-written

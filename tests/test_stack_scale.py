@@ -78,6 +78,10 @@ def test_wavenet4_at_10_to_12_in_a_build(tmp_path) -> None:
     ("--n", "16", "--wavenet", "2", "--in-channels", "100000"),
     ("--n", "16", "--wavenet", "2", "--in-channels", "1000000"),
     ("--n", BIG, "-l", "k=3 s=2 transposed"),
+    # issue 22's review: the border rows were found by scanning rows (_border_indices)
+    ("--n", BIG, "--wavenet", "10"),
+    ("--n", "4096", "--wavenet", "20"),
+    ("--n", BIG, "--dilations", "1000000,2000000", "--kernel", "3"),
 ])
 @pytest.mark.parametrize("fmt", ["text", "latex"])
 def test_sizes_answer_or_refuse_in_one_line(args, fmt) -> None:

@@ -20,12 +20,15 @@ from ..core.errors import SymdilError
 def user_errors() -> Iterator[None]:
     """Turn invalid input into ``Error: <message>`` on stderr and exit status 2.
 
-    Besides ``SymdilError``: integers too long to convert (Python refuses more than 4,300
-    digits) and nesting too deep to process are invalid input too, never a traceback."""
+    A message of several problems (a build file's) is several lines, each ``Error: ...``, so
+    that no line of the report reads as output.  Besides ``SymdilError``: integers too long to
+    convert (Python refuses more than 4,300 digits) and nesting too deep to process are invalid
+    input too, never a traceback."""
     try:
         yield
     except SymdilError as error:
-        typer.echo(f"Error: {error}", err=True)
+        for line in str(error).splitlines() or [""]:
+            typer.echo(f"Error: {line}", err=True)
         raise typer.Exit(2) from None
     except RecursionError:
         typer.echo("Error: the input is nested too deeply to process", err=True)
