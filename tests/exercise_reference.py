@@ -136,7 +136,8 @@ def reference_answers(kind: str, q: dict, op: Any = None) -> list[Any]:
         out_h, out_w = ref.output_shape[1:]
         blocks = {(r // out_w, c // w) for r, row in enumerate(ref.matrix)
                   for c, v in enumerate(row) if v != 0}
-        return [out_h, h, out_w, w, len(blocks)]
+        # (b) asks on which block diagonals J - I the non-zero blocks lie: graded too
+        return [out_h, h, out_w, w, len(blocks), tuple(sorted({j - i for i, j in blocks}))]
     if kind == "numeric_output":
         ref = reference(q["n"], q["kernel_size"], q["stride"], q["dilation"],
                         tuple(q["padding"]), in_channels=q["channels"],

@@ -74,7 +74,7 @@ def test_sentences_parse_with_katex(records) -> None:
 def test_typeset_examples() -> None:
     report = verify(Conv(12, 3, stride=2, dilation=2, padding="same"))
     latex = {check.name: check.detail_latex for check in report.checks}
-    assert r"$y_i = \sum_t k_t \tilde a_{si+dt}$" in latex["definition"]
+    assert r"$y_i = \sum_t k_t \tilde a_{si+dt-p_{\mathrm{before}}}$" in latex["definition"]
     assert "$d(K-1)+1 = 5$" in latex["dilation_identity"]
     assert "rows $0, 2, \\dots, 10$" in latex["stride_identity"]
     assert r"$\lceil n/s \rceil = 6$" in latex["padding_split"]

@@ -123,8 +123,13 @@ def test_verify_index_base(tmp_path):
 def test_verify_input_values(tmp_path):
     claim = str(CORPUS / "24_numeric_without_values.tex")
     base = ["verify", "--n", "3", "--kernel", "2", "--transposed", "--claim", claim, "-f", "json"]
+    # without --input-values the numbers of the input column are read, and the outputs checked
     without = json.loads(runner.invoke(app, base).stdout)["checks"][-1]["detail"]
-    assert "cannot be checked without the input values" in without
+    assert "the input values are read from it" in without and "4×1 output vector" in without
+    text = Path(claim).read_text(encoding="utf-8").replace("3 k_1 \\end", "2 k_1 \\end")
+    (tmp_path / "wrong.tex").write_text(text, encoding="utf-8")
+    planted = runner.invoke(app, [*base[:-3], str(tmp_path / "wrong.tex"), "-f", "json"])
+    assert planted.exit_code == 1, planted.output
     good = runner.invoke(app, [*base, "--input-values", "2,-1,3"])
     assert good.exit_code == 0, good.output
     detail = json.loads(good.stdout)["checks"][-1]["detail"]

@@ -393,7 +393,8 @@ def test_no_two_taps_of_a_kernel_share_a_colour(kernel):
 
 
 def test_a_3x3_kernel_has_nine_colours_in_cells_and_legend():
-    op = Conv((5, 5), (3, 3), stride=(2, 2), padding=1)
+    # no padding: row 0 reads all nine taps within 13 columns, so the printed layout shows them
+    op = Conv((5, 5), (3, 3), stride=(2, 2), padding=0)
     svg = to_svg(figure(op, "matrix", width=None))
     root = ET.fromstring(svg)
     fills: dict[int, set] = {}

@@ -63,7 +63,7 @@ def test_text_format_is_a_table_with_one_row_per_check() -> None:
         assert name in result.stdout
     assert result.stdout.count("PASS") == len(INSTANCE_CHECKS)
     assert "all checks passed" in result.stdout
-    assert "x~[s*i+d*t]" in result.stdout  # evidence printed verbatim, not eaten as markup
+    assert "a~[s*i+d*t-p_before]" in result.stdout  # evidence printed verbatim, not eaten as markup
 
 
 def test_general_case_for_symbolic_n() -> None:

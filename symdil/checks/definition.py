@@ -202,25 +202,43 @@ def check_definition(op: Conv, matrix: Any = None, output: Sequence[Any] | None 
     if problems:
         return CheckResult(NAME, False, "; ".join(problems))
     m = len(rows)
-    per_axis = ", per axis" if op.ndim > 1 else ""
-    if op.transposed:
-        kind = f"scatter out[s*i+d*t-p] += k_t a_i{per_axis}"
-        kind_latex = (r"the scatter $y_{si+dt-p} \mathrel{+}= k_t a_i$"
-                      + (" along each axis" if op.ndim > 1 else ""))
-    else:
-        kind = f"y_i = sum_t k_t x~[s*i+d*t] over the padded input{per_axis}"
-        kind_latex = (r"$y_i = \sum_t k_t \tilde a_{si+dt}$ over the padded input $\tilde a$"
-                      + (" along each axis" if op.ndim > 1 else ""))
+    kind, kind_latex = formula(op)
     if output is not None:
-        text = (f"{m} outputs: matrix*input = output = defining sum ({kind}), exact, "
+        text = (f"{m} outputs: matrix*input = output = {kind}, exact, "
                 f"coefficient by coefficient")
-        latex = (f"All ${num(m)}$ outputs satisfy $M a = y$ and equal the defining sum "
-                 f"{kind_latex}, exactly, coefficient by coefficient.")
+        latex = (f"All ${num(m)}$ outputs satisfy $M a = y$ and equal {kind_latex}, exactly, "
+                 "coefficient by coefficient.")
     else:
-        text = (f"{m} rows of the matrix = defining sum ({kind}), exact, coefficient by "
+        text = (f"{m} rows of the matrix = {kind}, exact, coefficient by "
                 f"coefficient; the output vector (one SymPy sum per row) was not built: "
                 f"{nonzeros:,} non-zeros > {OUTPUT_CHECK_LIMIT:,}, and documents print y_i from "
                 "these rows")
-        latex = (f"All ${num(m)}$ rows of $M$ equal the defining sum {kind_latex}, exactly, "
-                 f"coefficient by coefficient (documents print $y_i$ from these rows).")
+        latex = (f"All ${num(m)}$ rows of $M$ equal {kind_latex}, exactly, coefficient by "
+                 "coefficient (documents print $y_i$ from these rows).")
     return CheckResult(NAME, True, text, detail_latex=latex)
+
+
+def formula(op: Conv) -> tuple[str, str]:
+    """The defining sum the check compares with, as the document's section 1 writes it (text,
+    LaTeX): forward ``y_i = sum_t k_t a~[s*i + d*t - p_before]`` over the padded input indexed
+    from ``-p_before``; transposed, the sums the scatter ``y[s*j + d*t - p] += k_t a_j``
+    collects.  Flip reverses the tap (``k_{K-1-t}``); N-D reads it along each axis, channels
+    sum it over the input channels each output channel is connected to."""
+    tap = tap_latex = "k_{K-1-t}" if op.flip else "k_t"
+    if op.transposed:
+        text = f"the sums collected by the scatter y[s*j+d*t-p] += {tap} a_j"
+        latex = (r"the sums collected by the scatter $y_{sj+dt-p} \mathrel{+}= "
+                 f"{tap_latex} a_j$ over $j$ and $t$")
+    else:
+        text = (f"the defining sum y_i = sum_t {tap} a~[s*i+d*t-p_before] over the padded "
+                "input a~ (indexed from -p_before)")
+        latex = (r"the defining sum $y_i = \sum_t " + tap_latex
+                 + r" \tilde a_{si+dt-p_{\mathrm{before}}}$ over the padded input $\tilde a$ "
+                 r"(indexed from $-p_{\mathrm{before}}$)")
+    if op.ndim > 1:
+        text += ", along each axis"
+        latex += ", along each axis"
+    if op.in_channels > 1 or op.out_channels > 1:
+        text += ", summed over the input channels each output channel is connected to"
+        latex += ", summed over the input channels each output channel is connected to"
+    return text, latex

@@ -15,7 +15,7 @@ from ..core.symbols import split_name
 from ..render.printer import sstr, sum_text
 from . import layouts, sketch
 from . import numeric as numeric_kernel
-from .cells import BLANK, ENTRY, Cell, RawRef, raw_ref
+from .cells import BLANK, ENTRY, Cell, CellError, RawRef, classify, raw_ref
 from .conventions import (
     INPUT,
     KERNEL,
@@ -234,6 +234,11 @@ def _check_objects(claim: Claim, op: Conv, convention: Convention,
                  if kind == "matrix"}
     numeric_inputs = {obj.display for obj, kind in zip(claim.matrices, kinds) if kind == "numeric"
                       and (obj.display, obj.side, obj.position - 1) in operators}
+    read_from: ClaimMatrix | None = None
+    if values is None:
+        read_from, read = _written_input(claim, kinds, operators, op)
+        if read_from is not None:
+            context.values = values = read
     reports: list = [None] * len(kinds)
     # operators first: a numeric matrix's kernel is then known to the columns that follow it
     order = sorted(range(len(kinds)), key=lambda i: kinds[i] != "matrix")
@@ -247,7 +252,34 @@ def _check_objects(claim: Claim, op: Conv, convention: Convention,
                     cell.expr == 0 for row in obj.cells for cell in row if cell.kind == ENTRY):
                 kind = "output"  # zeros after = with symbolic inputs: outputs that vanish
         reports[index] = _check_object(claim, obj, kind, context)
+        if obj is read_from:
+            reports[index] = replace(reports[index], detail=reports[index].detail + (
+                "; the input values are read from it (as --input-values would give them), "
+                "so the outputs written with them are checked"))
     return reports
+
+
+def _written_input(claim: Claim, kinds: list[str], operators: set, op: Conv):
+    """The numbers of the input column written right after the operator (``M [1, 1, 1, 1]^T =
+    …``), one per input, as ``--input-values`` would give them: (the column, its values), or
+    (None, None) when no such column is written or two of them disagree.  A column after a
+    transposed operator (``W^T g``) holds output-space values and is not taken."""
+    found: list = []
+    for obj, kind in zip(claim.matrices, kinds):
+        before = next((m for m in claim.matrices if (m.display, m.side, m.position) ==
+                       (obj.display, obj.side, obj.position - 1)), None)
+        if kind != "numeric" or before is None or obj.elided or \
+                (obj.display, obj.side, obj.position - 1) not in operators or \
+                before.transposed or before.named_transpose:
+            continue
+        cells = [cell for row in _grid(obj) for cell in row]
+        if len(cells) == op.shape[1] and all(cell.kind == ENTRY and cell.expr.is_number
+                                             for cell in cells) and \
+                all(len(row) == 1 for row in _grid(obj)):
+            found.append((obj, [cell.expr for cell in cells]))
+    if not found or any(values != found[0][1] for _, values in found):
+        return None, None
+    return found[0]
 
 
 def _lists_values(obj: ClaimMatrix, values: list) -> bool:
@@ -305,6 +337,9 @@ def _classify(obj: ClaimMatrix, context: _Context) -> str:
     if entries and all(bare) and len(letters_used) == 1 and all(rs == [None] for rs in roles) \
             and not obj.elided and layouts.block_grid_dims(op) == shape != op.shape:
         return layouts.BLOCK_GRID  # M = [T_1 & T_2 & 0 \\ T_0 & T_1 & T_2 …]
+    if entries and all(bare) and letters_used and all(rs == [None] for rs in roles) and \
+            letters_used == {raw_ref(e).letter for e in _label_refs(obj.label)}:
+        return "own blocks"  # M = [M^{(0,0)} \\ M^{(1,0)}]: the channel blocks of M
     if entries and all(bare) and all(rs == [INPUT] for rs in roles):
         if width == 1:
             return "input"
@@ -360,10 +395,38 @@ _SKIP_REASONS = {
                       "input's grid nor the data matrix of windows)",
     "reshaped output": "a reshaped output (its cells are outputs, in a shape that is not the "
                        "output's grid)",
+    "own blocks": "a matrix of blocks named after itself (M = [M^{(0,0)} … ]), each block "
+                  "written elsewhere",
 }
 
 
+def _label_refs(label: str) -> list:
+    """The indexed symbol a label names (``M`` -> [M]), or [] when it names none."""
+    if not label:
+        return []
+    try:
+        cell = classify(label, 1, 1)
+    except CellError:
+        return []
+    ref = raw_ref(cell.expr) if cell.kind == ENTRY else None
+    return [cell.expr] if ref is not None else []
+
+
 def _check_object(claim: Claim, obj: ClaimMatrix, kind: str, context: _Context) -> ObjectReport:
+    rows, cols = context.op.shape
+    if kind == "matrix" and obj.named_transpose and not obj.transposed and (
+            rows == cols or obj.elided):
+        # square or sketched (the shape does not tell): C with M = C^T elsewhere may be the
+        # operator or its transpose (the text may also write M^T g for the operator M itself);
+        # either reading that agrees passes
+        plain = _check_object(claim, replace(obj, named_transpose=False), kind, context)
+        if plain.status == "passed":
+            return plain
+        flipped = _check_object(claim, replace(obj, transposed=True), kind, context)
+        if flipped.status != "passed":  # wrong either way: the reading closer to the text
+            return plain if len(plain.mismatches) < len(flipped.mismatches) else flipped
+        return replace(flipped, detail=flipped.detail.replace(
+            "(it is marked ^T: compared", f"(the text writes {obj.label}^T: compared"))
     where = _where(claim, obj)
     label = f"object {obj.position}" + (f" of display {obj.display + 1}" if obj.display >= 0
                                         else "")

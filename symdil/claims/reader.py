@@ -8,7 +8,7 @@ from .cells import ENTRY, FOREIGN, CellError, classify, raw_ref
 from .errors import ClaimParseError
 from .limits import check_size
 from .model import Claim, ClaimMatrix
-from .tex import clean, displays, find_objects, line_col
+from .tex import TRANSPOSE_MARK, Span, clean, displays, find_objects, line_col
 
 _LABEL_RE = re.compile(r"((?:\\[A-Za-z]+\s*\{[^{}=]*\}|[A-Za-z{}\\]+)(?:\s*[_^]\s*(?:\{[^{}=]*\}|"
                        r"\{[^{}=]*\{[^{}=]*\}[^{}=]*\}|\w))*)\s*=\s*(?:\\left\s*[\[(.]\s*)?$")
@@ -54,10 +54,16 @@ def parse_claim(text: str, source: str = "<claim>", markdown: bool | None = None
                                     counters[display], side, obj.transposed, note, obj.error,
                                     obj.start, label,
                                     named_transpose=_transposed_elsewhere(label, outside_text)))
-    with_objects = {m.display for m in matrices}
+    last_end = {}
+    for obj in raw_objects:
+        display = next((i for i, s in enumerate(spans) if s.start <= obj.start < s.end), -1)
+        last_end[display] = max(last_end.get(display, 0), obj.end)
     for index, span in enumerate(spans):
-        if index not in with_objects and not span.inline:  # $n = 4$ in prose: no claim
-            matrices += _equations(text, cleaned, span, index, source)
+        if span.inline and index not in last_end:  # $n = 4$ in prose: no claim
+            continue
+        # after a display's last matrix: ``y = M a: \\ y_0 &= …`` (one line per output)
+        after = Span(max(span.start, last_end.get(index, span.start)), span.end)
+        matrices += _equations(text, cleaned, after, index, source, counters.get(index, 0))
     if not matrices and strict:
         raise ClaimParseError(f"{source}:1:1: no matrix environment found (expected bmatrix, "
                               "pmatrix, Bmatrix, vmatrix, matrix, smallmatrix, array or plain "
@@ -65,8 +71,6 @@ def parse_claim(text: str, source: str = "<claim>", markdown: bool | None = None
     return Claim(source, tuple(matrices))
 
 
-_TRANSPOSE_MARK = (r"\s*\^\s*\{?\s*(?:T\b|\\top\b|\\intercal\b|\\mathsf\s*\{\s*T\s*\}"
-                   r"|\\mathrm\s*\{\s*T\s*\})")
 
 
 def _transposed_elsewhere(label: str, text: str) -> bool:
@@ -75,9 +79,11 @@ def _transposed_elsewhere(label: str, text: str) -> bool:
     if not label or not re.fullmatch(r"[A-Za-z]|\\(?:mathbf|bm|boldsymbol)\{[A-Za-z]\}|"
                                      r"\\[A-Za-z]+", label):
         return False
-    return re.search(r"(?<![A-Za-z\\])" + re.escape(label) + _TRANSPOSE_MARK, text) is not None
+    return re.search(r"(?<![A-Za-z\\])" + re.escape(label) + TRANSPOSE_MARK, text) is not None
 
 
+_INNER_ENV_RE = re.compile(r"\\(?:begin|end)\s*\{(?:aligned|split|gathered|alignedat)\}"
+                           r"(?:\s*\{\d+\})?")
 _ROW_END_RE = re.compile(r"\\\\(?:\s*\[[^\]\n]*\])?|\\cr(?![A-Za-z])")
 _CONCRETE_INDEX_RE = re.compile(r"[0-9]+|[0-9nmNM+\- ]*[nmNM][0-9nmNM+\- ]*")
 
@@ -98,19 +104,31 @@ def _top_level_split(text: str, start: int, separators: str) -> list[tuple[int, 
     return pieces
 
 
-def _equations(text: str, cleaned: str, span, display: int, source: str) -> list[ClaimMatrix]:
-    """Equations ``y_2 = k_0 a_2 + k_1 a_4`` of a display without matrices: a left-hand side
-    that is one indexed symbol with concrete indices, right-hand sides that read as entries.
-    Anything else (``y_i = \\sum_t …``, ``m = 4``) is not an equation about one output."""
+def _equations(text: str, cleaned: str, span, display: int, source: str,
+               objects: int = 0) -> list[ClaimMatrix]:
+    """Equations ``y_2 = k_0 a_2 + k_1 a_4`` of a display (after its last matrix, ``objects``
+    of them): a left-hand side that is one indexed symbol with concrete indices, right-hand sides
+    that read as entries; a line starting with ``+`` or ``-`` continues the line before it
+    (``y_0 ={}& k_0 a_0 \\\\ &+ k_1 a_1``).  Anything else (``y_i = \\sum_t …``, ``m = 4``) is
+    not an equation about one output."""
     found: list[ClaimMatrix] = []
     content = cleaned[span.start:span.end]
-    lines, begin = [], 0
+    pieces, begin = [], 0
     for end in _ROW_END_RE.finditer(content):
-        lines.append((span.start + begin, content[begin:end.start()]))
+        pieces.append((begin, end.start()))
         begin = end.end()
-    lines.append((span.start + begin, content[begin:]))
+    pieces.append((begin, len(content)))
+    lines: list[tuple[int, str]] = []
+    for begin, end in pieces:
+        if lines and content[begin:end].replace("&", " ").lstrip().startswith(("+", "-")):
+            joined = _ROW_END_RE.sub(lambda m: " " * len(m[0]),
+                                     content[lines[-1][0] - span.start:end])
+            lines[-1] = (lines[-1][0], joined)
+        else:
+            lines.append((span.start + begin, content[begin:end]))
     for offset, line in lines:
-        line = line.replace("&", " ")
+        line = _INNER_ENV_RE.sub(lambda m: " " * len(m[0]),
+                                 line.replace("&", " ").replace("{}", "  "))
         for start, segment in _top_level_split(line, offset, ",;"):
             parts = _top_level_split(segment, start, "=")
             if len(parts) < 2 or len(segment) > 5_000:
@@ -136,6 +154,6 @@ def _equations(text: str, cleaned: str, span, display: int, source: str) -> list
                     continue
                 line_no, column = line_col(text, position)
                 found.append(ClaimMatrix("equation", line_no, column, ((rhs,),), display,
-                                         len(found) + 1, 1, False, "", "", position,
+                                         objects + len(found) + 1, 1, False, "", "", position,
                                          " ".join(lhs_text.split()), lhs))
     return found

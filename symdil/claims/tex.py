@@ -158,10 +158,7 @@ def find_objects(text: str, cleaned: str, source: str, strict: bool = True) -> l
             line, column = line_col(text, start)
             raise ClaimParseError(f"{source}:{line}:{column}: the claim has more than "
                                   f"{MAX_CELLS:,} cells; a claim this large is refused")
-        after = cleaned[close:close + 40]
-        transposed = bool(re.match(r"\s*(?:\\right\s*[)\]|.]\s*)?\^\s*(?:\{\s*)?(?:T\b|\\top|"
-                                   r"\\intercal|\\mathsf\s*\{\s*T\s*\}|\\mathrm\s*\{\s*T\s*\})",
-                                   after))
+        transposed = bool(_TRANSPOSED_RE.match(cleaned, close, close + 40))
         if nested:
             objects.append(RawObject(env, start, close, (), transposed,
                                      "it holds nested matrices (a block matrix)"))
@@ -174,7 +171,54 @@ def find_objects(text: str, cleaned: str, source: str, strict: bool = True) -> l
             objects.append(RawObject(env, start, close, (), transposed, "", str(error)))
             continue
         objects.append(RawObject(env, start, close, cells, transposed, ""))
-    return objects
+    return _joined(cleaned, objects)
+
+
+#: After a matrix: ``^T``, ``^{\top}``, ``^{\mathsf{T}}``, ``^{\rm T}``, ``^\prime``, ``'``…
+TRANSPOSE_MARK = (r"\s*(?:\^\s*\{?\s*(?:T(?![A-Za-z])|\\top(?![A-Za-z])|\\intercal(?![A-Za-z])"
+                  r"|\\(?:mathsf|mathrm|text|textsf|textrm)\s*\{\s*T\s*\}"
+                  r"|\{?\s*\\(?:rm|sf|mathrm|mathsf)\s*T(?![A-Za-z])))")
+_TRANSPOSED_RE = re.compile(r"\s*(?:\\right\s*[)\]|.]\s*)?(?:" + TRANSPOSE_MARK
+                            + r"|\s*\^\s*\{?\s*\\prime(?![A-Za-z])|\s*')")
+_OPEN_LEFT_RE = re.compile(r"\\left\s*[\[(]\s*\Z")
+_OPEN_RIGHT_RE = re.compile(r"\s*\\right\s*\.")
+_CLOSE_LEFT_RE = re.compile(r"\\left\s*\.\s*\Z")
+_CLOSE_RIGHT_RE = re.compile(r"\s*\\right\s*[\])]")
+_PART_GAP_RE = re.compile(r"(?:\s|\\right\s*\.|\\left\s*\.|\\\\|&)*\Z")
+
+
+def _joined(cleaned: str, objects: list[RawObject]) -> list[RawObject]:
+    r"""A matrix broken across lines at a column -- ``\left[ array \right. \\ &\qquad
+    \left. array \right]`` (symdil's fitted matrices) -- read as the one object it is: the
+    parts' rows side by side.  Parts of unequal height are left as they are."""
+    out: list[RawObject] = []
+    index = 0
+    while index < len(objects):
+        first = objects[index]
+        last = index
+        if first.rows and not first.note and not first.error and \
+                _OPEN_LEFT_RE.search(cleaned[max(0, first.start - 20):first.start]):
+            while last + 1 < len(objects):
+                here, there = objects[last], objects[last + 1]
+                if not (_OPEN_RIGHT_RE.match(cleaned, here.end) and there.rows
+                        and not there.note and not there.error
+                        and len(there.rows) == len(first.rows)
+                        and _CLOSE_LEFT_RE.search(cleaned[max(0, there.start - 20):there.start])
+                        and _PART_GAP_RE.match(cleaned[here.end:there.start])):
+                    break
+                last += 1
+            if last > index and not _CLOSE_RIGHT_RE.match(cleaned, objects[last].end):
+                last = index  # the last part never closes the bracket: not one matrix
+        if last == index:
+            out.append(first)
+            index += 1
+            continue
+        parts = objects[index:last + 1]
+        rows = tuple(sum((part.rows[r] for part in parts), ()) for r in range(len(first.rows)))
+        out.append(RawObject(first.environment, first.start, parts[-1].end, rows,
+                             parts[-1].transposed, ""))
+        index = last + 1
+    return out
 
 
 def _environment_body(cleaned, match, env, text, source):

@@ -44,6 +44,12 @@ def product(a: Any, b: Any, value: Any) -> str:
     return rf"{text} = {latex(value)}"
 
 
+def _inputs(n: Any) -> str:
+    """``n = 5`` for a number of inputs, ``n`` alone when it is the symbol (not ``n = n``)."""
+    value = latex(n)
+    return "n" if value == "n" else f"n = {value}"
+
+
 def _listing(symbol: str, indices: Sequence[int], count: int) -> dict[str, Any]:
     shown = [_sym(symbol, i) for i in indices]
     return {"count": count, "list": ", ".join(shown), "shown": len(shown),
@@ -113,7 +119,7 @@ def view(statement: Statement, op: Any) -> dict[str, Any]:
     elif kind in ("transpose_of_forward", "forward_transpose_columns"):
         out.update(forward_n=latex(p["forward_n"]),
                    forward_rows=latex(p.get("forward_rows", op.axes[0].n)),
-                   extra=p.get("extra", 0))
+                   extra=p.get("extra", 0), inputs=_inputs(op.axes[0].n))
     elif kind == "zero_insertion":
         out.update(zeros_between=p["zeros_between"],
                    upsampled_length=latex(p["upsampled_length"]),

@@ -1,8 +1,9 @@
 """The matrix figure: the operator's m x n grid, each non-zero entry coloured by its kernel tap.
 
-The visible rows and columns are exactly the printed matrix's: ``printing.matrix_layout`` for a
-1-D operator (first rows/columns, an ellipsis, the last ones, with the same limits as
-derivations), ``printing.partitioned_layout`` with its block lines for N-D operators and channels.
+The visible rows and columns are exactly the printed matrix's (``layout.elision.matrix_layout``,
+what ``symdil matrix`` prints, with the same limits): first rows/columns, an ellipsis, the last
+ones, every visible row showing a non-zero unless it is a zero row of the operator; N-D operators
+and channels add block lines between visible neighbours in different blocks.
 Entries are the values of ``Conv.row`` for the visible rows only (the cost does not depend on n).
 Which tap an entry comes from is read from the rows of the same operator with symbolic taps
 (``k_0 + k_2`` for a folded reflect entry: several taps, drawn grey and labelled with the sum);
@@ -22,8 +23,9 @@ from ..layout.elision import (
     DEFAULT_MAX_COLS,
     DEFAULT_MAX_ROWS,
     MARKER,
+    flat_lines,
     matrix_layout,
-    partitioned_layout,
+    partition_levels,
 )
 from ..layout.matrices import marker_row
 from ..render.printer import SymdilLatexPrinter, latex
@@ -73,27 +75,17 @@ def matrix_figure(op: Conv, max_rows: int | None = None, max_cols: int | None = 
 
 
 def _matrix_figure(op: Conv, max_rows: int, max_cols: int, width: float | None) -> Figure:
-    partitioned = op.ndim > 1 or op.in_channels > 1 or op.out_channels > 1
-    if partitioned:
-        layout = partitioned_layout(op, max_rows, max_cols)
-        rows = [_flat_slot(slot, layout.row_sizes) for slot in layout.rows]
-        cols = [_flat_slot(slot, layout.col_sizes) for slot in layout.cols]
-        row_lines, col_lines = layout.row_lines, layout.col_lines
+    # the rows and columns of the printed matrix (``symdil matrix``): every visible row shows a
+    # non-zero or is a zero row of the operator; N-D and channels add the block lines between
+    # visible neighbours in different blocks
+    layout = matrix_layout(op, max_rows, max_cols)
+    rows, cols = list(layout.rows), list(layout.cols)
+    if op.ndim > 1 or op.in_channels > 1 or op.out_channels > 1:
+        row_sizes, col_sizes = partition_levels(op)
+        row_lines, col_lines = flat_lines(rows, row_sizes), flat_lines(cols, col_sizes)
     else:
-        layout = matrix_layout(op, max_rows, max_cols)
-        rows, cols = list(layout.rows), list(layout.cols)
         row_lines = col_lines = (0,) * max(len(rows), len(cols))
     return _draw(op, rows, cols, row_lines, col_lines, width)
-
-
-def _flat_slot(slot: tuple, sizes: tuple) -> Any:
-    """A full slot's flat index; MARKER for an elided stretch."""
-    if len(slot) != len(sizes) or MARKER in slot:
-        return MARKER
-    flat = 0
-    for i, size in zip(slot, sizes):
-        flat = flat * size + i
-    return flat
 
 
 def _draw(op: Conv, rows: list, cols: list, row_lines: Any, col_lines: Any,

@@ -69,7 +69,8 @@ def _fill_matrix(q: Any, a: Any) -> list[Field]:
 
 
 def _columns(label: str, columns: Any) -> Field:
-    """A list of column indices, typed with or without spaces after the commas."""
+    """A list of whole numbers (column indices, block diagonals), typed with or without spaces
+    after the commas."""
     values = tuple(int(c) for c in columns)
     texts = (", ".join(map(str, values)), ",".join(map(str, values)))
     return Field(label, False, tuple(dict.fromkeys(texts)), values)
@@ -105,7 +106,8 @@ def _block_structure(q: Any, a: Any) -> list[Field]:
     return [_number(r"\text{block rows}", grid_rows), _number(r"\text{block columns}", grid_cols),
             _number(r"\text{rows of a block}", block_rows),
             _number(r"\text{columns of a block}", block_cols),
-            _number(r"\text{non-zero blocks}", len(a["nonzero_blocks"]))]
+            _number(r"\text{non-zero blocks}", len(a["nonzero_blocks"])),
+            _columns(r"J - I \text{ of the non-zero blocks}", a["block_diagonals"])]
 
 
 def _receptive_field(q: Any, a: Any) -> list[Field]:

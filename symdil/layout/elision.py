@@ -370,3 +370,27 @@ def _full(slot: tuple, sizes: Sequence[int]) -> bool:
 def _flat_row(op: Any, slot: tuple, sizes: Sequence[int]) -> int:
     """Flat row/column of a full slot (the channel level is absent for one-channel operators)."""
     return _ravel(slot, sizes)
+
+
+def flat_lines(indices: Sequence[Any], sizes: Sequence[int]) -> tuple[int, ...]:
+    """The block lines (0, 1 or 2, as ``PartitionedLayout``'s) between consecutive visible flat
+    rows or columns of a partitioned matrix whose levels have ``sizes``: a line where two
+    neighbours lie in different blocks, none next to an ellipsis (MARKER)."""
+    levels = len(sizes)
+    deepest = levels - 2
+    out = []
+    for previous, current in zip(indices, indices[1:]):
+        if previous is MARKER or current is MARKER:
+            out.append(0)
+            continue
+        level = _boundary(_unravel(previous, sizes), _unravel(current, sizes), levels)
+        out.append(0 if level is None else (1 if level >= deepest else 2))
+    return tuple(out)
+
+
+def _unravel(flat: int, sizes: Sequence[int]) -> tuple[int, ...]:
+    index = []
+    for size in reversed(sizes):
+        flat, rest = divmod(flat, size)
+        index.append(rest)
+    return tuple(reversed(index))

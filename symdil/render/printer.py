@@ -165,8 +165,19 @@ def symbol_key(symbol: sympy.Symbol) -> tuple:
 def natural_term_key(term: Any) -> tuple:
     """Terms with symbols first, by their symbols in natural order; constants last."""
     symbols = sorted(getattr(term, "free_symbols", ()), key=symbol_key)
-    return (0 if symbols else 1, [symbol_key(symbol) for symbol in symbols],
+    return (0 if symbols else 1, [symbol_key(symbol) for symbol in symbols], -_degree(term),
             sympy.default_sort_key(term))
+
+
+def _degree(term: Any) -> int:
+    """The total integer degree of a product (``3 n^2``: 2): higher powers of the same symbols
+    print first (``3 n^{2} - n``, not ``- n + 3 n^{2}``)."""
+    degree = 0
+    for factor in sympy.Mul.make_args(term):
+        base, exponent = factor.as_base_exp()
+        if getattr(base, "free_symbols", None) and getattr(exponent, "is_Integer", False):
+            degree += int(exponent)
+    return degree
 
 
 def term_latex(coef: Any, symbol: Any, printer: "SymdilLatexPrinter | None" = None) -> str:
