@@ -50,6 +50,14 @@ def test_nothing_runs_past_the_margin(level: int) -> None:
     assert _overfull(blocks.render("latex")) == []
 
 
+def test_the_reprint_command_of_a_long_kinds_list_stays_in_the_margin() -> None:
+    # output/teaching.tex: "--kinds receptive_field, effective_stride, …" ran 4.7 pt past the margin
+    kinds = ",".join(KINDS[7:])
+    sheet = Handout(7, 2026, solutions=True, kinds=kinds, level=3, figures=True)
+    assert "--kinds" in sheet.render("latex")
+    assert _overfull(sheet.render("latex")) == []
+
+
 @pytest.mark.parametrize("level", (1, 2, 3))
 def test_every_kind_parses_with_katex_and_shows_no_repr(level: int) -> None:
     sheet = Handout(14, 50 + level, solutions=True, kinds=KINDS, level=level)
