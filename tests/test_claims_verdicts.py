@@ -232,3 +232,31 @@ def test_primed_and_accented_names_draw_in_figures():
     assert set(plain._ACCENTS) == set(ACCENTS)  # every accent a name may carry can be drawn
     runs = plain.latex_runs(r"{\tilde{x}}_{0} {w'}_{1}")
     assert [text for text, _, _ in runs] == ["x\u0303", "0", "w", "′", "1"]
+
+
+# ----- transpose marks (outside review, round 2) ----------------------------------------------
+# M of --n 4 --kernel 2 --padding 0:1 is 4 x 4 upper bidiagonal; its transpose is lower
+_UPPER = r"\begin{bmatrix} k_0 & k_1 & 0 & 0 \\ 0&k_0&k_1&0 \\ 0&0&k_0&k_1 \\ 0&0&0&k_0 \end{bmatrix}"
+_LOWER = r"\begin{bmatrix} k_0 & 0 & 0 & 0 \\ k_1&k_0&0&0 \\ 0&k_1&k_0&0 \\ 0&0&k_1&k_0 \end{bmatrix}"
+_MARKS = [r"^{\mkern-1.5mu\mathsf{T}}", r"^{\operatorname{T}}", r"^{\mathit{T}}",
+          r"^{\scriptscriptstyle T}", r"^{\rm T}", r"^{\!\mathsf T}", "^T", r"^\prime", "'"]
+
+
+def _verdict(tmp_path: Path, matrix: str) -> int:
+    claim = write(tmp_path, "t.tex", r"\[ " + matrix + r" \begin{bmatrix} a_0 \\ a_1 \\ a_2 \\ a_3"
+                  r" \end{bmatrix} \]")
+    return runner.invoke(app, ["verify", "--n", "4", "--kernel", "2", "--padding", "0:1",
+                               "--claim", claim]).exit_code
+
+
+@pytest.mark.parametrize("mark", _MARKS)
+def test_a_transpose_mark_is_read_however_it_is_typeset(tmp_path, mark):
+    # the transpose of the lower matrix is M: a pass; the operator itself marked transposed
+    # claims M = M^T, which is false: a fail, never a pass (the mark was once ignored)
+    assert _verdict(tmp_path, _LOWER + mark) == 0
+    assert _verdict(tmp_path, _UPPER + mark) == 1
+
+
+@pytest.mark.parametrize("mark", [r"^{-1}", "^2", r"^{\dagger}"])
+def test_a_matrix_with_a_superscript_symdil_does_not_read_is_never_compared(tmp_path, mark):
+    assert _verdict(tmp_path, _UPPER + mark) == 3

@@ -48,6 +48,10 @@ SNIPPETS = {
     "grouped_wide": ["derive", "--n", "6", "--kernel", "2", "--in-channels", "2",
                      "--out-channels", "4", "--groups", "2"],
     "cube": ["derive", "--n", "4,4,4", "--kernel", "2,2,2"],
+    # the zero-inserted input of a transposed layer had 11 bmatrix columns: amsmath allows 10
+    "transposed_zeros": ["derive", "--n", "6", "--kernel", "3", "--stride", "2", "--transposed",
+                         "--output-padding", "1", "--padding", "1"],
+    "transposed_long": ["derive", "--n", "11", "--kernel", "2", "--transposed"],
     "circular_values": ["derive", "--n", "12", "--kernel", "1/3,-22/7,1234567", "--padding",
                         "5:5", "--padding-mode", "circular"],
     "wavenet_32": ["stack", "--n", "32", "--wavenet", "4", "--format", "latex"],

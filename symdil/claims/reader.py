@@ -79,7 +79,8 @@ def _transposed_elsewhere(label: str, text: str) -> bool:
     if not label or not re.fullmatch(r"[A-Za-z]|\\(?:mathbf|bm|boldsymbol)\{[A-Za-z]\}|"
                                      r"\\[A-Za-z]+", label):
         return False
-    return re.search(r"(?<![A-Za-z\\])" + re.escape(label) + TRANSPOSE_MARK, text) is not None
+    written = r"(?:" + re.escape(label) + r"|\{\s*" + re.escape(label) + r"\s*\})"  # C or {C}
+    return re.search(r"(?<![A-Za-z\\])" + written + TRANSPOSE_MARK, text) is not None
 
 
 _INNER_ENV_RE = re.compile(r"\\(?:begin|end)\s*\{(?:aligned|split|gathered|alignedat)\}"

@@ -158,7 +158,13 @@ def find_objects(text: str, cleaned: str, source: str, strict: bool = True) -> l
             line, column = line_col(text, start)
             raise ClaimParseError(f"{source}:{line}:{column}: the claim has more than "
                                   f"{MAX_CELLS:,} cells; a claim this large is refused")
-        transposed = bool(_TRANSPOSED_RE.match(cleaned, close, close + 40))
+        transposed = bool(_TRANSPOSED_RE.match(cleaned, close, close + 80))
+        superscript = None if transposed else _SUPERSCRIPT_RE.match(cleaned, close)
+        if superscript:
+            mark = superscript.group(1)[:40]
+            objects.append(RawObject(env, start, close, (), False,
+                                     f"it carries a superscript symdil does not read ({mark})"))
+            continue
         if nested:
             objects.append(RawObject(env, start, close, (), transposed,
                                      "it holds nested matrices (a block matrix)"))
@@ -174,12 +180,25 @@ def find_objects(text: str, cleaned: str, source: str, strict: bool = True) -> l
     return _joined(cleaned, objects)
 
 
-#: After a matrix: ``^T``, ``^{\top}``, ``^{\mathsf{T}}``, ``^{\rm T}``, ``^\prime``, ``'``…
-TRANSPOSE_MARK = (r"\s*(?:\^\s*\{?\s*(?:T(?![A-Za-z])|\\top(?![A-Za-z])|\\intercal(?![A-Za-z])"
-                  r"|\\(?:mathsf|mathrm|text|textsf|textrm)\s*\{\s*T\s*\}"
-                  r"|\{?\s*\\(?:rm|sf|mathrm|mathsf)\s*T(?![A-Za-z])))")
+#: After a matrix: ``^T``, ``^{\top}``, ``^{\mathsf{T}}``, ``^{\rm T}``,
+#: ``^{\mkern-1.5mu\mathsf{T}}``, ``^{\operatorname{T}}``, ``^{\scriptscriptstyle T}``,
+#: ``^\prime``, ``'``…  (spacing and style commands around the letter are read past; the letter
+#: itself must be T, \top or \intercal)
+_MARK_SPACE = (r"(?:\s|\\mkern\s*-?[0-9.]+\s*mu|\\[!,;:]|"
+               r"\\(?:scriptscriptstyle|scriptstyle|textstyle|displaystyle)(?![A-Za-z]))*")
+_MARK_LETTER = r"(?:T(?![A-Za-z])|\\top(?![A-Za-z])|\\intercal(?![A-Za-z]))"
+_MARK_FONT = (r"\\(?:mathsf|mathrm|mathit|mathbf|mathtt|text|textsf|textrm|textit|operatorname|"
+              r"boldsymbol|bm)")
+TRANSPOSE_MARK = (r"\s*(?:\^\s*\{?" + _MARK_SPACE + r"(?:" + _MARK_LETTER
+                  + r"|" + _MARK_FONT + r"\s*\{" + _MARK_SPACE + _MARK_LETTER + _MARK_SPACE + r"\}"
+                  + r"|" + _MARK_FONT + r"\s+T(?![A-Za-z])"
+                  + r"|\{?\s*\\(?:rm|sf|it|bf|mathrm|mathsf)\s*T(?![A-Za-z])))")
 _TRANSPOSED_RE = re.compile(r"\s*(?:\\right\s*[)\]|.]\s*)?(?:" + TRANSPOSE_MARK
                             + r"|\s*\^\s*\{?\s*\\prime(?![A-Za-z])|\s*')")
+#: Any other superscript right after a matrix (``^{-1}``, ``^{2}``, a mark not read above): the
+#: object is then not the matrix as written, so it is skipped (never compared as if unmarked).
+_SUPERSCRIPT_RE = re.compile(r"\s*(?:\\right\s*[)\]|.]\s*)?(\^\s*(?:\{(?:[^{}]|\{[^{}]*\})*\}"
+                             r"|\\[A-Za-z]+|.))")
 _OPEN_LEFT_RE = re.compile(r"\\left\s*[\[(]\s*\Z")
 _OPEN_RIGHT_RE = re.compile(r"\s*\\right\s*\.")
 _CLOSE_LEFT_RE = re.compile(r"\\left\s*\.\s*\Z")

@@ -11,7 +11,7 @@ import sympy
 
 from ..core.conv import Conv
 from ..layout.elision import MARKER, visible_indices
-from ..layout.matrices import fitted_lone_matrix, fitted_matrix
+from ..layout.matrices import AMSMATH_MAX_COLS, fitted_lone_matrix, fitted_matrix
 from ..render.printer import (
     SymdilLatexPrinter,
     general_symbol,
@@ -506,17 +506,22 @@ class LineContext:
     def _tap_expr(self, offset: Any) -> Any:
         return self.axis.kernel_size - 1 - offset if self.axis.flip else offset
 
+    def _vector_cols(self) -> int:
+        """Entries of the zero-inserted input, written as one ``bmatrix`` row: at most amsmath's
+        10 columns (its ``MaxMatrixCols``; an 11th is a LaTeX error in a pasted snippet)."""
+        return min(self.max_cols, AMSMATH_MAX_COLS)
+
     def _upsampled(self, x: str) -> str:
         axis = self.axis
         s = axis.stride
         if axis.symbolic:
             head = []
-            for u in range(min(2 * s + 1, self.max_cols - 2)):
+            for u in range(min(2 * s + 1, self._vector_cols() - 2)):
                 head.append(_sym(self.op.input_symbol, u // s) if u % s == 0 else "0")
             entries = head + [r"\cdots", _sym(self.op.input_symbol, axis.n - 1)]
             return r"\begin{bmatrix} " + " & ".join(entries) + r" \end{bmatrix}^{\mathsf{T}}"
         length = (axis.n - 1) * s + 1
-        shown = visible_indices(length, self.max_cols)
+        shown = visible_indices(length, self._vector_cols())
         entries = []
         for u in shown:
             if u is MARKER:
