@@ -260,3 +260,13 @@ def test_a_transpose_mark_is_read_however_it_is_typeset(tmp_path, mark):
 @pytest.mark.parametrize("mark", [r"^{-1}", "^2", r"^{\dagger}"])
 def test_a_matrix_with_a_superscript_symdil_does_not_read_is_never_compared(tmp_path, mark):
     assert _verdict(tmp_path, _UPPER + mark) == 3
+
+
+@pytest.mark.parametrize("equations", [r"y_{1} = k_0 a_1 + k_1 a_3 \\ y_{-2} = 7",
+                                       r"y_{-1} = k_0 a_0"])
+def test_an_equation_for_a_negative_output_index_fails(tmp_path, equations):
+    # outside review, round 2: y_{-2} = 7 beside a correct y_1 was dropped silently (a PASS)
+    claim = write(tmp_path, "n.tex", r"\begin{align} " + equations + r" \end{align}")
+    result = runner.invoke(app, ["verify", "--n", "5", "--kernel", "2", "--dilation", "2",
+                                 "--claim", claim])
+    assert result.exit_code == 1 and "names an output the operator does not have" in result.output

@@ -86,7 +86,7 @@ def _transposed_elsewhere(label: str, text: str) -> bool:
 _INNER_ENV_RE = re.compile(r"\\(?:begin|end)\s*\{(?:aligned|split|gathered|alignedat)\}"
                            r"(?:\s*\{\d+\})?")
 _ROW_END_RE = re.compile(r"\\\\(?:\s*\[[^\]\n]*\])?|\\cr(?![A-Za-z])")
-_CONCRETE_INDEX_RE = re.compile(r"[0-9]+|[0-9nmNM+\- ]*[nmNM][0-9nmNM+\- ]*")
+_CONCRETE_INDEX_RE = re.compile(r"-?[0-9]+|[0-9nmNM+\- ]*[nmNM][0-9nmNM+\- ]*")
 
 
 def _top_level_split(text: str, start: int, separators: str) -> list[tuple[int, str]]:
