@@ -270,3 +270,10 @@ def test_an_equation_for_a_negative_output_index_fails(tmp_path, equations):
     result = runner.invoke(app, ["verify", "--n", "5", "--kernel", "2", "--dilation", "2",
                                  "--claim", claim])
     assert result.exit_code == 1 and "names an output the operator does not have" in result.output
+
+
+def test_a_file_without_annotated_displays_is_not_checked(tmp_path):
+    # outside review, round 2: "0 annotated displays" exited 0, so a misspelt annotation passed
+    paper = write(tmp_path, "p.tex", r"\[ \begin{bmatrix} k_0 & k_1 \end{bmatrix} \]" + "\n")
+    result = runner.invoke(app, ["check", paper])
+    assert result.exit_code == 3 and "nothing was checked" in result.output

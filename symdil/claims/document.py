@@ -60,7 +60,10 @@ class DocumentReport:
     @property
     def exit_code(self) -> int:
         """2 when an annotation or display cannot be read, else 1 when a display fails, else 3
-        when a display holds nothing checkable, else 0."""
+        when a display holds nothing checkable or there is no annotated display at all (a
+        misspelt annotation must not pass a paper vacuously), else 0."""
+        if not self.displays:
+            return 3
         verdicts = {d.verdict for d in self.displays}
         return next((code for verdict, code in EXIT_STATUS if verdict in verdicts), 0)
 
@@ -91,6 +94,9 @@ class DocumentReport:
         lines.append(f"{len(self.displays)} annotated display"
                      f"{'' if len(self.displays) == 1 else 's'}" + (f": {summary}" if summary
                                                                     else ""))
+        if not self.displays:
+            lines.append("nothing was checked: annotate a display with a line such as "
+                         "% symdil: --n 6 --kernel 2 (Markdown: <!-- symdil: --n 6 --kernel 2 -->)")
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> dict[str, Any]:

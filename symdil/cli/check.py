@@ -37,7 +37,8 @@ def check(
     checked).
 
     Exit status: 0 every annotated display passes, 1 one fails, 3 none fails but one is NOT
-    CHECKED, 2 a bad file, annotation or unreadable display.
+    CHECKED (or the file has no annotated display), 2 a bad file, annotation or unreadable
+    display.
 
     Examples:
 
