@@ -25,14 +25,13 @@ from ..layout.matrices import (
 )
 from ..layout.width import current_width
 from ..render.measure import array_width, display_width, estimated_width
-from ..render.printer import SymdilLatexPrinter, latex, latex_base, latex_index
+from ..render.printer import SymdilLatexPrinter, join_terms, latex, latex_base, latex_index
 from ..statements.facts import structure_facts
 from .latex import (
     _axis_operator,
     _axis_word,
     _index_symbols,
     _interior,
-    _join_terms,
     _line_set,
     _prod,
     _range,
@@ -221,7 +220,7 @@ class BlockContext:
             lines = [line for line in lines if line]
             lhs = rf"{y}_{{{', '.join(names_i)}}} = "
             if sum(len(line) for line in lines) <= 4:
-                expanded = lhs + _join_terms([term for line in lines for term in line])
+                expanded = lhs + join_terms([term for line in lines for term in line])
             else:
                 # a line per kernel line, itself broken where it is wider than the page's line
                 room = current_width() - estimated_width(lhs) - 20.0
@@ -230,10 +229,10 @@ class BlockContext:
                     fitted.append([])
                     for term in line:
                         if fitted[-1] and estimated_width(
-                                _join_terms(fitted[-1] + [term])) > room:
+                                join_terms(fitted[-1] + [term])) > room:
                             fitted.append([])
                         fitted[-1].append(term)
-                rows = [_join_terms(line) for line in fitted]
+                rows = [join_terms(line) for line in fitted]
                 rows = [row if index == 0 or row.startswith("-") else "+ " + row
                         for index, row in enumerate(rows)]
                 rows = [row if not row.startswith("-") or index == 0 else "- " + row[1:].lstrip()

@@ -9,7 +9,13 @@ import sympy
 from ..core.conv import Conv
 from ..layout.width import current_width
 from ..render.measure import estimated_width
-from ..render.printer import SymdilLatexPrinter, latex, latex_base, latex_index, sum_latex
+from ..render.printer import (
+    SymdilLatexPrinter,
+    latex,
+    latex_base,
+    latex_index,
+    sum_latex,
+)
 
 
 def _floor_frac(numerator: str, denominator: int) -> str:
@@ -22,16 +28,6 @@ def _sym(base: str, index: Any) -> str:
     return latex_base(base) + "_{" + (index if isinstance(index, str) else latex_index(index)) + "}"
 
 
-def _join_terms(terms: list[str]) -> str:
-    text = ""
-    for term in terms:
-        if not text:
-            text = term
-        elif term.startswith("-"):
-            text += " - " + term[1:].lstrip()
-        else:
-            text += " + " + term
-    return text or "0"
 
 
 

@@ -15,6 +15,7 @@ from ..layout.matrices import AMSMATH_MAX_COLS, fitted_lone_matrix, fitted_matri
 from ..render.printer import (
     SymdilLatexPrinter,
     general_symbol,
+    join_terms,
     latex,
     latex_base,
     latex_index,
@@ -28,7 +29,6 @@ from .latex import (
     _factor,
     _floor_frac,
     _int,
-    _join_terms,
     _listing,
     _range,
     _sym,
@@ -132,7 +132,7 @@ class LineContext:
                 continue
             symbol = rf"{xt}_{{{latex_index(index.subs(_T, t))}}}"
             terms.append(_term(self.printer, coefficient, symbol))
-        expanded = f"{y}_{{i}} = " + _join_terms(terms)
+        expanded = f"{y}_{{i}} = " + join_terms(terms)
         rows = rf"i = 0, \dots, {latex_index(self.facts.output_length - 1)}"
         return {
             "general": general, "substituted": substituted, "expanded": expanded, "rows": rows,

@@ -200,9 +200,13 @@ def sum_latex(terms: Sequence[tuple[Any, Any]], printer: "SymdilLatexPrinter | N
     """``coef * symbol`` terms joined in the given order (an operator row's order is tap order:
     ``k_{0} a_{6} + k_{1} a_{8} + k_{2} a_{10}``); ``0`` for no terms."""
     printer = printer or SymdilLatexPrinter()
+    return join_terms([term_latex(coef, symbol, printer) for coef, symbol in terms])
+
+
+def join_terms(terms: Sequence[str]) -> str:
+    """Printed LaTeX terms joined by ``+``, a leading minus turned into `` - ``; ``0`` for none."""
     text = ""
-    for coef, symbol in terms:
-        term = term_latex(coef, symbol, printer)
+    for term in terms:
         if not text:
             text = term
         elif term.startswith("-"):
